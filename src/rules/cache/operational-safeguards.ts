@@ -1,0 +1,42 @@
+import { severities } from '../profiles';
+import { attr, displayName } from '../terraform';
+import { fail, notApplicable, pass, unknown, type Rule } from '../types';
+import { MANAGED_REDIS } from './common';
+
+export const MIN_CREATE_TIMEOUT_MINUTES = 60;
+
+/** Minutes in a Terraform duration such as `90m`, `1h30m`, `3600s`; undefined when it does not parse. */
+export function durationMinutes(text: string): number | undefined {
+  const m = text.trim().match(/^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/);
+  if (!m || text.trim() === '') return undefined;
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60;
+}
+
+/** AMR-OPS-001: explicit timeouts (create ≥ 60 min) and prevent_destroy on production caches. */
+export const operationalSafeguards: Rule = {
+  metadata: {
+    id: 'AMR-OPS-001',
+    title: 'Production caches have timeouts and prevent_destroy',
+    severity: severities.warning,
+    when: ['synth'],
+    statement: 'Creates take 12-15 minutes and geo linking about 10 more; the provider default of 45 minutes leaves little margin, and a timed-out apply leaves a tainted cache. prevent_destroy stops an accidental replacement from deleting production data.',
+    fix: `set timeouts { create = "${MIN_CREATE_TIMEOUT_MINUTES}m" or more } and lifecycle { prevent_destroy = true } (the ManagedRedis construct does both outside the dev profile)`,
+    sources: ['terraform-provider-azurerm v4.55.0 managed_redis_resource.go (Create timeout 45m)', 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle'],
+  },
+  appliesTo: [MANAGED_REDIS],
+  check: (cache, { profile }) => {
+    if (profile === 'dev') return notApplicable();
+    const problems: string[] = [];
+    const create = attr(cache, 'timeouts.create');
+    if (create.kind === 'unknown') return unknown('timeouts.create');
+    const minutes = create.kind === 'known' ? durationMinutes(String(create.value)) : undefined;
+    if (create.kind === 'absent') problems.push(`no create timeout (provider default 45m; required: at least ${MIN_CREATE_TIMEOUT_MINUTES}m)`);
+    else if (minutes === undefined || minutes < MIN_CREATE_TIMEOUT_MINUTES) problems.push(`create timeout is '${String(create.value)}' (required: at least ${MIN_CREATE_TIMEOUT_MINUTES}m)`);
+    const preventDestroy = attr(cache, 'lifecycle.prevent_destroy');
+    if (preventDestroy.kind === 'unknown') return unknown('lifecycle.prevent_destroy');
+    if (preventDestroy.kind !== 'known' || preventDestroy.value !== true) problems.push('lifecycle.prevent_destroy is not true');
+    return problems.length === 0
+      ? pass()
+      : fail(`production cache '${displayName(cache)}': ${problems.join('; ')}`, { attribute: create.kind === 'absent' || minutes === undefined || minutes < MIN_CREATE_TIMEOUT_MINUTES ? 'timeouts.create' : 'lifecycle.prevent_destroy' });
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * Every rule the engine runs, in catalogue order (rules.md section 2). A rule that is not listed here does not run;
+ * test/rules/catalogue.test.ts fails when one drops out.
+ */
+import { accessKeysDisabled } from './cache/access-keys-disabled';
+import { cacheNameFormat } from './cache/cache-name-format';
+import { clientProtocolEncrypted } from './cache/client-protocol-encrypted';
+import { customerManagedKeyIdentity } from './cache/customer-managed-key-identity';
+import { defaultDatabaseDeclared } from './cache/default-database-declared';
+import { diagnosticSettings } from './cache/diagnostic-settings';
+import { clusteringPolicyValid, evictionPolicyValid } from './cache/enumerations-valid';
+import { flashModules } from './cache/flash-modules';
+import { highAvailabilityEnabled } from './cache/high-availability-enabled';
+import { legacyMinimumTls } from './cache/legacy-minimum-tls';
+import { legacyResources } from './cache/legacy-resources';
+import { moduleNamesValid } from './cache/module-names-valid';
+import { noClusterPreview } from './cache/no-cluster-preview';
+import { noClusterSize } from './cache/no-cluster-size';
+import { operationalSafeguards } from './cache/operational-safeguards';
+import { persistenceFrequencyValid } from './cache/persistence-frequency-valid';
+import { productionDataProtected } from './cache/production-data-protected';
+import { publicNetworkDisabled } from './cache/public-network-disabled';
+import { rediSearchRequirements } from './cache/redisearch-requirements';
+import { regionZoneSupportKnown } from './cache/region-zone-support-known';
+import { singlePersistenceMode } from './cache/single-persistence-mode';
+import { skuNameValid } from './cache/sku-name-valid';
+import { zoneRedundancyNeedsHa } from './cache/zone-redundancy-needs-ha';
+import { zoneRedundantRegion } from './cache/zone-redundant-region';
+import type { Rule } from './types';
+
+/** Section 2.1: one cache. */
+export const CACHE_RULES: readonly Rule[] = [
+  skuNameValid,
+  cacheNameFormat,
+  defaultDatabaseDeclared,
+  highAvailabilityEnabled,
+  zoneRedundantRegion,
+  zoneRedundancyNeedsHa,
+  regionZoneSupportKnown,
+  singlePersistenceMode,
+  persistenceFrequencyValid,
+  productionDataProtected,
+  moduleNamesValid,
+  rediSearchRequirements,
+  flashModules,
+  clusteringPolicyValid,
+  noClusterSize,
+  noClusterPreview,
+  evictionPolicyValid,
+  clientProtocolEncrypted,
+  accessKeysDisabled,
+  publicNetworkDisabled,
+  customerManagedKeyIdentity,
+  diagnosticSettings,
+  operationalSafeguards,
+  legacyResources,
+  legacyMinimumTls,
+];
+
+export const ALL_RULES: readonly Rule[] = [...CACHE_RULES];
+
+/** The rule with this ID, or undefined. */
+export function findRule(id: string): Rule | undefined {
+  return ALL_RULES.find((r) => r.metadata.id === id.toUpperCase());
+}

@@ -1,0 +1,43 @@
+/**
+ * Azure public-cloud regions and whether they have availability zones (rules.md 1.3, 2026).
+ * A region in neither list is "unknown", never silently "no zones".
+ */
+
+export const REGIONS_WITH_ZONES: readonly string[] = [
+  'australiaeast', 'austriaeast', 'belgiumcentral', 'brazilsouth', 'canadacentral', 'centralindia', 'centralus',
+  'chilecentral', 'denmarkeast', 'eastasia', 'eastus', 'eastus2', 'francecentral', 'germanywestcentral',
+  'indiasouthcentral', 'indonesiacentral', 'israelcentral', 'italynorth', 'japaneast', 'japanwest', 'koreacentral',
+  'malaysiawest', 'mexicocentral', 'newzealandnorth', 'northeurope', 'norwayeast', 'polandcentral', 'qatarcentral',
+  'southafricanorth', 'southcentralus', 'southeastasia', 'spaincentral', 'swedencentral', 'switzerlandnorth',
+  'uaenorth', 'uksouth', 'westeurope', 'westus2', 'westus3',
+];
+
+export const REGIONS_WITHOUT_ZONES: readonly string[] = [
+  'australiacentral', 'australiacentral2', 'australiasoutheast', 'brazilsoutheast', 'canadaeast', 'francesouth',
+  'germanynorth', 'koreasouth', 'northcentralus', 'norwaywest', 'southafricawest', 'southindia', 'switzerlandwest',
+  'uaecentral', 'ukwest', 'westcentralus', 'westindia', 'westus',
+];
+
+/** Whether a region has availability zones. */
+export type ZoneSupport = 'zones' | 'no-zones' | 'unknown';
+
+/** Lower-cases and removes spaces: `West Europe` → `westeurope`. */
+export function normalizeRegion(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, '');
+}
+
+/** Extra regions a user declares (a new region, a sovereign cloud), merged over the built-in lists. */
+export interface RegionOverrides {
+  readonly withZones?: readonly string[];
+  readonly withoutZones?: readonly string[];
+}
+
+/** Zone support of a region, using the built-in lists and any overrides (overrides win). */
+export function zoneSupport(location: string, overrides: RegionOverrides = {}): ZoneSupport {
+  const region = normalizeRegion(location);
+  if ((overrides.withZones ?? []).map(normalizeRegion).includes(region)) return 'zones';
+  if ((overrides.withoutZones ?? []).map(normalizeRegion).includes(region)) return 'no-zones';
+  if (REGIONS_WITH_ZONES.includes(region)) return 'zones';
+  if (REGIONS_WITHOUT_ZONES.includes(region)) return 'no-zones';
+  return 'unknown';
+}

@@ -1,0 +1,112 @@
+/** Runs rules over a stack and turns their results into findings. */
+import { ALL_RULES } from './catalogue';
+import type { RegionOverrides } from './data/regions';
+import { DEFAULT_PROVIDER_VERSION } from './data/values';
+import { compareFindings, DEFAULT_PROFILE, severityOf } from './profiles';
+import type { StackView, TerraformResource } from './terraform';
+import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
+
+export interface EvaluateOptions {
+  /** Overrides the profile recorded in the input. @default - the resource's recorded profile, else the stack's, else production */
+  readonly profile?: Profile;
+  /** @default - the version the stack declares, else 4.55.0 */
+  readonly providerVersion?: string;
+  readonly regions?: RegionOverrides;
+  /** @default ALL_RULES */
+  readonly rules?: readonly Rule[];
+}
+
+export interface Evaluation {
+  readonly findings: Finding[];
+  /** Resources in the stack. */
+  readonly resources: number;
+  /** (rule, resource) pairs that passed. */
+  readonly passed: number;
+}
+
+/** The profile that applies to one resource. */
+export function profileFor(resource: TerraformResource, stack: StackView, override?: Profile): Profile {
+  return override ?? resource.amr?.profile ?? stack.profile ?? DEFAULT_PROFILE;
+}
+
+/** Runs every rule on every resource it applies to. A rule that throws is reported as unknown, never as a crash. */
+export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): Evaluation {
+  const rules = options.rules ?? ALL_RULES;
+  const findings: Finding[] = [];
+  let passed = 0;
+  for (const resource of stack.resources) {
+    const context: RuleContext = {
+      profile: profileFor(resource, stack, options.profile),
+      stack,
+      providerVersion: options.providerVersion ?? stack.providerVersion ?? DEFAULT_PROVIDER_VERSION,
+      regions: options.regions ?? {},
+    };
+    for (const rule of rules) {
+      if (!rule.appliesTo.includes(resource.type)) continue;
+      const result = runRule(rule, resource, context);
+      if (result.status === 'pass') passed++;
+      const finding = toFinding(rule, resource, context.profile, result);
+      if (finding) findings.push(finding);
+    }
+  }
+  return { findings: findings.sort(compareFindings), resources: stack.resources.length, passed };
+}
+
+function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
+  try {
+    return rule.check(resource, context);
+  } catch (error) {
+    return {
+      status: 'unknown',
+      attribute: '(rule)',
+      message: `the rule could not evaluate this resource (${error instanceof Error ? error.message : String(error)}); please report it`,
+    };
+  }
+}
+
+/** A finding for a failing or unknown result; undefined for pass and not-applicable. */
+export function toFinding(rule: Rule, resource: TerraformResource, profile: Profile, result: RuleResult): Finding | undefined {
+  if (result.status === 'pass' || result.status === 'not-applicable') return undefined;
+  const { id, fix } = rule.metadata;
+  const base = {
+    ruleId: id,
+    severity: severityOf(rule.metadata, profile, result),
+    resource: resource.address,
+    stack: resource.stack,
+    constructPath: resource.constructPath,
+    file: resource.file,
+    line: resource.line,
+    fix,
+    docs: `RULES.md#${id.toLowerCase()}`,
+  };
+  if (result.status === 'fail') {
+    return { ...base, status: 'fail', attribute: result.attribute, message: result.message };
+  }
+  const expression = readExpression(resource, result.attribute);
+  return {
+    ...base,
+    status: 'unknown',
+    attribute: result.attribute,
+    message:
+      result.message ??
+      `cannot judge '${result.attribute}': its value is not known until apply${expression ? ` (${expression})` : ''}; ` +
+        `use a literal value, or run 'amr check' on the plan`,
+  };
+}
+
+function readExpression(resource: TerraformResource, path: string): string | undefined {
+  let current: unknown = resource.values;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current)) current = current[0];
+    if (current === null || typeof current !== 'object') break;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return typeof current === 'string' ? current : undefined;
+}
+
+/** One line per finding: `[construct path] AMR-XXX-NNN: message (fix: ...)`. */
+export function formatFinding(finding: Finding): string {
+  const where = finding.constructPath ?? (finding.stack ? `${finding.stack}/${finding.resource}` : finding.resource);
+  const status = finding.status === 'unknown' ? ' (unknown)' : '';
+  return `[${where}] ${finding.ruleId}${status}: ${finding.message} (fix: ${finding.fix})`;
+}

@@ -1,0 +1,32 @@
+/** Profiles select severities; rules hold the logic. */
+import type { Finding, Profile, RuleMetadata, RuleResult, Severity } from './types';
+import { PROFILES } from './types';
+
+export const DEFAULT_PROFILE: Profile = 'production';
+
+/** The severity of a rule's result under a profile; an escalated failure is always an error. */
+export function severityOf(metadata: RuleMetadata, profile: Profile, result: RuleResult): Severity {
+  if (result.status === 'fail' && result.escalate) return 'error';
+  return metadata.severity[profile];
+}
+
+/** Parses a profile name, or undefined. */
+export function parseProfile(value: unknown): Profile | undefined {
+  return PROFILES.find((p) => p === value);
+}
+
+/** Shorthand for the usual severity tables. */
+export const severities = {
+  error: { dev: 'error', production: 'error', 'mission-critical': 'error' },
+  warning: { dev: 'warning', production: 'warning', 'mission-critical': 'warning' },
+  /** warning in dev, error in production and mission-critical */
+  errorOutsideDev: { dev: 'warning', production: 'error', 'mission-critical': 'error' },
+  /** error only in mission-critical */
+  errorInMissionCritical: { dev: 'warning', production: 'warning', 'mission-critical': 'error' },
+} as const satisfies Record<string, Record<Profile, Severity>>;
+
+/** Errors first, then warnings; by resource, then rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+  const rank = (f: Finding) => (f.status === 'suppressed' ? 3 : f.status === 'unknown' ? 2 : f.severity === 'error' ? 0 : 1);
+  return rank(a) - rank(b) || (a.stack ?? '').localeCompare(b.stack ?? '') || a.resource.localeCompare(b.resource) || a.ruleId.localeCompare(b.ruleId);
+}

@@ -1,0 +1,80 @@
+/** Builders of synthesized-Terraform resources for rule tests: a compliant cache by default, overridden per test. */
+import { evaluateStack } from '../../src/rules/engine';
+import type { StackView, TerraformResource } from '../../src/rules/terraform';
+import type { Profile, Rule, RuleContext, RuleResult } from '../../src/rules/types';
+
+type Values = Record<string, unknown>;
+
+/** Deep merge where `undefined` in the patch deletes the key. */
+export function merge(base: Values, patch: Values): Values {
+  const out: Values = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete out[k];
+    else if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])) out[k] = merge(out[k] as Values, v as Values);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** A compliant production azurerm_managed_redis as the construct synthesizes it. */
+export const COMPLIANT_CACHE: Values = {
+  name: 'orders-cache',
+  resource_group_name: 'rg-orders',
+  location: 'westeurope',
+  sku_name: 'Balanced_B10',
+  high_availability_enabled: true,
+  public_network_access: 'Disabled',
+  default_database: {
+    access_keys_authentication_enabled: false,
+    client_protocol: 'Encrypted',
+    clustering_policy: 'OSSCluster',
+    eviction_policy: 'VolatileLRU',
+    persistence_redis_database_backup_frequency: '1h',
+  },
+  timeouts: { create: '90m', update: '90m', delete: '60m' },
+  lifecycle: { prevent_destroy: true },
+};
+
+export interface ResourceOptions {
+  readonly name?: string;
+  readonly amr?: TerraformResource['amr'];
+  readonly change?: TerraformResource['change'];
+}
+
+export function resource(type: string, values: Values, options: ResourceOptions = {}): TerraformResource {
+  const name = options.name ?? 'this';
+  return { type, name, address: `${type}.${name}`, values, stack: 'test', constructPath: `test/${name}`, amr: options.amr, change: options.change };
+}
+
+/** A cache: the compliant one with `patch` merged in (`undefined` deletes a key). */
+export function cache(patch: Values = {}, options: ResourceOptions = {}): TerraformResource {
+  return resource('azurerm_managed_redis', merge(COMPLIANT_CACHE, patch), { name: 'cache', ...options });
+}
+
+/** Diagnostic setting and private endpoint that make the compliant cache fully compliant. */
+export function companions(target: TerraformResource): TerraformResource[] {
+  return [
+    resource('azurerm_monitor_diagnostic_setting', { name: 'diag', target_resource_id: `\${${target.address}.id}`, log_analytics_workspace_id: '/subscriptions/x/law' }, { name: 'diag' }),
+    resource('azurerm_private_endpoint', { name: 'pe', subnet_id: '/subscriptions/x/subnets/s', private_service_connection: { private_connection_resource_id: `\${${target.address}.id}`, subresource_names: ['redisEnterprise'] } }, { name: 'pe' }),
+  ];
+}
+
+export function stack(...resources: TerraformResource[]): StackView {
+  return { name: 'test', resources };
+}
+
+/** Runs one rule on one resource, in a stack of `others` too. */
+export function check(rule: Rule, target: TerraformResource, options: { profile?: Profile; others?: TerraformResource[]; regions?: RuleContext['regions'] } = {}): RuleResult {
+  const context: RuleContext = {
+    profile: options.profile ?? 'production',
+    stack: stack(target, ...(options.others ?? [])),
+    providerVersion: '4.55.0',
+    regions: options.regions ?? {},
+  };
+  return rule.check(target, context);
+}
+
+/** IDs of failing findings of the whole catalogue on a stack. */
+export function failingIds(view: StackView, profile?: Profile): string[] {
+  return evaluateStack(view, { profile }).findings.filter((f) => f.status === 'fail').map((f) => f.ruleId);
+}
