@@ -107,6 +107,12 @@ export function attrOr(resource: TerraformResource, path: string, providerDefaul
   return value.kind === 'absent' ? { kind: 'known', value: providerDefault } : value;
 }
 
+/** The attribute's value when known (with `providerDefault` for absent), else undefined. */
+export function knownValue(resource: TerraformResource, path: string, providerDefault?: unknown): unknown {
+  const value = providerDefault === undefined ? attr(resource, path) : attrOr(resource, path, providerDefault);
+  return value.kind === 'known' ? value.value : undefined;
+}
+
 /** The list of blocks at a path (e.g. `default_database.module`), normalised to an array; unknown if unresolved. */
 export function blocks(resource: TerraformResource, path: string): AttributeValue {
   const value = attr(resource, path);

@@ -78,3 +78,34 @@ export function check(rule: Rule, target: TerraformResource, options: { profile?
 export function failingIds(view: StackView, profile?: Profile): string[] {
   return evaluateStack(view, { profile }).findings.filter((f) => f.status === 'fail').map((f) => f.ruleId);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for the rule tests (test/rules/**).
+
+/** The findings of one rule on a stack under a profile (all statuses). */
+export function findingsOf(view: StackView, ruleId: string, profile?: Profile): import('../../src/rules/types').Finding[] {
+  return evaluateStack(view, { profile }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** The resource with the named blocks written as single-element lists, the way HCL JSON and plans write blocks. */
+export function listShaped(target: TerraformResource, blockNames: readonly string[] = ['default_database', 'identity', 'customer_managed_key']): TerraformResource {
+  const values: Values = { ...target.values };
+  for (const name of blockNames) {
+    const block = values[name];
+    if (block && typeof block === 'object' && !Array.isArray(block)) values[name] = [block];
+  }
+  return { ...target, values };
+}
+
+/** Asserts a failing result naming `attribute` whose message contains every fragment (the actual bad values). */
+export function expectFail(result: RuleResult, attribute: string | undefined, ...fragments: string[]): void {
+  expect(result.status).toBe('fail');
+  if (result.status !== 'fail') return;
+  expect(result.attribute).toBe(attribute);
+  for (const fragment of fragments) expect(result.message).toContain(fragment);
+}
+
+/** Asserts an unknown result naming `attribute`. */
+export function expectUnknown(result: RuleResult, attribute: string): void {
+  expect(result).toMatchObject({ status: 'unknown', attribute });
+}

@@ -1,0 +1,39 @@
+/**
+ * Production: a zone-redundant cache in West Europe behind a private endpoint, with diagnostics and RDB persistence.
+ */
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { ClusteringPolicy, EvictionPolicy, ManagedRedis, Persistence, RdbFrequency, Sku } from '../../src';
+
+export class ProductionStack extends TerraformStack {
+  public readonly cache: ManagedRedis;
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    const location = 'westeurope';
+    const group = new ResourceGroup(this, 'rg', { name: 'rg-orders-prod', location });
+    const network = new VirtualNetwork(this, 'vnet', { name: 'vnet-orders-prod', location, resourceGroupName: group.name, addressSpace: ['10.20.0.0/16'] });
+    const subnet = new Subnet(this, 'cache-subnet', { name: 'snet-cache', resourceGroupName: group.name, virtualNetworkName: network.name, addressPrefixes: ['10.20.1.0/24'] });
+    const workspace = new LogAnalyticsWorkspace(this, 'logs', { name: 'log-orders-prod', location, resourceGroupName: group.name, sku: 'PerGB2018', retentionInDays: 30 });
+
+    this.cache = new ManagedRedis(this, 'orders-cache', {
+      name: 'orders-cache-prod',
+      resourceGroupName: group.name,
+      location,
+      sku: Sku.BALANCED_B10,
+      zoneRedundant: true,
+      clusteringPolicy: ClusteringPolicy.ENTERPRISE_CLUSTER,
+      evictionPolicy: EvictionPolicy.VOLATILE_LRU,
+      persistence: Persistence.redisDatabase(RdbFrequency.EVERY_1_HOUR),
+      privateEndpointSubnetId: subnet.id,
+      logAnalyticsWorkspaceId: workspace.id,
+      tags: { service: 'orders', environment: 'production' },
+    });
+  }
+}

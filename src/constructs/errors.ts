@@ -1,0 +1,31 @@
+/**
+ * Every message the constructs throw or report, in one module (as terraform-cdk's errors.ts). Validation messages start
+ * with the rule ID, say what is wrong with the actual value and what is allowed, and end with the fix.
+ */
+
+/** An error for a user mistake: printed as its message alone, never with a stack trace. */
+export class AmrSynthError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'AmrSynthError';
+  }
+}
+
+export const invalidProfile = (path: string, value: unknown) =>
+  new AmrSynthError(`[${path}] profile '${String(value)}' is not a profile; allowed: dev, production, mission-critical`);
+
+/** The report of a stack that failed its reliability checks: one line per error. */
+export const reliabilityChecksFailed = (stackName: string, lines: readonly string[]) =>
+  new AmrSynthError(
+    `Azure Managed Redis reliability checks failed for stack '${stackName}' with ${lines.length} error${lines.length === 1 ? '' : 's'}:\n` +
+      lines.map((l) => `  ${l}`).join('\n') +
+      `\nFix the errors above, or see 'npx amr explain <RULE-ID>'. Warnings can be acknowledged with acknowledge(scope, { id, reason }).`,
+  );
+
+export const propProblem = {
+  customerManagedKeyPair: (keyGiven: boolean) =>
+    `AMR-SEC-004: ${keyGiven ? 'customerManagedKeyId is set but customerManagedKeyIdentityId is not' : 'customerManagedKeyIdentityId is set but customerManagedKeyId is not'}; the service reads the key with that user-assigned identity (fix: set both customerManagedKeyId and customerManagedKeyIdentityId)`,
+  emptyModuleArgs: (name: string) => `AMR-MOD-001: module '${name}' has empty args '' (fix: omit args or give the module's arguments, e.g. 'ERROR_RATE 0.01 INITIAL_SIZE 400')`,
+  acknowledgeUnknownRule: (id: string) => `${id}: acknowledge() names a rule ID that does not exist (fix: use an ID from 'npx amr rules', e.g. AMR-SEC-003)`,
+  acknowledgeBadDate: (id: string, date: string) => `${id}: acknowledge() expiresOn '${date}' is not a date (fix: write it as YYYY-MM-DD)`,
+};
