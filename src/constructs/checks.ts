@@ -15,7 +15,7 @@ import { applySuppressions } from '../rules/suppressions';
 import type { Finding } from '../rules/types';
 import { acknowledgementsAround } from './acknowledge';
 import { AmrSynthError, propProblem, reliabilityChecksFailed } from './errors';
-import { addCustomSynthesis, Annotations, Lazy, TerraformStack, type IAspect, type ISynthesisSession } from './platform';
+import { addCustomSynthesis, Annotations, App, Aspects, Lazy, TerraformStack, type IAspect, type ISynthesisSession } from './platform';
 import { profileOf } from './profile';
 
 export interface ReliabilityChecksOptions {
@@ -26,11 +26,29 @@ export interface ReliabilityChecksOptions {
 }
 
 const enabled = new WeakMap<TerraformStack, ReliabilityChecksOptions>();
+const appsWithChecks = new WeakSet<App>();
 const propValidations = new WeakMap<IConstruct, Array<() => string[]>>();
 const printedWarnings = new WeakMap<IConstruct, Set<string>>();
 
-/** Aspect that runs the reliability checks on every stack it visits, including stacks of raw provider resources. */
+/**
+ * Aspect that runs the reliability checks on every stack it visits, including stacks of raw provider resources:
+ * `Aspects.of(stack).add(new ReliabilityChecks())`. For a whole app use `ReliabilityChecks.applyToApp(app)`: cdktf 0.21
+ * invokes aspects per stack and never applies the ones added to the App itself.
+ */
 export class ReliabilityChecks implements IAspect {
+  /** Runs the checks on every stack of the app, including stacks added after this call. */
+  public static applyToApp(app: App, options: ReliabilityChecksOptions = {}): void {
+    const aspect = new ReliabilityChecks(options);
+    Aspects.of(app).add(aspect);
+    if (appsWithChecks.has(app)) return;
+    appsWithChecks.add(app);
+    const synth = app.synth.bind(app);
+    app.synth = () => {
+      for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(aspect);
+      synth();
+    };
+  }
+
   public constructor(private readonly options: ReliabilityChecksOptions = {}) {}
 
   public visit(node: IConstruct): void {

@@ -8,7 +8,8 @@ export function cacheNameProblems(name: string): string[] {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push(`it has ${name.length} characters (allowed: 3 to 63)`);
   if (name.includes('--')) problems.push('it contains consecutive hyphens');
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]+[A-Za-z0-9]$/.test(name)) problems.push('only letters, numbers and hyphens are allowed, and it must start and end with a letter or number');
+  if (!/^[A-Za-z0-9-]*$/.test(name)) problems.push('only letters, numbers and hyphens are allowed');
+  if (/^-|-$/.test(name)) problems.push('it must start and end with a letter or number');
   return problems;
 }
 

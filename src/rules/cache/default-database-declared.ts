@@ -1,5 +1,5 @@
 import { severities } from '../profiles';
-import { attr } from '../terraform';
+import { isUnresolved } from '../terraform';
 import { fail, pass, unknown, type Rule } from '../types';
 import { MANAGED_REDIS } from './common';
 
@@ -16,9 +16,11 @@ export const defaultDatabaseDeclared: Rule = {
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
-    const db = attr(cache, 'default_database');
-    if (db.kind === 'unknown') return unknown('default_database');
-    if (db.kind === 'known' && !(Array.isArray(db.value) && db.value.length === 0)) return pass();
+    // Only the block itself matters here: an unresolved field inside a declared block still declares it.
+    const raw = cache.values.default_database;
+    const block = Array.isArray(raw) ? raw[0] : raw;
+    if (isUnresolved(block)) return unknown('default_database');
+    if (block !== undefined && block !== null) return pass();
     return fail('default_database is not declared, so the cache has no database and no client can connect', { attribute: 'default_database' });
   },
 };

@@ -28,15 +28,18 @@ export const operationalSafeguards: Rule = {
     if (profile === 'dev') return notApplicable();
     const problems: string[] = [];
     const create = attr(cache, 'timeouts.create');
-    if (create.kind === 'unknown') return unknown('timeouts.create');
-    const minutes = create.kind === 'known' ? durationMinutes(String(create.value)) : undefined;
     if (create.kind === 'absent') problems.push(`no create timeout (provider default 45m; required: at least ${MIN_CREATE_TIMEOUT_MINUTES}m)`);
-    else if (minutes === undefined || minutes < MIN_CREATE_TIMEOUT_MINUTES) problems.push(`create timeout is '${String(create.value)}' (required: at least ${MIN_CREATE_TIMEOUT_MINUTES}m)`);
+    else if (create.kind === 'known') {
+      const minutes = durationMinutes(String(create.value));
+      if (minutes === undefined || minutes < MIN_CREATE_TIMEOUT_MINUTES) problems.push(`create timeout is '${String(create.value)}' (required: at least ${MIN_CREATE_TIMEOUT_MINUTES}m)`);
+    }
+    const badCreate = problems.length > 0;
     const preventDestroy = attr(cache, 'lifecycle.prevent_destroy');
+    if (preventDestroy.kind !== 'unknown' && (preventDestroy.kind !== 'known' || preventDestroy.value !== true)) problems.push('lifecycle.prevent_destroy is not true');
+    // A known problem is reported even when the other setting is unknown.
+    if (problems.length > 0) return fail(`production cache '${displayName(cache)}': ${problems.join('; ')}`, { attribute: badCreate ? 'timeouts.create' : 'lifecycle.prevent_destroy' });
+    if (create.kind === 'unknown') return unknown('timeouts.create');
     if (preventDestroy.kind === 'unknown') return unknown('lifecycle.prevent_destroy');
-    if (preventDestroy.kind !== 'known' || preventDestroy.value !== true) problems.push('lifecycle.prevent_destroy is not true');
-    return problems.length === 0
-      ? pass()
-      : fail(`production cache '${displayName(cache)}': ${problems.join('; ')}`, { attribute: create.kind === 'absent' || minutes === undefined || minutes < MIN_CREATE_TIMEOUT_MINUTES ? 'timeouts.create' : 'lifecycle.prevent_destroy' });
+    return pass();
   },
 };

@@ -19,11 +19,16 @@ export const productionDataProtected: Rule = {
   check: (cache, { profile, stack }) => {
     if (profile === 'dev') return notApplicable();
     const group = geoGroupName(cache);
-    if (group.kind === 'unknown') return unknown('default_database.geo_replication_group_name');
     if (group.kind === 'known' && group.value !== '') return notApplicable();
-    const aof = attr(cache, 'default_database.persistence_append_only_file_backup_frequency');
-    const rdb = attr(cache, 'default_database.persistence_redis_database_backup_frequency');
-    if (aof.kind !== 'absent' || rdb.kind !== 'absent' || hasScheduledExport(cache, stack)) return pass();
+    const aofPath = 'default_database.persistence_append_only_file_backup_frequency';
+    const rdbPath = 'default_database.persistence_redis_database_backup_frequency';
+    const aof = attr(cache, aofPath);
+    const rdb = attr(cache, rdbPath);
+    // Protected whether or not it is a geo member; an unresolved frequency may be null, so it protects nothing for sure.
+    if (aof.kind === 'known' || rdb.kind === 'known' || hasScheduledExport(cache, stack)) return pass();
+    if (group.kind === 'unknown') return unknown('default_database.geo_replication_group_name');
+    if (aof.kind === 'unknown') return unknown(aofPath);
+    if (rdb.kind === 'unknown') return unknown(rdbPath);
     return fail(`production cache '${displayName(cache)}' has neither persistence nor a scheduled export: losing both nodes loses all its data`, {
       attribute: 'default_database.persistence_redis_database_backup_frequency',
     });

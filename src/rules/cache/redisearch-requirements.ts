@@ -20,15 +20,19 @@ export const rediSearchRequirements: Rule = {
     if (!modules.names.includes('RediSearch')) return notApplicable();
     const eviction = databaseField(cache, 'eviction_policy');
     const clustering = databaseField(cache, 'clustering_policy');
+    // A policy known to be wrong fails even when the other one is unknown.
+    const badEviction = eviction.kind === 'known' && eviction.value !== 'NoEviction';
+    const badClustering = clustering.kind === 'known' && clustering.value !== 'EnterpriseCluster';
+    const problems: string[] = [];
+    if (badEviction) problems.push(`eviction_policy is '${String(eviction.value)}' (required: NoEviction)`);
+    if (badClustering) problems.push(`clustering_policy is '${String(clustering.value)}' (required: EnterpriseCluster)`);
+    if (problems.length > 0) {
+      return fail(`the RediSearch module needs NoEviction and EnterpriseCluster: ${problems.join('; ')}`, {
+        attribute: badClustering ? 'default_database.clustering_policy' : 'default_database.eviction_policy',
+      });
+    }
     if (eviction.kind === 'unknown') return unknown('default_database.eviction_policy');
     if (clustering.kind === 'unknown') return unknown('default_database.clustering_policy');
-    const problems: string[] = [];
-    if (eviction.value !== 'NoEviction') problems.push(`eviction_policy is '${String(eviction.value)}' (required: NoEviction)`);
-    if (clustering.value !== 'EnterpriseCluster') problems.push(`clustering_policy is '${String(clustering.value)}' (required: EnterpriseCluster)`);
-    return problems.length === 0
-      ? pass()
-      : fail(`the RediSearch module needs NoEviction and EnterpriseCluster: ${problems.join('; ')}`, {
-          attribute: clustering.value !== 'EnterpriseCluster' ? 'default_database.clustering_policy' : 'default_database.eviction_policy',
-        });
+    return pass();
   },
 };
