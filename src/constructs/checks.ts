@@ -12,6 +12,7 @@ import type { RegionOverrides } from '../rules/data/regions';
 import { evaluateStack, formatFinding } from '../rules/engine';
 import { readSynthesizedStack, type SynthesizedStack } from '../rules/input/synth-json';
 import { applySuppressions } from '../rules/suppressions';
+import type { StackView } from '../rules/terraform';
 import type { Finding } from '../rules/types';
 import { acknowledgementsAround } from './acknowledge';
 import { AmrSynthError, propProblem, reliabilityChecksFailed } from './errors';
@@ -27,6 +28,7 @@ export interface ReliabilityChecksOptions {
 
 const enabled = new WeakMap<TerraformStack, ReliabilityChecksOptions>();
 const appsWithChecks = new WeakSet<App>();
+const checkedViews = new WeakMap<TerraformStack, StackView>();
 const propValidations = new WeakMap<IConstruct, Array<() => string[]>>();
 const printedWarnings = new WeakMap<IConstruct, Set<string>>();
 
@@ -97,8 +99,8 @@ export interface StackCheckResult {
 
 /** Evaluates a stack without failing: what `cdktf synth` would report for it. */
 export function checkStack(stack: TerraformStack, options: ReliabilityChecksOptions = enabled.get(stack) ?? {}): StackCheckResult {
-  const json = stack.toTerraform() as SynthesizedStack;
-  const view = readSynthesizedStack(json, { stackName: stack.node.id });
+  const view = viewOf(stack);
+  checkedViews.set(stack, view);
   const evaluation = evaluateStack(view, { regions: options.regions });
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const acknowledgeableErrors = new Set(ALL_RULES.filter((r) => r.metadata.acknowledgeableError).map((r) => r.metadata.id));
@@ -166,9 +168,14 @@ function printCleanlyIfUncaught(): void {
   });
 }
 
+function viewOf(stack: TerraformStack): StackView {
+  return readSynthesizedStack(stack.toTerraform() as SynthesizedStack, { stackName: stack.node.id });
+}
+
 function writeTopologyManifest(stack: TerraformStack, session: ISynthesisSession): void {
-  const json = stack.toTerraform() as SynthesizedStack;
-  const view = readSynthesizedStack(json, { stackName: stack.node.id });
+  // The stack cannot change between its validation and its custom synthesis: reuse what the checks read.
+  const view = checkedViews.get(stack) ?? viewOf(stack);
+  checkedViews.delete(stack);
   const directory = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
   fs.mkdirSync(directory, { recursive: true });
   const manifest = buildTopologyManifest(view, { regions: enabled.get(stack)?.regions });

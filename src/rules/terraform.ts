@@ -55,7 +55,7 @@ export type AttributeValue =
   | { readonly kind: 'known'; readonly value: unknown };
 
 /** True for a string Terraform resolves at apply time: any `${...}` interpolation. */
-export function isUnresolved(value: unknown): value is string {
+export function isUnresolved(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
 
@@ -66,13 +66,13 @@ export function isUnresolved(value: unknown): value is string {
 export function readAttribute(values: unknown, path: string): AttributeValue {
   let current: unknown = values;
   for (const segment of path.split('.')) {
-    if (isUnresolved(current)) return { kind: 'unknown', expression: current };
+    if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
       const index = /^\d+$/.test(segment) ? Number(segment) : 0;
       if (current.length <= index) return { kind: 'absent' };
       current = current[index];
       if (/^\d+$/.test(segment)) continue;
-      if (isUnresolved(current)) return { kind: 'unknown', expression: current };
+      if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     }
     if (current === null || typeof current !== 'object') return { kind: 'absent' };
     current = (current as Record<string, unknown>)[segment];

@@ -42,7 +42,7 @@ describe('ManagedRedis synthesizes explicit Terraform', () => {
       cacheStack({
         clusteringPolicy: ClusteringPolicy.ENTERPRISE_CLUSTER,
         evictionPolicy: EvictionPolicy.NO_EVICTION,
-        modules: [{ name: 'RediSearch' }, { name: 'RedisJSON', args: '' === 'x' ? 'never' : undefined }],
+        modules: [{ name: 'RediSearch' }, { name: 'RedisJSON' }],
         persistence: Persistence.appendOnlyFile(),
       }).stack,
     );

@@ -1,6 +1,6 @@
 /** Shared vocabulary of the one-cache rules. */
 import { findSku, type SkuInfo } from '../data/skus';
-import { attr, attrOr, blocks, type AttributeValue, type DefaultedValue, type StackView, type TerraformResource, refersTo } from '../terraform';
+import { attr, attrOr, blocks, type AttributeValue, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses, refersTo } from '../terraform';
 import { PROVIDER_DEFAULTS } from '../data/values';
 
 export const MANAGED_REDIS = 'azurerm_managed_redis';
@@ -54,6 +54,18 @@ export function isKnownGeoMember(cache: TerraformResource): boolean {
 /** Resources of a type in the stack that refer to this cache (e.g. diagnostic settings, private endpoints). */
 export function resourcesReferring(stack: StackView, type: string, cache: TerraformResource, attribute: string): TerraformResource[] {
   return stack.resources.filter((r) => r.type === type && (refersTo(attr(r, attribute), cache) || literalIdMatches(attr(r, attribute), cache)));
+}
+
+/**
+ * Resources of a type whose `attribute` is an unresolved expression naming no resource at all (a variable, a local, a
+ * module output, an unresolved token): they may refer to this cache, so a rule looking for them cannot say "none".
+ */
+export function resourcesMaybeReferring(stack: StackView, type: string, attribute: string): TerraformResource[] {
+  return stack.resources.filter((r) => {
+    if (r.type !== type) return false;
+    const value = attr(r, attribute);
+    return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
+  });
 }
 
 function literalIdMatches(value: AttributeValue, cache: TerraformResource): boolean {

@@ -1,7 +1,7 @@
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
-import { fail, pass, type Rule } from '../types';
-import { DIAGNOSTIC_SETTING, MANAGED_REDIS, resourcesReferring } from './common';
+import { fail, pass, unknown, type Rule } from '../types';
+import { DIAGNOSTIC_SETTING, MANAGED_REDIS, resourcesMaybeReferring, resourcesReferring } from './common';
 
 /** AMR-OBS-001: diagnostic settings exist for the cache. */
 export const diagnosticSettings: Rule = {
@@ -15,8 +15,12 @@ export const diagnosticSettings: Rule = {
     sources: ['https://learn.microsoft.com/azure/redis/monitor-diagnostic-settings'],
   },
   appliesTo: [MANAGED_REDIS],
-  check: (cache, { stack }) =>
-    resourcesReferring(stack, DIAGNOSTIC_SETTING, cache, 'target_resource_id').length > 0
-      ? pass()
-      : fail(`no diagnostic setting in this stack targets '${displayName(cache)}'`, { attribute: 'target_resource_id' }),
+  check: (cache, { stack }) => {
+    if (resourcesReferring(stack, DIAGNOSTIC_SETTING, cache, 'target_resource_id').length > 0) return pass();
+    const maybe = resourcesMaybeReferring(stack, DIAGNOSTIC_SETTING, 'target_resource_id');
+    if (maybe.length > 0) {
+      return unknown('target_resource_id', `cannot tell whether ${maybe.map((r) => r.address).join(', ')} targets '${displayName(cache)}': its target_resource_id is not known until apply`);
+    }
+    return fail(`no diagnostic setting in this stack targets '${displayName(cache)}'`, { attribute: 'target_resource_id' });
+  },
 };

@@ -2,7 +2,7 @@ import { PROVIDER_DEFAULTS } from '../data/values';
 import { severities } from '../profiles';
 import { attrOr, displayName } from '../terraform';
 import { fail, pass, unknown, type Rule } from '../types';
-import { MANAGED_REDIS, PRIVATE_ENDPOINT, resourcesReferring } from './common';
+import { MANAGED_REDIS, PRIVATE_ENDPOINT, resourcesMaybeReferring, resourcesReferring } from './common';
 
 /** AMR-SEC-003: public network access Disabled, with a private endpoint. */
 export const publicNetworkDisabled: Rule = {
@@ -24,11 +24,14 @@ export const publicNetworkDisabled: Rule = {
         attribute: 'public_network_access',
       });
     }
-    const endpoints = resourcesReferring(stack, PRIVATE_ENDPOINT, cache, 'private_service_connection.private_connection_resource_id');
-    return endpoints.length > 0
-      ? pass()
-      : fail(`public network access is disabled on '${displayName(cache)}' but this stack declares no private endpoint for it: no client can reach it unless one exists elsewhere`, {
-          attribute: 'public_network_access',
-        });
+    const connection = 'private_service_connection.private_connection_resource_id';
+    if (resourcesReferring(stack, PRIVATE_ENDPOINT, cache, connection).length > 0) return pass();
+    const maybe = resourcesMaybeReferring(stack, PRIVATE_ENDPOINT, connection);
+    if (maybe.length > 0) {
+      return unknown(connection, `cannot tell whether ${maybe.map((r) => r.address).join(', ')} connects to '${displayName(cache)}': its ${connection} is not known until apply`);
+    }
+    return fail(`public network access is disabled on '${displayName(cache)}' but this stack declares no private endpoint for it: no client can reach it unless one exists elsewhere`, {
+      attribute: 'public_network_access',
+    });
   },
 };
