@@ -1,7 +1,7 @@
 import { isLegacyEnterpriseSku } from '../data/skus';
 import { severities } from '../profiles';
 import { attr } from '../terraform';
-import { fail, notApplicable, unknown, type Rule } from '../types';
+import { fail, pass, unknown, type Rule } from '../types';
 import { LEGACY_CLUSTER, LEGACY_DATABASE, MANAGED_REDIS } from './common';
 
 /** AMR-LEG-001: legacy Redis Enterprise resources or Enterprise SKUs: migrate to azurerm_managed_redis. */
@@ -27,6 +27,6 @@ export const legacyResources: Rule = {
     if (sku.kind === 'known' && typeof sku.value === 'string' && isLegacyEnterpriseSku(sku.value)) {
       return fail(`'${sku.value}' is a retired Redis Enterprise SKU; pick the Azure Managed Redis SKU of the same size`, { attribute: 'sku_name', escalate: isNew });
     }
-    return notApplicable();
+    return pass();
   },
 };

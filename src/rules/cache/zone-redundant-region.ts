@@ -1,14 +1,12 @@
-import { normalizeRegion, REGIONS_WITH_ZONES, zoneSupport } from '../data/regions';
+import { normalizeRegion, ZONE_REGION_ALTERNATIVES, zoneSupport } from '../data/regions';
 import { severities } from '../profiles';
 import { attr, displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 import { highAvailability, MANAGED_REDIS } from './common';
 
-/** Regions with zones that look like neighbours of `region` (same name stem), for the fix hint. */
-export function zoneRegionsNear(region: string): string[] {
-  const stem = normalizeRegion(region).replace(/\d+$/, '').slice(0, 5);
-  const near = REGIONS_WITH_ZONES.filter((r) => r.startsWith(stem));
-  return near.length > 0 ? near : ['eastus2', 'westus3', 'westeurope', 'northeurope'];
+/** Regions with zones in the same geography as `region`, for the fix hint. */
+export function zoneRegionsNear(region: string): readonly string[] {
+  return ZONE_REGION_ALTERNATIVES[normalizeRegion(region)] ?? ['eastus2', 'westus3', 'westeurope', 'northeurope'];
 }
 
 /** AMR-ZR-001: an HA cache is in a region with availability zones (zone redundant). */

@@ -18,6 +18,28 @@ export const REGIONS_WITHOUT_ZONES: readonly string[] = [
   'uaecentral', 'ukwest', 'westcentralus', 'westindia', 'westus',
 ];
 
+/** For each region without zones, the nearest regions with zones in the same geography (the fix to suggest). */
+export const ZONE_REGION_ALTERNATIVES: Readonly<Record<string, readonly string[]>> = {
+  australiacentral: ['australiaeast'],
+  australiacentral2: ['australiaeast'],
+  australiasoutheast: ['australiaeast'],
+  brazilsoutheast: ['brazilsouth'],
+  canadaeast: ['canadacentral'],
+  francesouth: ['francecentral'],
+  germanynorth: ['germanywestcentral'],
+  koreasouth: ['koreacentral'],
+  northcentralus: ['centralus', 'eastus2'],
+  norwaywest: ['norwayeast'],
+  southafricawest: ['southafricanorth'],
+  southindia: ['centralindia', 'indiasouthcentral'],
+  switzerlandwest: ['switzerlandnorth'],
+  uaecentral: ['uaenorth'],
+  ukwest: ['uksouth'],
+  westcentralus: ['westus2', 'centralus'],
+  westindia: ['centralindia'],
+  westus: ['westus2', 'westus3'],
+};
+
 /** Whether a region has availability zones. */
 export type ZoneSupport = 'zones' | 'no-zones' | 'unknown';
 

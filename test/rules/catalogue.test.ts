@@ -1,0 +1,144 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ALL_RULES, CACHE_RULES, findRule } from '../../src/rules/catalogue';
+import { evaluateStack } from '../../src/rules/engine';
+import { PROFILES, type Profile, type Rule, type Severity } from '../../src/rules/types';
+import { cache, check, companions, stack } from '../support/resources';
+
+/** rules.md section 2.1, with the severities of its table (dev, production, mission-critical). */
+const SECTION_2_1: Record<string, [Severity, Severity, Severity]> = {
+  'AMR-SKU-001': ['error', 'error', 'error'],
+  'AMR-NAME-001': ['error', 'error', 'error'],
+  'AMR-DB-001': ['error', 'error', 'error'],
+  'AMR-HA-001': ['warning', 'error', 'error'],
+  'AMR-ZR-001': ['warning', 'warning', 'error'],
+  'AMR-ZR-002': ['error', 'error', 'error'],
+  'AMR-ZR-003': ['warning', 'warning', 'warning'],
+  'AMR-PER-001': ['error', 'error', 'error'],
+  'AMR-PER-002': ['error', 'error', 'error'],
+  'AMR-PER-003': ['warning', 'warning', 'warning'],
+  'AMR-MOD-001': ['error', 'error', 'error'],
+  'AMR-MOD-002': ['error', 'error', 'error'],
+  'AMR-MOD-003': ['error', 'error', 'error'],
+  'AMR-CLU-001': ['error', 'error', 'error'],
+  'AMR-CLU-002': ['error', 'error', 'error'],
+  'AMR-CLU-003': ['warning', 'warning', 'warning'],
+  'AMR-EVI-001': ['error', 'error', 'error'],
+  'AMR-SEC-001': ['warning', 'error', 'error'],
+  'AMR-SEC-002': ['warning', 'warning', 'warning'],
+  'AMR-SEC-003': ['warning', 'warning', 'warning'],
+  'AMR-SEC-004': ['error', 'error', 'error'],
+  'AMR-OBS-001': ['warning', 'warning', 'warning'],
+  'AMR-OPS-001': ['warning', 'warning', 'warning'],
+  'AMR-LEG-001': ['warning', 'warning', 'warning'],
+  'AMR-LEG-002': ['error', 'error', 'error'],
+};
+const EXPECTED_2_1 = Object.keys(SECTION_2_1);
+
+const ids = (rules: readonly Rule[]) => rules.map((r) => r.metadata.id);
+
+describe('the rule catalogue', () => {
+  it('lists the 25 rules of section 2.1', () => {
+    expect(EXPECTED_2_1).toHaveLength(25);
+    for (const id of EXPECTED_2_1) expect(ids(ALL_RULES)).toContain(id);
+  });
+
+  it('CACHE_RULES is section 2.1, in catalogue order', () => {
+    expect(ids(CACHE_RULES)).toEqual(EXPECTED_2_1);
+  });
+
+  it('has unique IDs in the AMR-XXX-NNN format', () => {
+    const all = ids(ALL_RULES);
+    expect(new Set(all).size).toBe(all.length);
+    for (const id of all) expect(id).toMatch(/^AMR-[A-Z]+-\d{3}$/);
+  });
+
+  it('holds each rule object once', () => {
+    expect(new Set(ALL_RULES).size).toBe(ALL_RULES.length);
+  });
+
+  describe('every rule module under src/rules/cache is in the catalogue', () => {
+    const dir = path.join(__dirname, '../../src/rules/cache');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'common.ts');
+
+    it('finds the rule files', () => {
+      expect(files.length).toBeGreaterThanOrEqual(24);
+    });
+
+    it.each(files)('%s', (file) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = Object.values(require(path.join(dir, file)) as Record<string, unknown>);
+      const rules = exported.filter((v): v is Rule => typeof v === 'object' && v !== null && typeof (v as Rule).metadata?.id === 'string');
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) expect(ALL_RULES).toContain(rule);
+    });
+  });
+
+  describe.each(ALL_RULES.map((r) => [r.metadata.id, r] as const))('%s metadata', (id, rule) => {
+    const { metadata } = rule;
+
+    it('has a title, statement and fix', () => {
+      for (const text of [metadata.title, metadata.statement, metadata.fix]) {
+        expect(typeof text).toBe('string');
+        expect(text.trim().length).toBeGreaterThanOrEqual(10);
+      }
+    });
+
+    it('has sources', () => {
+      expect(metadata.sources.length).toBeGreaterThan(0);
+      for (const source of metadata.sources) expect(source.trim()).not.toBe('');
+    });
+
+    it('has a severity for each profile', () => {
+      expect(Object.keys(metadata.severity).sort()).toEqual([...PROFILES].sort());
+      for (const profile of PROFILES) expect(['error', 'warning']).toContain(metadata.severity[profile]);
+    });
+
+    it('says when it runs and what it applies to', () => {
+      expect(metadata.when.length).toBeGreaterThan(0);
+      for (const when of metadata.when) expect(['synth', 'plan', 'runtime']).toContain(when);
+      expect(rule.appliesTo.length).toBeGreaterThan(0);
+      for (const type of rule.appliesTo) expect(type).toMatch(/^azurerm_[a-z_]+$/);
+    });
+
+    if (SECTION_2_1[id]) {
+      it('has the severities of rules.md 2.1', () => {
+        const [dev, production, missionCritical] = SECTION_2_1[id];
+        expect(metadata.severity).toEqual({ dev, production, 'mission-critical': missionCritical });
+      });
+    }
+
+    it('is found by findRule, case-insensitively', () => {
+      expect(findRule(id)).toBe(rule);
+      expect(findRule(id.toLowerCase())).toBe(rule);
+    });
+  });
+
+  it('findRule returns undefined for an unknown ID', () => {
+    expect(findRule('AMR-XXX-999')).toBeUndefined();
+  });
+
+  describe('a fully compliant stack produces no findings', () => {
+    const compliant = cache();
+    const view = stack(compliant, ...companions(compliant));
+
+    it.each<Profile>(['production', 'mission-critical', 'dev'])('in %s', (profile) => {
+      const evaluation = evaluateStack(view, { profile });
+      expect(evaluation.findings).toEqual([]);
+      // and the rules did run: the unconditional ones passed on the cache
+      const unconditional = ['AMR-SKU-001', 'AMR-NAME-001', 'AMR-DB-001', 'AMR-HA-001', 'AMR-ZR-001', 'AMR-ZR-003', 'AMR-PER-001', 'AMR-PER-002', 'AMR-MOD-001', 'AMR-CLU-001', 'AMR-CLU-003', 'AMR-EVI-001', 'AMR-SEC-001', 'AMR-SEC-002', 'AMR-SEC-003', 'AMR-OBS-001'];
+      for (const id of unconditional) expect(check(findRule(id)!, compliant, { profile, others: companions(compliant) })).toEqual({ status: 'pass' });
+      expect(evaluation.passed).toBeGreaterThanOrEqual(unconditional.length);
+    });
+
+    it('with the default profile', () => {
+      expect(evaluateStack(view).findings).toEqual([]);
+    });
+
+    it('while a single defect in the same stack is found (the check is not vacuous)', () => {
+      const broken = cache({ high_availability_enabled: false });
+      const findings = evaluateStack(stack(broken, ...companions(broken)), { profile: 'mission-critical' }).findings;
+      expect(findings.map((f) => f.ruleId)).toEqual(['AMR-HA-001']);
+    });
+  });
+});
