@@ -13,3 +13,4 @@ export { readSynthesizedStack } from './rules/input/synth-json';
 export * from './rules/reliability';
 export type { Finding, Profile, Rule, RuleMetadata, RuleResult, Severity } from './rules/types';
 export type { RegionOverrides, ZoneSupport } from './rules/data/regions';
+export * from './constructs/geo-replication-group';

@@ -29,3 +29,10 @@ export const propProblem = {
   acknowledgeUnknownRule: (id: string) => `${id}: acknowledge() names a rule ID that does not exist (fix: use an ID from 'npx amr rules', e.g. AMR-SEC-003)`,
   acknowledgeBadDate: (id: string, date: string) => `${id}: acknowledge() expiresOn '${date}' is not a date (fix: write it as YYYY-MM-DD)`,
 };
+
+export const geoPropProblem = {
+  tooFewMembers: (count: number) =>
+    `AMR-GRP-001: a geo-replication group needs 2 to 5 members, got ${count} (fix: list 2 to 5 members, each in its own region)`,
+  duplicateMemberNames: (names: readonly string[]) =>
+    `AMR-GRP-006: members would share the name${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} (two members in one region?) (fix: put each member in its own region, or give each a distinct name)`,
+};

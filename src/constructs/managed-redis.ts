@@ -79,6 +79,8 @@ export interface ManagedRedisProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** Active geo-replication group name; set by GeoReplicationGroup. @default - not geo-replicated */
   readonly geoReplicationGroupName?: string;
+  /** Regions of the other members of the geo group, for the reliability estimate; set by GeoReplicationGroup. @default - no other members */
+  readonly geoReplicationPeerLocations?: readonly string[];
 }
 
 export class ManagedRedis extends Construct {
@@ -106,10 +108,18 @@ export class ManagedRedis extends Construct {
     const highAvailability = props.highAvailability ?? true;
     const persistence = props.persistence ?? Persistence.none();
 
+    const supportOf = (location: string) => (Token.isUnresolved(location) ? 'unknown' : zoneSupport(location));
+    const peers = props.geoReplicationGroupName ? (props.geoReplicationPeerLocations ?? []) : [];
     this.reliability = estimateReliability({
       highAvailability,
-      zoneSupport: Token.isUnresolved(props.location) ? 'unknown' : zoneSupport(props.location),
+      zoneSupport: supportOf(props.location),
       persistence: { aof: persistence.appendOnlyFileFrequency, rdb: persistence.redisDatabaseFrequency },
+      geo: props.geoReplicationGroupName
+        ? {
+            members: peers.length + 1,
+            zoneRedundantMembers: [props.location, ...peers].filter((l) => highAvailability && supportOf(l) === 'zones').length,
+          }
+        : undefined,
     });
 
     this.resource = new ManagedRedisResource(this, 'Resource', {

@@ -26,6 +26,22 @@ import { singlePersistenceMode } from './cache/single-persistence-mode';
 import { skuNameValid } from './cache/sku-name-valid';
 import { zoneRedundancyNeedsHa } from './cache/zone-redundancy-needs-ha';
 import { zoneRedundantRegion } from './cache/zone-redundant-region';
+import { geoGroupNameFormat } from './geo/group-name-format';
+import { linkDependsOnMembers } from './geo/link-depends-on-members';
+import { linkWorkaround } from './geo/link-workaround';
+import { linkedCount } from './geo/linked-count';
+import { linkedExcludesSelf } from './geo/linked-excludes-self';
+import { geoMemberHighAvailability } from './geo/member-high-availability';
+import { geoMemberModules } from './geo/member-modules';
+import { geoMemberNoPersistence } from './geo/member-no-persistence';
+import { geoMemberNotFlash } from './geo/member-not-flash';
+import { geoMemberSkuSize } from './geo/member-sku-size';
+import { membersAccessKeysAgree } from './geo/members-access-keys-agree';
+import { membersDifferentRegions } from './geo/members-different-regions';
+import { membersIdentical } from './geo/members-identical';
+import { membersShareGroupName } from './geo/members-share-group-name';
+import { membersZoneRedundant } from './geo/members-zone-redundant';
+import { oneLinkResource } from './geo/one-link-resource';
 import type { Rule } from './types';
 
 /** Section 2.1: one cache. */
@@ -57,7 +73,27 @@ export const CACHE_RULES: readonly Rule[] = [
   legacyMinimumTls,
 ];
 
-export const ALL_RULES: readonly Rule[] = [...CACHE_RULES];
+/** Section 2.2: geo-replication, across resources of a stack. */
+export const GEO_RULES: readonly Rule[] = [
+  geoMemberSkuSize,
+  geoMemberNotFlash,
+  geoMemberHighAvailability,
+  geoMemberModules,
+  geoMemberNoPersistence,
+  geoGroupNameFormat,
+  linkedCount,
+  linkedExcludesSelf,
+  membersShareGroupName,
+  membersIdentical,
+  membersDifferentRegions,
+  membersZoneRedundant,
+  oneLinkResource,
+  linkWorkaround,
+  membersAccessKeysAgree,
+  linkDependsOnMembers,
+];
+
+export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES];
 
 /** The rule with this ID, or undefined. */
 export function findRule(id: string): Rule | undefined {

@@ -1,0 +1,46 @@
+/**
+ * Mission-critical: one active-active geo-replication group of three zone-redundant caches in three European regions,
+ * each behind a private endpoint, with diagnostics and a "Geo Replication Healthy" alert per member.
+ * (Scheduled backups come with the ScheduledExport construct.)
+ */
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { ClusteringPolicy, GeoReplicationGroup, setProfile, Sku } from '../../src';
+
+export const REGIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
+
+export class MissionCriticalStack extends TerraformStack {
+  public readonly group: GeoReplicationGroup;
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    setProfile(this, 'mission-critical');
+    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    const group = new ResourceGroup(this, 'rg', { name: 'rg-sessions-global', location: REGIONS[0] });
+    const workspace = new LogAnalyticsWorkspace(this, 'logs', { name: 'log-sessions-global', location: REGIONS[0], resourceGroupName: group.name, sku: 'PerGB2018', retentionInDays: 90 });
+    const oncall = new MonitorActionGroup(this, 'oncall', { name: 'ag-sessions-oncall', resourceGroupName: group.name, shortName: 'sessions', emailReceiver: [{ name: 'oncall', emailAddress: 'oncall@example.com' }] });
+
+    const subnets = REGIONS.map((location, i) => {
+      const network = new VirtualNetwork(this, `vnet-${location}`, { name: `vnet-sessions-${location}`, location, resourceGroupName: group.name, addressSpace: [`10.${30 + i}.0.0/16`] });
+      return new Subnet(this, `subnet-${location}`, { name: 'snet-cache', resourceGroupName: group.name, virtualNetworkName: network.name, addressPrefixes: [`10.${30 + i}.1.0/24`] });
+    });
+
+    this.group = new GeoReplicationGroup(this, 'sessions', {
+      groupName: 'sessions-geo',
+      resourceGroupName: group.name,
+      sku: Sku.MEMORY_OPTIMIZED_M20,
+      clusteringPolicy: ClusteringPolicy.ENTERPRISE_CLUSTER,
+      zoneRedundant: true,
+      members: REGIONS.map((location, i) => ({ location, privateEndpointSubnetId: subnets[i].id })),
+      logAnalyticsWorkspaceId: workspace.id,
+      actionGroupId: oncall.id,
+      tags: { service: 'sessions', tier: 'mission-critical' },
+    });
+  }
+}

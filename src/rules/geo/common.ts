@@ -1,0 +1,93 @@
+/** Geo-replication groups as the rules see them: caches that share a group name, and the resources that link them. */
+import { GEO_REPLICATION, geoGroupName, MANAGED_REDIS } from '../cache/common';
+import { notApplicable, unknown, type Rule, type RuleResult } from '../types';
+import { isUnresolved, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
+
+export const FORCE_LINK_ACTION = 'forceLinkToReplicationGroup';
+export const AZAPI_ACTION = 'azapi_resource_action';
+/** The first azurerm version that links groups of three or more correctly (PR #31385). */
+export const GEO_LINK_FIX_VERSION = '4.61.0';
+
+/** The cache's group name when known and non-empty. */
+export function knownGroup(cache: TerraformResource): string | undefined {
+  const group = geoGroupName(cache);
+  return group.kind === 'known' && typeof group.value === 'string' && group.value !== '' ? group.value : undefined;
+}
+
+/** Caches of the stack with the same known group name, sorted by address (the first is the group's reporter). */
+export function groupMembers(cache: TerraformResource, stack: StackView): TerraformResource[] {
+  const group = knownGroup(cache);
+  if (group === undefined) return [];
+  return stack.resources.filter((r) => r.type === MANAGED_REDIS && knownGroup(r) === group).sort((a, b) => a.address.localeCompare(b.address));
+}
+
+/** The cache in the stack that a `managed_redis_id`-like value points at: by reference, or by a literal ARM ID's name. */
+export function cacheFor(value: unknown, stack: StackView): TerraformResource | undefined {
+  const caches = stack.resources.filter((r) => r.type === MANAGED_REDIS);
+  const byReference = referencedAddresses(value).find((a) => a.startsWith(`${MANAGED_REDIS}.`));
+  if (byReference) return caches.find((c) => c.address === byReference);
+  if (typeof value !== 'string' || isUnresolved(value)) return undefined;
+  const name = value.match(/\/redisEnterprise\/([^/]+)\/?$/i)?.[1];
+  return name ? caches.find((c) => String(knownValue(c, 'name') ?? '').toLowerCase() === name.toLowerCase()) : undefined;
+}
+
+export interface LinkView {
+  /** The raw `managed_redis_id`. */
+  readonly primaryId: unknown;
+  readonly primary: TerraformResource | undefined;
+  /** The raw `linked_managed_redis_ids`, or undefined when the whole list is unresolved. */
+  readonly linkedIds: readonly unknown[] | undefined;
+  /** The cache each linked id points at (undefined where it is outside the stack or unresolved). */
+  readonly linked: ReadonlyArray<TerraformResource | undefined>;
+}
+
+/** What an `azurerm_managed_redis_geo_replication` links. */
+export function linkView(geo: TerraformResource, stack: StackView): LinkView {
+  const primaryId = geo.values.managed_redis_id;
+  const rawLinked = geo.values.linked_managed_redis_ids;
+  const linkedIds = Array.isArray(rawLinked) ? rawLinked : undefined;
+  return {
+    primaryId,
+    primary: cacheFor(primaryId, stack),
+    linkedIds,
+    linked: (linkedIds ?? []).map((id) => cacheFor(id, stack)),
+  };
+}
+
+/** Geo-replication resources of the stack that link any of these caches. */
+export function linksOf(members: readonly TerraformResource[], stack: StackView): TerraformResource[] {
+  return stack.resources.filter((r) => {
+    if (r.type !== GEO_REPLICATION) return false;
+    const view = linkView(r, stack);
+    return [view.primary, ...view.linked].some((m) => m !== undefined && members.includes(m));
+  });
+}
+
+/** Addresses a resource depends on explicitly (`depends_on`); cdktf writes plain addresses, HCL writes `${...}`. */
+export function dependsOn(resource: TerraformResource): string[] {
+  const raw = resource.values.depends_on;
+  return Array.isArray(raw) ? raw.flatMap((d) => (typeof d === 'string' ? [d.replace(/^\$\{|\}$/g, '')] : [])) : [];
+}
+
+/** True when version `a` >= `b` (x.y.z). */
+export function versionAtLeast(a: string, b: string): boolean {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) > (pb[i] ?? 0);
+  }
+  return true;
+}
+
+export const GEO_SOURCES = ['https://learn.microsoft.com/azure/redis/how-to-active-geo-replication', 'https://learn.microsoft.com/azure/reliability/reliability-managed-redis'];
+
+/** Runs `check` only on geo members; unknown when the group name itself is unresolved. */
+export function onGeoMembers(check: (cache: TerraformResource, group: string) => RuleResult): Rule['check'] {
+  return (cache) => {
+    const group = geoGroupName(cache);
+    if (group.kind === 'unknown') return unknown('default_database.geo_replication_group_name');
+    if (group.value === '') return notApplicable();
+    return check(cache, String(group.value));
+  };
+}
+

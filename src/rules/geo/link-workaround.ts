@@ -1,0 +1,50 @@
+import { GEO_REPLICATION } from '../cache/common';
+import { severities } from '../profiles';
+import { attr, refersTo, type TerraformResource } from '../terraform';
+import { fail, notApplicable, pass, unknown, type Rule } from '../types';
+import { AZAPI_ACTION, dependsOn, FORCE_LINK_ACTION, GEO_LINK_FIX_VERSION, GEO_SOURCES, linkView, versionAtLeast } from './common';
+
+/** The azapi force-link actions of the stack that target this cache's database. */
+function forceLinksOf(member: TerraformResource, resources: readonly TerraformResource[]): TerraformResource[] {
+  return resources.filter((r) => r.type === AZAPI_ACTION && attr(r, 'action').kind !== 'unknown' && r.values.action === FORCE_LINK_ACTION && refersTo(r.values.resource_id, member));
+}
+
+/** AMR-GRP-009: a group of 3+ members on azurerm < 4.61 needs sequential linking. */
+export const linkWorkaround: Rule = {
+  metadata: {
+    id: 'AMR-GRP-009',
+    title: 'Groups of three or more link one member at a time on azurerm < 4.61',
+    severity: severities.error,
+    when: ['synth', 'plan'],
+    statement:
+      'The force-link API links one database at a time, called on the database that joins. azurerm before 4.61 links a whole group in one call on the linking cache, which fails for three or more members (fixed in 4.61, PR #31385). ' +
+      'The workaround: link each further member with its own azapi_resource_action forceLinkToReplicationGroup, in order, then let the geo-replication resource find the group already linked.',
+    fix: 'declare the group with GeoReplicationGroup (it emits the sequential links), or upgrade to azurerm 4.61 or later',
+    sources: ['terraform-provider-azurerm PR #31385', 'terraform-provider-azurerm v4.61.0 internal/services/managedredis/databaselink/force_link_unlink_invocations.go', ...GEO_SOURCES],
+  },
+  appliesTo: [GEO_REPLICATION],
+  check: (geo, { stack, providerVersion }) => {
+    if (versionAtLeast(providerVersion, GEO_LINK_FIX_VERSION)) return pass();
+    const view = linkView(geo, stack);
+    if (view.linkedIds === undefined) return unknown('linked_managed_redis_ids');
+    if (view.linkedIds.length + 1 < 3) return notApplicable();
+    const members = view.linkedIds.length + 1;
+    const inStack = view.linked.filter((m): m is TerraformResource => m !== undefined);
+    const missing = inStack.filter((m) => forceLinksOf(m, stack.resources).length === 0);
+    if (missing.length > 0) {
+      return fail(
+        `a group of ${members} members on azurerm ${providerVersion} fails to link in one call (fixed in ${GEO_LINK_FIX_VERSION}); no sequential force-link for ${missing.map((m) => m.address).join(', ')}`,
+        { attribute: 'linked_managed_redis_ids' },
+      );
+    }
+    if (inStack.length < view.linked.length) {
+      return unknown('linked_managed_redis_ids', `cannot judge: some linked members are not resources of this stack; a group of ${members} on azurerm ${providerVersion} needs sequential linking`);
+    }
+    const actions = inStack.flatMap((m) => forceLinksOf(m, stack.resources));
+    const after = dependsOn(geo);
+    const notAwaited = actions.filter((a) => !after.includes(a.address));
+    return notAwaited.length === 0
+      ? pass()
+      : fail(`the geo-replication resource does not depend on the sequential links ${notAwaited.map((a) => a.address).join(', ')}, so it may link the group in one call first`, { attribute: 'depends_on' });
+  },
+};
