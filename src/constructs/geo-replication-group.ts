@@ -17,7 +17,7 @@ import { addPropValidation } from './checks';
 import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
 import { ManagedRedis } from './managed-redis';
-import { addCustomSynthesis, TerraformStack, Token, type ISynthesisSession } from './platform';
+import { addCustomSynthesis, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
 import type { Sku } from './sku';
 
@@ -190,7 +190,7 @@ export class GeoReplicationGroup extends Construct {
     const directory = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
     fs.mkdirSync(directory, { recursive: true });
     // A token (e.g. a resource group's name) is shown as the Terraform expression that will give its value.
-    const show = (value: string) => (Token.isUnresolved(value) ? `${String(stack.resolve(value)).replace(/^\$\{(.*)\}$/, '$1')} (known at apply)` : value);
+    const show = (value: string) => (Token.isUnresolved(value) ? `${String(resolve(stack, value)).replace(/^\$\{(.*)\}$/, '$1')} (known at apply)` : value);
     const markdown = renderRunbook({
       groupName: this.groupName,
       stackName: stack.node.id,

@@ -5,3 +5,5 @@ export { Annotations, App, Aspects, Fn, Lazy, TerraformOutput, TerraformProvider
 export type { IAspect, ISynthesisSession, IStackSynthesizer, ITerraformDependable, TerraformResource } from 'cdktf';
 // cdktf's hook for writing extra files into a stack's output directory at synth (used by its own TerraformAsset).
 export { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
+// Resolves tokens to their Terraform expressions (as synth does).
+export { resolve } from 'cdktf/lib/_tokens';
