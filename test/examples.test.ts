@@ -40,6 +40,18 @@ describe('examples', () => {
     expect(fs.existsSync(path.join(run.outdir, 'stacks', 'dev', 'cdk.tf.json'))).toBe(true);
   });
 
+  test('mission-critical synthesizes a linked three-region group and its runbook', () => {
+    const run = synthExample('mission-critical');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stackDir = path.join(run.outdir, 'stacks', 'mission-critical');
+    const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource.azurerm_managed_redis)).toHaveLength(3);
+    expect(Object.keys(json.resource.azurerm_managed_redis_geo_replication)).toHaveLength(1);
+    expect(Object.keys(json.resource.azapi_resource_action)).toHaveLength(2);
+    expect(fs.existsSync(path.join(stackDir, 'amr.runbook.sessions-geo.md'))).toBe(true);
+  });
+
   test('invalid fails with every error listed, exit code 1, and no stack trace', () => {
     const run = synthExample('invalid');
     expect(run.status).toBe(1);
