@@ -25,6 +25,16 @@ export const reliabilityChecksFailed = (stackName: string, lines: readonly strin
 export const propProblem = {
   customerManagedKeyPair: (keyGiven: boolean) =>
     `AMR-SEC-004: ${keyGiven ? 'customerManagedKeyId is set but customerManagedKeyIdentityId is not' : 'customerManagedKeyIdentityId is set but customerManagedKeyId is not'}; the service reads the key with that user-assigned identity (fix: set both customerManagedKeyId and customerManagedKeyIdentityId)`,
+  emptyLocation: () => `AMR-ZR-003: location is empty; azurerm requires a region (fix: set location to a region such as 'westeurope')`,
+  resourceGroupName: (name: string) =>
+    `AMR-NAME-001: resourceGroupName '${name}' is invalid: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.' (fix: use a name like 'rg-orders-prod')`,
+  timeout: (value: string) =>
+    `AMR-OPS-001: createTimeout '${value}' is not a Terraform duration (fix: write it like '90m' or '1h30m'; units h, m, s)`,
+  keyVaultKeyId: (value: string) =>
+    `AMR-SEC-004: customerManagedKeyId '${value}' is not a versioned Key Vault key ID (fix: use https://<vault>.vault.azure.net/keys/<key>/<version>)`,
+  identityId: (value: string) =>
+    `AMR-SEC-004: customerManagedKeyIdentityId '${value}' is not a user-assigned identity ID (fix: use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>, with that casing)`,
+  tags: (problem: string) => `AMR-NAME-001: tags: ${problem} (fix: at most 50 tags, keys up to 512 and values up to 256 characters)`,
   emptyModuleArgs: (name: string) => `AMR-MOD-001: module '${name}' has empty args '' (fix: omit args or give the module's arguments, e.g. 'ERROR_RATE 0.01 INITIAL_SIZE 400')`,
   acknowledgeUnknownRule: (id: string) => `${id}: acknowledge() names a rule ID that does not exist (fix: use an ID from 'npx amr rules', e.g. AMR-SEC-003)`,
   acknowledgeBadDate: (id: string, date: string) => `${id}: acknowledge() expiresOn '${date}' is not a date (fix: write it as YYYY-MM-DD)`,

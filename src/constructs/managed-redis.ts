@@ -144,7 +144,7 @@ export class ManagedRedis extends Construct {
           ? { keyVaultKeyId: props.customerManagedKeyId, userAssignedIdentityId: props.customerManagedKeyIdentityId }
           : undefined,
       identity: props.customerManagedKeyIdentityId ? { type: 'UserAssigned', identityIds: [props.customerManagedKeyIdentityId] } : undefined,
-      timeouts: { create: props.createTimeout ?? '90m', update: props.createTimeout ?? '90m', delete: '60m', read: '5m' },
+      timeouts: { create: props.createTimeout || '90m', update: props.createTimeout || '90m', delete: '60m', read: '5m' },
       lifecycle: { preventDestroy: props.preventDestroy ?? this.profile !== 'dev' },
       tags: props.tags ? { ...props.tags } : undefined,
     });
@@ -214,11 +214,36 @@ export function virtualNetworkOf(subnetId: string): string {
   return subnetId.replace(/\/subnets\/[^/]+$/i, '');
 }
 
+const MAX_TAGS = 50;
+
+/** Azure resource group names: 1-90 of letters, digits, `_-.()`, not ending with a period. */
+const RESOURCE_GROUP_NAME = /^[-\w.()]{0,89}[-\w()]$/u;
+/** A versioned Key Vault key ID, as the provider's keyvault NestedItemId parser accepts it. */
+const VERSIONED_KEY_ID = /^https:\/\/[^/]+\/keys\/[^/]+\/[^/]+\/?$/;
+/** The provider's (case-sensitive) user-assigned identity ID format. */
+const USER_ASSIGNED_IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/;
+
+/** True for a Go duration Terraform accepts in `timeouts` (e.g. `90m`, `1h30m`, `5400s`). */
+export function isGoDuration(text: string): boolean {
+  return /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/.test(text) || text === '0';
+}
+
 /** Checks of props that the synthesized Terraform cannot show; reported with the rule findings, all at once. */
 function validateProps(props: ManagedRedisProps): string[] {
+  const literal = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
   const conditions: Array<[boolean, () => string]> = [
+    [props.location.trim() === '', () => propProblem.emptyLocation()],
+    [literal(props.resourceGroupName) && !RESOURCE_GROUP_NAME.test(props.resourceGroupName), () => propProblem.resourceGroupName(props.resourceGroupName)],
+    [props.createTimeout !== undefined && literal(props.createTimeout) && !isGoDuration(props.createTimeout), () => propProblem.timeout(String(props.createTimeout))],
+    [literal(props.customerManagedKeyId) && !VERSIONED_KEY_ID.test(props.customerManagedKeyId), () => propProblem.keyVaultKeyId(String(props.customerManagedKeyId))],
+    [literal(props.customerManagedKeyIdentityId) && !USER_ASSIGNED_IDENTITY_ID.test(props.customerManagedKeyIdentityId), () => propProblem.identityId(String(props.customerManagedKeyIdentityId))],
     [!!props.customerManagedKeyId && !props.customerManagedKeyIdentityId, () => propProblem.customerManagedKeyPair(true)],
     [!props.customerManagedKeyId && !!props.customerManagedKeyIdentityId, () => propProblem.customerManagedKeyPair(false)],
+    [Object.keys(props.tags ?? {}).length > MAX_TAGS, () => propProblem.tags(`${Object.keys(props.tags ?? {}).length} tags (allowed: at most ${MAX_TAGS})`)],
+    ...Object.entries(props.tags ?? {}).map(([key, value]): [boolean, () => string] => [
+      Buffer.byteLength(key) > 512 || Buffer.byteLength(value) > 256,
+      () => propProblem.tags(`tag '${key.slice(0, 40)}' has a ${Buffer.byteLength(key)}-byte key and a ${Buffer.byteLength(value)}-byte value (allowed: 512 and 256)`),
+    ]),
     ...(props.modules ?? []).map((m): [boolean, () => string] => [m.args !== undefined && m.args.trim() === '', () => propProblem.emptyModuleArgs(m.name)]),
   ];
   return conditions.filter(([failed]) => failed).map(([, message]) => message());

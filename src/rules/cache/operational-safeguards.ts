@@ -5,11 +5,17 @@ import { MANAGED_REDIS } from './common';
 
 export const MIN_CREATE_TIMEOUT_MINUTES = 60;
 
-/** Minutes in a Terraform duration such as `90m`, `1h30m`, `3600s`; undefined when it does not parse. */
+const UNIT_MINUTES: Record<string, number> = { ns: 1 / 6e10, us: 1 / 6e7, µs: 1 / 6e7, ms: 1 / 60000, s: 1 / 60, m: 1, h: 60 };
+
+/** Minutes in a Go duration as Terraform's `timeouts` take it (`90m`, `1h30m`, `5400000ms`, `+90m`); undefined when it does not parse. */
 export function durationMinutes(text: string): number | undefined {
-  const m = text.trim().match(/^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/);
-  if (!m || text.trim() === '') return undefined;
-  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60;
+  const trimmed = text.trim();
+  if (trimmed === '0') return 0;
+  const m = trimmed.match(/^(\+?)((?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+)$/);
+  if (!m) return undefined;
+  let minutes = 0;
+  for (const part of m[2].matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) minutes += Number(part[1]) * UNIT_MINUTES[part[2]];
+  return minutes;
 }
 
 /** AMR-OPS-001: explicit timeouts (create ≥ 60 min) and prevent_destroy on production caches. */

@@ -2,6 +2,15 @@ import { durationMinutes, operationalSafeguards } from '../../../src/rules/cache
 import { cache, check, companions, expectFail, expectUnknown, findingsOf, stack } from '../../support/resources';
 
 describe('durationMinutes', () => {
+  it.each([
+    ['30m1h', 90],
+    ['5400000ms', 90],
+    ['+90m', 90],
+    ['1.5h', 90],
+  ])('%j is a Go duration of %d minutes, as Terraform reads it', (text, minutes) => {
+    expect(durationMinutes(text)).toBeCloseTo(minutes);
+  });
+
   it.each<[string, number]>([
     ['90m', 90],
     ['1h30m', 90],
@@ -16,7 +25,7 @@ describe('durationMinutes', () => {
     expect(durationMinutes(text)).toBeCloseTo(minutes, 6);
   });
 
-  it.each(['abc', '', '   ', '90', 'm', '1d', '30m1h', '-5m'])('%j does not parse', (text) => {
+  it.each(['abc', '', '   ', '90', 'm', '1d', '90 minutes'])('%j does not parse', (text) => {
     expect(durationMinutes(text)).toBeUndefined();
   });
 });
