@@ -109,3 +109,72 @@ export function expectFail(result: RuleResult, attribute: string | undefined, ..
 export function expectUnknown(result: RuleResult, attribute: string): void {
   expect(result).toMatchObject({ status: 'unknown', attribute });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for the geo-replication rule tests (test/rules/geo/**).
+
+/** The Terraform reference to a resource's ID, e.g. `${azurerm_managed_redis.a.id}`. */
+export function idOf(target: TerraformResource): string {
+  return `\${${target.address}.id}`;
+}
+
+/** A literal ARM ID of a cache named `name`. */
+export function armId(name: string): string {
+  return `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Cache/redisEnterprise/${name}`;
+}
+
+/**
+ * A compliant geo member at `azurerm_managed_redis.<name>`, with the cache name `cache-<name>`, in group `orders-geo`
+ * and without persistence (the compliant cache's RDB frequency removed); `patch` is merged over it.
+ */
+export function geoMember(name: string, patch: Values = {}): TerraformResource {
+  const base = merge(COMPLIANT_CACHE, {
+    name: `cache-${name}`,
+    default_database: { geo_replication_group_name: 'orders-geo', persistence_redis_database_backup_frequency: undefined },
+  });
+  return resource('azurerm_managed_redis', merge(base, patch), { name });
+}
+
+/** An `azurerm_managed_redis_geo_replication` linking `primary` with `linked` by reference (ids may be given as strings). */
+export function geoLink(
+  primary: TerraformResource | string,
+  linked: ReadonlyArray<TerraformResource | string>,
+  options: { name?: string; dependsOn?: readonly string[] } = {},
+): TerraformResource {
+  const ref = (m: TerraformResource | string) => (typeof m === 'string' ? m : idOf(m));
+  const values: Values = { managed_redis_id: ref(primary), linked_managed_redis_ids: linked.map(ref) };
+  if (options.dependsOn) values.depends_on = [...options.dependsOn];
+  return resource('azurerm_managed_redis_geo_replication', values, { name: options.name ?? 'link' });
+}
+
+/** The azurerm 4.55 workaround: an `azapi_resource_action` force-linking `member`'s database, named `link_<member>`. */
+export function forceLink(member: TerraformResource, options: { name?: string; dependsOn?: readonly string[]; action?: string } = {}): TerraformResource {
+  const values: Values = {
+    type: 'Microsoft.Cache/redisEnterprise/databases@2025-07-01',
+    resource_id: `${idOf(member)}/databases/default`,
+    action: options.action ?? 'forceLinkToReplicationGroup',
+    method: 'POST',
+    body: { groupNickname: 'orders-geo', linkedDatabases: [] },
+  };
+  if (options.dependsOn) values.depends_on = [...options.dependsOn];
+  return resource('azapi_resource_action', values, { name: options.name ?? `link_${member.name}` });
+}
+
+/** `check` with every context field settable, including the azurerm provider version (default 4.55.0). */
+export function checkWith(
+  rule: Rule,
+  target: TerraformResource,
+  options: { profile?: Profile; others?: TerraformResource[]; regions?: RuleContext['regions']; providerVersion?: string } = {},
+): RuleResult {
+  return rule.check(target, {
+    profile: options.profile ?? 'production',
+    stack: stack(target, ...(options.others ?? [])),
+    providerVersion: options.providerVersion ?? '4.55.0',
+    regions: options.regions ?? {},
+  });
+}
+
+/** The findings of the geo-replication rules (AMR-GEO-*, AMR-GRP-*) on a stack. */
+export function geoFindings(view: StackView, options: { profile?: Profile; providerVersion?: string } = {}): import('../../src/rules/types').Finding[] {
+  return evaluateStack(view, options).findings.filter((f) => /^AMR-(GEO|GRP)-/.test(f.ruleId));
+}

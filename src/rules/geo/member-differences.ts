@@ -41,14 +41,22 @@ export function identitySettings(cache: TerraformResource): MemberSetting[] {
 
 export type Comparison = { kind: 'same' } | { kind: 'unknown'; field: string } | { kind: 'different'; differences: string[] };
 
-/** Compares `cache` with `reference` on the given settings. */
+/**
+ * Compares `cache` with `reference` on the given settings. A known difference is reported even when another setting is
+ * not known until apply (the failure is certain either way); only when every known setting matches is the result unknown.
+ */
 export function compareMembers(cache: TerraformResource, reference: TerraformResource, settings: (c: TerraformResource) => MemberSetting[]): Comparison {
   const mine = settings(cache);
   const theirs = settings(reference);
   const differences: string[] = [];
+  let unknownField: string | undefined;
   for (let i = 0; i < mine.length; i++) {
-    if (mine[i].value === undefined || theirs[i].value === undefined) return { kind: 'unknown', field: mine[i].field };
+    if (mine[i].value === undefined || theirs[i].value === undefined) {
+      unknownField ??= mine[i].field;
+      continue;
+    }
     if (mine[i].value !== theirs[i].value) differences.push(`${mine[i].field} is ${mine[i].value} here but ${theirs[i].value} on '${displayName(reference)}'`);
   }
-  return differences.length === 0 ? { kind: 'same' } : { kind: 'different', differences };
+  if (differences.length > 0) return { kind: 'different', differences };
+  return unknownField === undefined ? { kind: 'same' } : { kind: 'unknown', field: unknownField };
 }

@@ -32,6 +32,8 @@ export const membersShareGroupName: Rule = {
     if (names.size > 1) {
       return fail(`linked caches use different group names: ${[...names].map(([g, ms]) => `'${g}' (${ms.join(', ')})`).join('; ')}; required: one name for all`, { attribute: 'linked_managed_redis_ids' });
     }
+    // The linking cache alone agreeing with itself says nothing when the linked caches cannot be known.
+    if (view.linkedIds === undefined) return unknown('linked_managed_redis_ids');
     return pass();
   },
 };

@@ -1,5 +1,5 @@
 import { highAvailability, MANAGED_REDIS } from '../cache/common';
-import { zoneSupport, type RegionOverrides } from '../data/regions';
+import { normalizeRegion, zoneSupport, type RegionOverrides } from '../data/regions';
 import { severities } from '../profiles';
 import { attr, displayName, knownValue, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
@@ -29,13 +29,19 @@ export const membersZoneRedundant: Rule = {
     const group = knownGroup(cache);
     if (group === undefined) return notApplicable();
     if (attr(cache, 'location').kind === 'unknown') return unknown('location');
-    if (highAvailability(cache).kind === 'unknown') return unknown('high_availability_enabled');
+    const ha = highAvailability(cache);
+    if (ha.kind === 'unknown') return unknown('high_availability_enabled');
+    const location = knownValue(cache, 'location');
+    if (ha.value === true && typeof location === 'string' && zoneSupport(location, regions) === 'unknown') {
+      // rules.md 1.3: a region in neither list is "unknown", never silently "no zones" (AMR-ZR-003 asks to declare it).
+      return unknown('location', `'${displayName(cache)}' in geo group '${group}' is in region '${location}', whose zone support is unknown; declare it with or without zones in the region configuration`);
+    }
     if (!isZoneRedundant(cache, regions)) {
       return fail(`'${displayName(cache)}' in geo group '${group}' is not zone redundant (${String(knownValue(cache, 'location'))}): a zone failure there needs a cross-region failover`, { attribute: 'location' });
     }
     const members = groupMembers(cache, stack);
     if (profile === 'mission-critical' && members[0] === cache) {
-      const redundant = new Set(members.filter((m) => isZoneRedundant(m, regions)).map((m) => String(knownValue(m, 'location'))));
+      const redundant = new Set(members.filter((m) => isZoneRedundant(m, regions)).map((m) => normalizeRegion(String(knownValue(m, 'location')))));
       if (redundant.size < MIN_ZONE_REDUNDANT_REGIONS) {
         return fail(`mission-critical geo group '${group}' has zone-redundant members in ${redundant.size} region${redundant.size === 1 ? '' : 's'} (${[...redundant].join(', ')}); required: at least ${MIN_ZONE_REDUNDANT_REGIONS} for the 99.999% SLA`, { attribute: 'location' });
       }
