@@ -1,10 +1,16 @@
 /** `npm run bench`: every benchmark, in one run. Not a test: it prints ratios against baselines measured alongside. */
+import { benchCheck } from './check';
 import { benchSynth } from './synth';
 
 const only = process.argv[2];
-const benches: Record<string, () => unknown> = { synth: benchSynth };
-for (const [name, bench] of Object.entries(benches)) {
-  if (only && only !== name) continue;
-  console.log(`\n== ${name}`);
-  bench();
+const benches: Record<string, () => unknown> = { synth: benchSynth, check: benchCheck };
+
+async function run(): Promise<void> {
+  for (const [name, bench] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    console.log(`\n== ${name}`);
+    await bench();
+  }
 }
+
+void run();

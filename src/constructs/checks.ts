@@ -66,7 +66,15 @@ export function enableReliabilityChecks(stack: TerraformStack, options: Reliabil
     return;
   }
   enabled.set(stack, options);
-  stack.addOverride('//.amr', Lazy.anyValue({ produce: () => ({ profile: profileOf(stack) }) }));
+  stack.addOverride(
+    '//.amr',
+    Lazy.anyValue({
+      produce: () => {
+        const acknowledgements = acknowledgementsAround(stack);
+        return { profile: profileOf(stack), ...(acknowledgements.length > 0 ? { acknowledgements } : {}) };
+      },
+    }),
+  );
   stack.node.addValidation({ validate: () => runChecks(stack) });
   addCustomSynthesis(stack, { onSynthesize: (session: ISynthesisSession) => writeTopologyManifest(stack, session) });
 }

@@ -26,6 +26,22 @@ import { singlePersistenceMode } from './cache/single-persistence-mode';
 import { skuNameValid } from './cache/sku-name-valid';
 import { zoneRedundancyNeedsHa } from './cache/zone-redundancy-needs-ha';
 import { zoneRedundantRegion } from './cache/zone-redundant-region';
+import { accessKeysChanged } from './change/access-keys-changed';
+import { defaultDatabaseRemoved } from './change/default-database-removed';
+import { geoMemberRecreated } from './change/geo-member-recreated';
+import { geoMembersChangedUnevenly } from './change/geo-members-changed-unevenly';
+import { geoPrimaryChanged } from './change/geo-primary-changed';
+import { hiddenDatabaseRecreation } from './change/hidden-database-recreation';
+import { highAvailabilityDisabled } from './change/high-availability-disabled';
+import { highAvailabilityEnabledChange } from './change/high-availability-enabled-change';
+import { joinsGeoGroup } from './change/joins-geo-group';
+import { leavesGeoGroup } from './change/leaves-geo-group';
+import { movedToRegionWithoutZones } from './change/moved-to-region-without-zones';
+import { persistenceDisabled } from './change/persistence-disabled';
+import { protocolDowngrade } from './change/protocol-downgrade';
+import { publicAccessEnabled } from './change/public-access-enabled';
+import { cacheReplacement } from './change/replacement';
+import { skuChange } from './change/sku-change';
 import { geoGroupNameFormat } from './geo/group-name-format';
 import { linkDependsOnMembers } from './geo/link-depends-on-members';
 import { linkWorkaround } from './geo/link-workaround';
@@ -93,7 +109,27 @@ export const GEO_RULES: readonly Rule[] = [
   linkDependsOnMembers,
 ];
 
-export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES];
+/** Section 2.4: changes, `before` vs `after` in a plan (run only on resources read from a plan). */
+export const CHANGE_RULES: readonly Rule[] = [
+  cacheReplacement,
+  highAvailabilityDisabled,
+  highAvailabilityEnabledChange,
+  skuChange,
+  hiddenDatabaseRecreation,
+  defaultDatabaseRemoved,
+  joinsGeoGroup,
+  leavesGeoGroup,
+  geoPrimaryChanged,
+  accessKeysChanged,
+  geoMembersChangedUnevenly,
+  protocolDowngrade,
+  publicAccessEnabled,
+  persistenceDisabled,
+  movedToRegionWithoutZones,
+  geoMemberRecreated,
+];
+
+export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES, ...CHANGE_RULES];
 
 /** The rule with this ID, or undefined. */
 export function findRule(id: string): Rule | undefined {

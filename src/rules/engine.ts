@@ -41,8 +41,11 @@ export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): 
       providerVersion: options.providerVersion ?? stack.providerVersion ?? DEFAULT_PROVIDER_VERSION,
       regions: options.regions ?? {},
     };
+    const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
     for (const rule of rules) {
       if (!rule.appliesTo.includes(resource.type)) continue;
+      if (rule.onChanges ? resource.change === undefined : deleted) continue;
+      if (resource.change !== undefined && !rule.metadata.when.includes('plan')) continue; // e.g. lifecycle is not in plans
       const result = runRule(rule, resource, context);
       if (result.status === 'pass') passed++;
       const finding = toFinding(rule, resource, context.profile, result);

@@ -4,6 +4,7 @@
  * as `${azurerm_resource_group.rg.location}`, an unresolved cdktf token, or `after_unknown` in a plan, which the plan
  * reader writes as `${(known after apply)}`) is "unknown": rules report it, they never guess.
  */
+import type { Suppression } from './suppressions';
 import type { Profile } from './types';
 
 /** What the library's constructs record under `//.amr` of a resource in the synthesized JSON. */
@@ -41,6 +42,8 @@ export interface StackView {
   readonly profile?: Profile;
   /** The azurerm version the input declares, if any. */
   readonly providerVersion?: string;
+  /** Acknowledgements recorded by the constructs (`//.amr.acknowledgements`), honoured by `amr check` too. */
+  readonly acknowledgements?: readonly Suppression[];
 }
 
 /** All resources of a type. */

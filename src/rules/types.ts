@@ -78,6 +78,11 @@ export interface RuleContext {
 
 export interface Rule {
   readonly metadata: RuleMetadata;
+  /**
+   * A change rule (rules.md 2.4): runs only on resources read from a plan (`resource.change` is set), including ones
+   * being deleted, and compares `change.before` with the planned values. Other rules never run on deleted resources.
+   */
+  readonly onChanges?: boolean;
   /** The Terraform resource types this rule judges; it is called once per resource of these types. */
   readonly appliesTo: readonly string[];
   readonly check: (resource: TerraformResource, context: RuleContext) => RuleResult;

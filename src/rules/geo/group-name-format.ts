@@ -27,7 +27,8 @@ export const geoGroupNameFormat: Rule = {
   check: (cache) => {
     const group = attr(cache, 'default_database.geo_replication_group_name');
     if (group.kind === 'unknown') return unknown('default_database.geo_replication_group_name');
-    if (group.kind === 'absent') return notApplicable();
+    // A plan writes an unset name as '' (a configured '' never reaches a plan: the provider rejects it first).
+    if (group.kind === 'absent' || (group.value === '' && cache.change !== undefined)) return notApplicable();
     const problems = groupNameProblems(String(group.value));
     return problems.length === 0
       ? pass()

@@ -1,10 +1,11 @@
 /** Reads a synthesized cdktf stack (`cdk.tf.json`) into the neutral resource model. */
+import type { Suppression } from '../suppressions';
 import type { AmrResourceMetadata, StackView, TerraformResource } from '../terraform';
 import { PROFILES, type Profile } from '../types';
 
 /** The shape of the parts of `cdk.tf.json` the rules read. */
 export interface SynthesizedStack {
-  readonly '//'?: { readonly metadata?: { readonly stackName?: string }; readonly amr?: { readonly profile?: string } };
+  readonly '//'?: { readonly metadata?: { readonly stackName?: string }; readonly amr?: { readonly profile?: string; readonly acknowledgements?: readonly Suppression[] } };
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly terraform?: { readonly required_providers?: Record<string, { readonly version?: string } | undefined> };
 }
@@ -40,6 +41,7 @@ export function readSynthesizedStack(json: SynthesizedStack, options: ReadSynthO
     resources,
     profile: asProfile(json['//']?.amr?.profile),
     providerVersion: pinnedVersion(json.terraform?.required_providers?.azurerm?.version),
+    acknowledgements: json['//']?.amr?.acknowledgements,
   };
 }
 

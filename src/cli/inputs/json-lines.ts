@@ -1,0 +1,78 @@
+/**
+ * Line numbers of keys in a JSON text, for reports that point at the resource block (SARIF, GitHub annotations).
+ * A single linear scan that tracks strings and nesting; it never evaluates values.
+ */
+
+/** Calls `onKey(path, line)` for every object key whose parent path `accept` approves (path includes the key). */
+export function scanKeyLines(text: string, accept: (parentPath: readonly string[]) => boolean, onKey: (path: string[], line: number) => void): void {
+  const path: string[] = [];
+  const containers: Array<'object' | 'array'> = [];
+  const arrayIndex: number[] = [];
+  let line = 1;
+  let expectingKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '"') {
+      const start = i + 1;
+      let j = start;
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === '\\') j++;
+        else if (text[j] === '\n') line++;
+        j++;
+      }
+      const value = text.slice(start, j);
+      i = j;
+      if (expectingKey && containers[containers.length - 1] === 'object') {
+        if (accept(path)) onKey([...path, value], line);
+        path.push(value);
+        expectingKey = false;
+      }
+    } else if (c === '{') {
+      if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
+      containers.push('object');
+      expectingKey = true;
+    } else if (c === '[') {
+      if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
+      containers.push('array');
+      arrayIndex.push(0);
+    } else if (c === '}' || c === ']') {
+      const closed = containers.pop();
+      if (closed === 'array') arrayIndex.pop();
+      if (closed === 'object' && !expectingKey) path.pop(); // the last key's value ended
+      expectingKey = false;
+      if (containers[containers.length - 1] === 'array') path.pop();
+    } else if (c === ',') {
+      if (containers[containers.length - 1] === 'object') {
+        path.pop();
+        expectingKey = true;
+      } else if (containers[containers.length - 1] === 'array') {
+        arrayIndex[arrayIndex.length - 1]++;
+      }
+    }
+  }
+}
+
+/** `type.name` → line of the `"name": {` key under `resource.type` in Terraform JSON. */
+export function terraformJsonResourceLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  scanKeyLines(
+    text,
+    (parent) => parent.length === 2 && parent[0] === 'resource',
+    (path, line) => lines.set(`${path[1]}.${path[2]}`, line),
+  );
+  return lines;
+}
+
+/** index in resource_changes → line of its `"address"` key, in a plan JSON. */
+export function planResourceLines(text: string): Map<number, number> {
+  const lines = new Map<number, number>();
+  scanKeyLines(
+    text,
+    (parent) => parent.length === 2 && parent[0] === 'resource_changes',
+    (path, line) => {
+      if (path[2] === 'address') lines.set(Number(path[1]), line);
+    },
+  );
+  return lines;
+}

@@ -1,0 +1,188 @@
+/**
+ * Turns the paths given to `amr check` into stacks of resources: a cdktf.out directory, a stack directory, a
+ * cdk.tf.json, .tf files or directories (parsed by @cdktf/hcl2json), a plan JSON, or `-` for standard input.
+ * Every way an input can be wrong ends in a UsageError with one clear line.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { readHcl, type HclDocument } from '../../rules/input/hcl';
+import { isTerraformPlan, readPlan } from '../../rules/input/plan';
+import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/synth-json';
+import type { StackView, TerraformResource } from '../../rules/terraform';
+import { inputError, UsageError } from '../errors';
+import type { InputKind } from '../report/model';
+import { planResourceLines, terraformJsonResourceLines } from './json-lines';
+
+export interface LoadedInput {
+  /** The path as given (or `-`). */
+  readonly path: string;
+  readonly kind: InputKind;
+  readonly stacks: StackView[];
+  /** The azurerm version a `.terraform.lock.hcl` beside the input pins, if any. */
+  readonly lockedProviderVersion?: string;
+}
+
+export interface LoadOptions {
+  readonly cwd: string;
+  /** Reads all of standard input. */
+  readonly readStdin: () => Promise<string>;
+  /** @default 256 */
+  readonly maxInputMb?: number;
+}
+
+export async function loadInputs(paths: readonly string[], options: LoadOptions): Promise<LoadedInput[]> {
+  const loaded: LoadedInput[] = [];
+  for (const p of paths) loaded.push(await loadOne(p, options));
+  return loaded;
+}
+
+async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput> {
+  if (given === '-') {
+    const text = await options.readStdin();
+    if (text.trim() === '') throw inputError.stdinEmpty();
+    return fromText('-', '(stdin)', text, undefined);
+  }
+  const full = path.resolve(options.cwd, given);
+  const display = displayPath(full, options.cwd);
+  const stat = statOrThrow(full, given);
+  if (stat.isDirectory()) return loadDirectory(given, full, options);
+  const text = readText(full, given, options);
+  const kind = full.endsWith('.tf') ? 'hcl' : undefined;
+  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }]) : await fromText(given, display, text, full);
+  return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
+}
+
+async function loadDirectory(given: string, full: string, options: LoadOptions): Promise<LoadedInput> {
+  const stacksDir = path.join(full, 'stacks');
+  const locked = await lockedVersion(full);
+  if (fs.existsSync(stacksDir) && fs.statSync(stacksDir).isDirectory()) {
+    const stacks = fs
+      .readdirSync(stacksDir)
+      .sort()
+      .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => synthStack(readText(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
+    if (stacks.length > 0) return { path: given, kind: 'synth', stacks, lockedProviderVersion: locked };
+  }
+  const stackFile = path.join(full, 'cdk.tf.json');
+  if (fs.existsSync(stackFile)) {
+    return { path: given, kind: 'synth', stacks: [synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
+  }
+  const tfFiles = fs.readdirSync(full).filter((f) => f.endsWith('.tf')).sort();
+  if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
+  const files = tfFiles.map((f) => ({ file: displayPath(path.join(full, f), options.cwd), text: readText(path.join(full, f), path.join(given, f), options) }));
+  return { ...(await fromHcl(given, files)), lockedProviderVersion: locked };
+}
+
+/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. */
+async function fromText(given: string, display: string, text: string, full: string | undefined): Promise<LoadedInput> {
+  if (text.trim() === '') throw inputError.empty(given);
+  if (text.includes('\u0000')) throw inputError.binary(given);
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[') || (full !== undefined && full.endsWith('.json'))) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw inputError.invalidJson(given, (error as Error).message);
+    }
+    if (isTerraformPlan(json)) {
+      const stack = readPlan(json, { file: display, stackName: 'plan' });
+      const lines = planResourceLines(text);
+      const indexByAddress = new Map((json.resource_changes ?? []).map((rc, i) => [rc.address, i]));
+      return { path: given, kind: 'plan', stacks: [withLines(stack, (r) => lines.get(indexByAddress.get(r.address) ?? -1))] };
+    }
+    if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
+      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };
+    }
+    throw inputError.wrongSchema(given);
+  }
+  return fromHcl(given, [{ file: display, text }]);
+}
+
+function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack): StackView {
+  let json = parsed;
+  if (!json) {
+    if (text.trim() === '') throw inputError.empty(file);
+    try {
+      json = JSON.parse(text) as SynthesizedStack;
+    } catch (error) {
+      throw inputError.invalidJson(file, (error as Error).message);
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
+  }
+  const lines = terraformJsonResourceLines(text);
+  return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
+}
+
+async function fromHcl(given: string, files: ReadonlyArray<{ file: string; text: string }>): Promise<LoadedInput> {
+  const { parse } = await import('@cdktf/hcl2json');
+  const documents = [];
+  for (const { file, text } of files) {
+    if (text.includes('\u0000')) throw inputError.binary(file);
+    let document: HclDocument;
+    try {
+      document = (await parse(file, text)) as HclDocument;
+    } catch (error) {
+      throw inputError.invalidHcl(file, firstLine(error));
+    }
+    documents.push({ file, text, document });
+  }
+  return { path: given, kind: 'hcl', stacks: [readHcl(documents, { stackName: given === '-' ? 'stdin' : path.basename(given) || 'hcl' })] };
+}
+
+function withLines(stack: StackView, lineOf: (r: TerraformResource) => number | undefined): StackView {
+  return { ...stack, resources: stack.resources.map((r) => ({ ...r, line: r.line ?? lineOf(r) })) };
+}
+
+/** The azurerm version pinned by `.terraform.lock.hcl` in a directory, if any. */
+async function lockedVersion(directory: string): Promise<string | undefined> {
+  const lockFile = path.join(directory, '.terraform.lock.hcl');
+  if (!fs.existsSync(lockFile)) return undefined;
+  const { parse } = await import('@cdktf/hcl2json');
+  try {
+    const lock = (await parse(lockFile, fs.readFileSync(lockFile, 'utf8'))) as { provider?: Record<string, Array<{ version?: string }>> };
+    const entry = Object.entries(lock.provider ?? {}).find(([source]) => /(^|\/)azurerm$/.test(source));
+    return entry?.[1]?.[0]?.version;
+  } catch {
+    return undefined; // a lock file we cannot read does not stop the check; the input or the default decides
+  }
+}
+
+function statOrThrow(full: string, given: string): fs.Stats {
+  try {
+    return fs.statSync(full);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw inputError.missing(given);
+    throw inputError.unreadable(given, (error as Error).message);
+  }
+}
+
+function readText(full: string, given: string, options: LoadOptions): string {
+  const limit = (options.maxInputMb ?? 256) * 1024 * 1024;
+  let size: number;
+  try {
+    size = fs.statSync(full).size;
+  } catch (error) {
+    throw inputError.unreadable(given, (error as Error).message);
+  }
+  if (size > limit) throw inputError.tooLarge(given, size, limit);
+  if (size === 0) throw inputError.empty(given);
+  try {
+    const buffer = fs.readFileSync(full);
+    if (buffer.includes(0)) throw inputError.binary(given);
+    return buffer.toString('utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw inputError.unreadable(given, (error as Error).message);
+  }
+}
+
+function displayPath(full: string, cwd: string): string {
+  const relative = path.relative(cwd, full);
+  return (relative.startsWith('..') ? full : relative).split(path.sep).join('/');
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n').find((l) => l.trim() !== '') ?? 'parse error';
+}

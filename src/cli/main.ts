@@ -1,0 +1,213 @@
+/**
+ * The `amr` command. Exit codes (cli.md): 0 done, 1 findings at or above --fail-on (or an operation that ran and
+ * failed), 2 usage or input errors, printed as one line without a stack trace (unless --debug).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { findRule } from '../rules/catalogue';
+import { parseProfile } from '../rules/profiles';
+import { PROFILES } from '../rules/types';
+import { createBaseline, runCheck, type CheckOptions } from './commands/check';
+import { renderExplain, renderRulesJson, renderRulesMarkdown, renderRulesText } from './commands/rules';
+import { renderSlaMarkdown, renderSlaText, runSla } from './commands/sla';
+import { UsageError, usageError } from './errors';
+import { FORMATS, isFailing, type Format } from './report/model';
+import { TOOL } from './version';
+
+export interface Io {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  readonly isTty: boolean;
+}
+
+const HELP = `amr ${TOOL.version}: Azure Managed Redis reliability checks
+
+Usage:
+  amr check PATH... [--profile dev|production|mission-critical] [--format F [--output FILE]]...
+                    [--fail-on error|warning|never] [--suppressions FILE] [--baseline FILE]
+                    [--create-baseline FILE] [--provider-version X.Y.Z]
+  amr rules [--format text|markdown|json]
+  amr explain RULE-ID
+  amr sla PATH... [--format text|markdown|json]
+
+PATH: a cdktf.out directory, a stack directory, a cdk.tf.json, .tf files or a directory of them,
+a plan JSON from 'terraform show -json', or - for standard input.
+Formats: ${FORMATS.join(', ')}.  Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage or input error.
+`;
+
+interface Parsed {
+  readonly positional: string[];
+  readonly flags: Map<string, string[]>;
+  readonly outputs: Array<{ format: string; output?: string }>;
+}
+
+const VALUE_FLAGS = new Set(['--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
+const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version']);
+
+function parseArgs(command: string, args: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  const outputs: Array<{ format: string; output?: string }> = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-' || !arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (BOOLEAN_FLAGS.has(name)) {
+      flags.set(name, ['true']);
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) throw usageError.unknownFlag(name, command);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw usageError.missingValue(name);
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+    if (name === '--format') outputs.push({ format: value });
+    if (name === '--output') {
+      const last = outputs[outputs.length - 1];
+      if (!last || last.output !== undefined) throw usageError.outputWithoutFormat();
+      last.output = value;
+    }
+  }
+  return { positional, flags, outputs };
+}
+
+function one(parsed: Parsed, flag: string): string | undefined {
+  const values = parsed.flags.get(flag);
+  return values?.[values.length - 1];
+}
+
+function choice<T extends string>(parsed: Parsed, flag: string, allowed: readonly T[]): T | undefined {
+  const value = one(parsed, flag);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw usageError.badValue(flag, value, allowed);
+  return value as T;
+}
+
+/** Runs one `amr` invocation and returns its exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError && !debug) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    if (!debug) {
+      io.stderr(`amr: internal error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details, and please report it)\n`);
+      return 2;
+    }
+    io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    io.stdout(`${TOOL.version}\n`);
+    return 0;
+  }
+  const parsed = parseArgs(command, rest);
+  if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const load = { cwd: io.cwd, readStdin: io.readStdin, maxInputMb: numberFlag(parsed, '--max-input-mb') };
+  switch (command) {
+    case 'check':
+      return check(parsed, io, load);
+    case 'rules': {
+      const format = choice(parsed, '--format', ['text', 'markdown', 'json'] as const) ?? 'text';
+      io.stdout(format === 'markdown' ? renderRulesMarkdown() : format === 'json' ? renderRulesJson() : renderRulesText());
+      return 0;
+    }
+    case 'explain': {
+      const id = parsed.positional[0];
+      if (!id) throw usageError.noPaths('explain');
+      const rule = findRule(id);
+      if (!rule) throw usageError.unknownRule(id);
+      io.stdout(renderExplain(rule.metadata));
+      return 0;
+    }
+    case 'sla': {
+      const format = choice(parsed, '--format', ['text', 'markdown', 'json'] as const) ?? 'text';
+      const report = await runSla(parsed.positional, load);
+      io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderSlaMarkdown(report) : renderSlaText(report));
+      return 0;
+    }
+    default:
+      throw usageError.unknownCommand(command);
+  }
+}
+
+function numberFlag(parsed: Parsed, flag: string): number | undefined {
+  const value = one(parsed, flag);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw usageError.badValue(flag, value, ['a positive number']);
+  return n;
+}
+
+async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () => Promise<string>; maxInputMb?: number }): Promise<number> {
+  const profileText = one(parsed, '--profile');
+  if (profileText !== undefined && !parseProfile(profileText)) throw usageError.badValue('--profile', profileText, PROFILES);
+  const providerVersion = one(parsed, '--provider-version');
+  if (providerVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(providerVersion)) throw usageError.badVersion(providerVersion);
+  for (const o of parsed.outputs) if (!(FORMATS as readonly string[]).includes(o.format)) throw usageError.badValue('--format', o.format, FORMATS);
+  const options: CheckOptions = {
+    ...load,
+    paths: parsed.positional,
+    profile: parseProfile(profileText),
+    failOn: choice(parsed, '--fail-on', ['error', 'warning', 'never'] as const) ?? 'error',
+    providerVersion,
+    suppressionsFile: one(parsed, '--suppressions'),
+    baselineFile: one(parsed, '--baseline'),
+  };
+  const report = await runCheck(options);
+  const { formatters } = await import('./report');
+  const outputs = parsed.outputs.length > 0 ? parsed.outputs : [{ format: 'text' }];
+  for (const { format, output } of outputs) {
+    const text = formatters[format as Format](report);
+    if (output) fs.writeFileSync(path.resolve(io.cwd, output), text);
+    else io.stdout(text);
+  }
+  const baselineOut = one(parsed, '--create-baseline');
+  if (baselineOut) fs.writeFileSync(path.resolve(io.cwd, baselineOut), `${JSON.stringify(createBaseline(report), null, 2)}\n`);
+  return isFailing(report) ? 1 : 0;
+}
+
+/** The process entry point used by bin/amr.js. */
+export function cli(): void {
+  const io: Io = {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () =>
+      new Promise((resolve, reject) => {
+        if (process.stdin.isTTY) return resolve('');
+        const chunks: Buffer[] = [];
+        process.stdin.on('data', (c: Buffer) => chunks.push(c));
+        process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        process.stdin.on('error', reject);
+      }),
+    isTty: Boolean(process.stdout.isTTY),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`amr: internal error: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * `--format text`: for a terminal. One line per finding, `severity RULE-ID [construct path or address] (file:line)
+ * message`, then its `fix:` line, grouped errors / warnings / unknown / suppressed, then the summary line.
+ */
+import type { Finding } from '../../rules/types';
+import { count, fileLocation, FINDING_GROUPS, groupFindings, subjectOf, summaryLine, type FindingGroup } from './common';
+import type { CheckReport, Formatter } from './model';
+
+export interface TextOptions {
+  /** ANSI colours (the CLI turns them on for a TTY without NO_COLOR). @default false */
+  readonly color?: boolean;
+  /** Directory file paths are shown relative to. @default process.cwd() */
+  readonly root?: string;
+}
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  gray: '\u001b[90m',
+} as const;
+
+const HEADINGS: Record<FindingGroup, string> = { error: 'Errors', warning: 'Warnings', unknown: 'Unknown', suppressed: 'Suppressed' };
+const GROUP_COLOR: Record<FindingGroup, string> = { error: ANSI.red, warning: ANSI.yellow, unknown: ANSI.cyan, suppressed: ANSI.gray };
+
+export function makeTextFormatter(options: TextOptions = {}): Formatter {
+  const paint = (codes: string, text: string) => (options.color ? `${codes}${text}${ANSI.reset}` : text);
+
+  const findingLines = (finding: Finding, group: FindingGroup): string[] => {
+    const location = fileLocation(finding, options.root);
+    const head = [
+      paint(GROUP_COLOR[group] + ANSI.bold, group),
+      paint(ANSI.bold, finding.ruleId),
+      `[${subjectOf(finding)}]`,
+      ...(location ? [paint(ANSI.dim, `(${location})`)] : []),
+    ].join(' ');
+    const lines = [`${head} ${indentContinuation(finding.message, '    ')}`];
+    if (finding.status === 'suppressed' && finding.suppression) {
+      const until = finding.suppression.expiresOn ? ` (until ${finding.suppression.expiresOn})` : '';
+      lines.push(`    ${paint(ANSI.dim, 'reason:')} ${indentContinuation(finding.suppression.reason, '      ')}${until}`);
+    }
+    lines.push(`    ${paint(ANSI.dim, 'fix:')} ${indentContinuation(finding.fix, '      ')}`);
+    return lines;
+  };
+
+  return (report: CheckReport): string => {
+    const groups = groupFindings(report.findings);
+    const out: string[] = [];
+    for (const group of FINDING_GROUPS) {
+      const findings = groups[group];
+      if (findings.length === 0) continue;
+      out.push(paint(ANSI.bold, `${HEADINGS[group]} (${findings.length})`));
+      for (const finding of findings) out.push(...findingLines(finding, group));
+      out.push('');
+    }
+    if (report.findings.length === 0) out.push(`No findings (profile ${report.profile}).`, '');
+    out.push(colorSummary(report, options.color ?? false));
+    return `${out.join('\n')}\n`;
+  };
+}
+
+function colorSummary(report: CheckReport, color: boolean): string {
+  if (!color) return summaryLine(report);
+  const s = report.summary;
+  const part = (n: number, noun: string, code: string) => (n > 0 ? `${code}${count(n, noun)}${ANSI.reset}` : count(n, noun));
+  return (
+    `${part(s.errors, 'error', ANSI.red + ANSI.bold)}, ${part(s.warnings, 'warning', ANSI.yellow)}, ` +
+    `${part(s.unknown, 'unknown', ANSI.cyan)}, ${part(s.suppressed, 'suppressed', ANSI.gray)} in ${count(s.resources, 'resource')}`
+  );
+}
+
+/** Keeps a multi-line text under its finding. */
+function indentContinuation(text: string, indent: string): string {
+  return text.replace(/\r?\n/g, `\n${indent}`);
+}
+
+/** Plain text, no colours. */
+export const textFormatter: Formatter = makeTextFormatter({ color: false });

@@ -1,0 +1,115 @@
+/**
+ * Reads `terraform show -json PLANFILE` into the neutral model. Configuration rules judge the `after` values; change
+ * rules compare `before` and `after`. A value in `after_unknown` becomes `${(known after apply)}` or, when the
+ * configuration says what it refers to, `${<reference>}` (so geo links still name their members).
+ */
+import type { StackView, TerraformResource } from '../terraform';
+import { pinnedVersion } from './synth-json';
+
+export const KNOWN_AFTER_APPLY = '${(known after apply)}';
+
+interface PlanResourceChange {
+  readonly address: string;
+  readonly module_address?: string;
+  readonly mode: string;
+  readonly type: string;
+  readonly name: string;
+  readonly change: {
+    readonly actions: string[];
+    readonly before: Record<string, unknown> | null;
+    readonly after: Record<string, unknown> | null;
+    readonly after_unknown?: unknown;
+  };
+}
+
+interface ConfigResource {
+  readonly address: string;
+  readonly expressions?: Record<string, unknown>;
+  readonly depends_on?: string[];
+}
+
+interface ConfigModule {
+  readonly resources?: ConfigResource[];
+  readonly module_calls?: Record<string, { readonly module?: ConfigModule }>;
+}
+
+export interface TerraformPlan {
+  readonly format_version?: string;
+  readonly resource_changes?: PlanResourceChange[];
+  readonly configuration?: {
+    readonly provider_config?: Record<string, { readonly version_constraint?: string; readonly name?: string }>;
+    readonly root_module?: ConfigModule;
+  };
+}
+
+/** True when a parsed JSON document looks like `terraform show -json` of a plan. */
+export function isTerraformPlan(json: unknown): json is TerraformPlan {
+  return typeof json === 'object' && json !== null && 'format_version' in json && ('resource_changes' in json || 'planned_values' in json);
+}
+
+export function readPlan(plan: TerraformPlan, options: { file?: string; stackName?: string } = {}): StackView {
+  const config = indexConfiguration(plan.configuration?.root_module, '');
+  const resources: TerraformResource[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    if (rc.mode !== 'managed') continue;
+    const { actions, before, after } = rc.change;
+    const deleted = after === null;
+    const configuration = config.get(stripIndex(rc.address));
+    const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions);
+    if (configuration?.depends_on) values.depends_on = configuration.depends_on;
+    resources.push({
+      type: rc.type,
+      name: rc.name,
+      address: rc.address,
+      values,
+      stack: options.stackName ?? 'plan',
+      file: options.file,
+      change: { actions, before },
+    });
+  }
+  const azurerm = Object.entries(plan.configuration?.provider_config ?? {}).find(([key, p]) => key === 'azurerm' || p.name === 'azurerm')?.[1];
+  return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint) };
+}
+
+function stripIndex(address: string): string {
+  return address.replace(/\[[^\]]*\]$/, '');
+}
+
+function indexConfiguration(module: ConfigModule | undefined, prefix: string, into = new Map<string, ConfigResource>()): Map<string, ConfigResource> {
+  for (const r of module?.resources ?? []) into.set(`${prefix}${r.address}`, r);
+  for (const [name, call] of Object.entries(module?.module_calls ?? {})) indexConfiguration(call.module, `${prefix}module.${name}.`, into);
+  return into;
+}
+
+/** Replaces unknown leaves of `after` with a reference from the configuration, or the known-after-apply marker. */
+function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expressions: unknown): Record<string, unknown> {
+  const visit = (value: unknown, unknownNode: unknown, expression: unknown): unknown => {
+    if (unknownNode === true) return referenceOf(expression) ?? KNOWN_AFTER_APPLY;
+    if (Array.isArray(unknownNode)) {
+      const list = Array.isArray(value) ? [...value] : [];
+      const expressions = Array.isArray(expression) ? expression : [];
+      unknownNode.forEach((u, i) => {
+        list[i] = visit(list[i], u, expressions[i] ?? (Array.isArray(expression) ? undefined : expression));
+      });
+      return list;
+    }
+    if (unknownNode && typeof unknownNode === 'object') {
+      const object = value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+      const exprObject = Array.isArray(expression) ? expression[0] : expression;
+      for (const [key, u] of Object.entries(unknownNode)) {
+        object[key] = visit(object[key], u, exprObject && typeof exprObject === 'object' ? (exprObject as Record<string, unknown>)[key] : undefined);
+      }
+      return object;
+    }
+    return value;
+  };
+  return visit(after, unknownTree, expressions) as Record<string, unknown>;
+}
+
+/** `${azurerm_managed_redis.a.id}` from a configuration expression `{ references: ['azurerm_managed_redis.a.id', ...] }`. */
+function referenceOf(expression: unknown): string | undefined {
+  const references = (expression as { references?: unknown })?.references;
+  if (!Array.isArray(references) || references.length === 0) return undefined;
+  const longest = references.filter((r): r is string => typeof r === 'string').sort((a, b) => b.length - a.length)[0];
+  return longest ? `\${${longest}}` : undefined;
+}

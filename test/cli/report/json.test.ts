@@ -1,0 +1,86 @@
+import { jsonFormatter } from '../../../src/cli/report/json';
+import { makeReport } from './fixtures';
+
+const FINDING_KEYS = ['ruleId', 'severity', 'status', 'resource', 'stack', 'constructPath', 'file', 'line', 'message', 'fix', 'docs'];
+
+describe('json formatter', () => {
+  const text = jsonFormatter(makeReport());
+  const doc = JSON.parse(text);
+
+  test('is pretty-printed with 2 spaces and ends with one newline', () => {
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.endsWith('\n\n')).toBe(false);
+    expect(text.split('\n')[1]).toBe('  "tool": {');
+    expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+
+  test('has exactly the top-level keys of cli.md, in order', () => {
+    expect(Object.keys(doc)).toEqual(['tool', 'profile', 'inputs', 'findings', 'summary']);
+    expect(doc.tool).toEqual({ name: 'amr', version: '0.1.0' });
+    expect(Object.keys(doc.tool)).toEqual(['name', 'version']);
+    expect(doc.profile).toBe('production');
+    expect(doc.inputs).toEqual([
+      { path: 'cdktf.out/stacks/prod/cdk.tf.json', kind: 'synth' },
+      { path: 'cdktf.out/stacks/staging/cdk.tf.json', kind: 'synth' },
+    ]);
+    expect(Object.keys(doc.inputs[0])).toEqual(['path', 'kind']);
+    expect(Object.keys(doc.summary)).toEqual(['resources', 'errors', 'warnings', 'unknown', 'suppressed']);
+    expect(doc.summary).toEqual({ resources: 12, errors: 2, warnings: 3, unknown: 1, suppressed: 1 });
+  });
+
+  test('every finding has exactly the listed keys in order; suppression only when suppressed', () => {
+    expect(doc.findings).toHaveLength(7);
+    for (const f of doc.findings) {
+      if (f.status === 'suppressed') expect(Object.keys(f)).toEqual([...FINDING_KEYS, 'suppression']);
+      else expect(Object.keys(f)).toEqual(FINDING_KEYS);
+    }
+  });
+
+  test('writes the first finding exactly as cli.md shows it (no attribute, no extra keys)', () => {
+    expect(doc.findings[0]).toEqual({
+      ruleId: 'AMR-HA-001',
+      severity: 'error',
+      status: 'fail',
+      resource: 'azurerm_managed_redis.sessions_cache_9F8E7D',
+      stack: 'staging',
+      constructPath: 'staging/sessions-cache/Resource',
+      file: 'cdktf.out/stacks/staging/cdk.tf.json',
+      line: 31,
+      message: "high availability is disabled on 'sessions' (high_availability_enabled = false; allowed: true): one node, no replica, no SLA",
+      fix: 'set highAvailability: true (high_availability_enabled = true); for a throwaway dev cache use profile "dev" to make this a warning',
+      docs: 'RULES.md#amr-ha-001',
+    });
+  });
+
+  test('writes null for an absent construct path, stack, file or line', () => {
+    const unknown = doc.findings.find((f: { status: string }) => f.status === 'unknown');
+    expect(unknown.constructPath).toBeNull();
+    const bare = JSON.parse(
+      jsonFormatter(makeReport({ findings: [{ ruleId: 'AMR-SEC-003', severity: 'error', status: 'fail', resource: '*', message: 'm', fix: 'f', docs: 'RULES.md#amr-sec-003' }] })),
+    );
+    expect(bare.findings[0]).toEqual({
+      ruleId: 'AMR-SEC-003', severity: 'error', status: 'fail', resource: '*', stack: null, constructPath: null, file: null, line: null, message: 'm', fix: 'f', docs: 'RULES.md#amr-sec-003',
+    });
+  });
+
+  test('a suppressed finding carries its reason and expiry (null when it never expires)', () => {
+    const suppressed = doc.findings.find((f: { status: string }) => f.status === 'suppressed');
+    expect(suppressed.suppression).toEqual({ reason: 'legacy session client needs keys until the Entra ID migration', expiresOn: '2026-12-31' });
+    expect(Object.keys(suppressed.suppression)).toEqual(['reason', 'expiresOn']);
+    const forever = JSON.parse(
+      jsonFormatter(
+        makeReport({
+          findings: [{ ruleId: 'AMR-SEC-002', severity: 'warning', status: 'suppressed', resource: 'a.b', message: 'm', fix: 'f', docs: 'd', suppression: { reason: 'long enough reason' } }],
+        }),
+      ),
+    );
+    expect(forever.findings[0].suppression).toEqual({ reason: 'long enough reason', expiresOn: null });
+  });
+
+  test('does not leak report fields outside the contract (caches, rules, failOn)', () => {
+    expect(text).not.toContain('"caches"');
+    expect(text).not.toContain('"rules"');
+    expect(text).not.toContain('"failOn"');
+    expect(text).not.toContain('"attribute"');
+  });
+});
