@@ -10,6 +10,7 @@ import { findSku, type SkuTier } from '../rules/data/skus';
 import { normalizeRegion, zoneSupport, type RegionOverrides, type ZoneSupport } from '../rules/data/regions';
 import { PROVIDER_DEFAULTS } from '../rules/data/values';
 import { profileFor } from '../rules/engine';
+import { groupMembers } from '../rules/geo/common';
 import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
 import { attr, attrOr, blocks, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../rules/terraform';
 import type { Profile } from '../rules/types';
@@ -81,12 +82,12 @@ export function buildTopologyManifest(stack: StackView, options: { regions?: Reg
     schemaVersion: TOPOLOGY_SCHEMA_VERSION,
     generator: GENERATOR,
     stack: stack.name,
-    caches: caches.map((c) => describeCache(c, stack, options.regions ?? {}, caches)),
+    caches: caches.map((c) => describeCache(c, stack, options.regions ?? {})),
     geoGroups,
   };
 }
 
-function describeCache(cache: TerraformResource, stack: StackView, regions: RegionOverrides, all: readonly TerraformResource[]): TopologyCache {
+function describeCache(cache: TerraformResource, stack: StackView, regions: RegionOverrides): TopologyCache {
   const unknown: string[] = [];
   const known = (path: string, fallback?: unknown): unknown => {
     const value = fallback === undefined ? attr(cache, path) : attrOr(cache, path, fallback);
@@ -112,7 +113,7 @@ function describeCache(cache: TerraformResource, stack: StackView, regions: Regi
   const aof = str(known('default_database.persistence_append_only_file_backup_frequency'));
   const rdb = str(known('default_database.persistence_redis_database_backup_frequency'));
   const group = str(known('default_database.geo_replication_group_name'));
-  const members = group ? all.filter((c) => knownValue(c, 'default_database.geo_replication_group_name') === group) : [];
+  const members = group ? groupMembers(cache, stack) : [];
   const zoneRedundantMembers = members.filter(
     (m) => knownValue(m, 'high_availability_enabled', true) === true && zoneSupport(String(knownValue(m, 'location')), regions) === 'zones',
   ).length;

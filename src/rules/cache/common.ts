@@ -1,6 +1,7 @@
 /** Shared vocabulary of the one-cache rules. */
 import { findSku, type SkuInfo } from '../data/skus';
-import { attr, attrOr, blocks, type AttributeValue, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses, refersTo } from '../terraform';
+import { memoize, ofType } from '../stack-index';
+import { attr, attrOr, blocks, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses } from '../terraform';
 import { PROVIDER_DEFAULTS } from '../data/values';
 
 export const MANAGED_REDIS = 'azurerm_managed_redis';
@@ -53,7 +54,33 @@ export function isKnownGeoMember(cache: TerraformResource): boolean {
 
 /** Resources of a type in the stack that refer to this cache (e.g. diagnostic settings, private endpoints). */
 export function resourcesReferring(stack: StackView, type: string, cache: TerraformResource, attribute: string): TerraformResource[] {
-  return stack.resources.filter((r) => r.type === type && (refersTo(attr(r, attribute), cache) || literalIdMatches(attr(r, attribute), cache)));
+  return referrers(stack, type, attribute).get(cache.address) ?? [];
+}
+
+/** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
+function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {
+  return memoize(stack, `referrers:${type}:${attribute}`, () => {
+    const cachesByName = new Map<string, TerraformResource[]>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      const name = attr(c, 'name');
+      if (name.kind === 'known' && typeof name.value === 'string') cachesByName.set(name.value.toLowerCase(), [...(cachesByName.get(name.value.toLowerCase()) ?? []), c]);
+    }
+    const map = new Map<string, TerraformResource[]>();
+    const add = (address: string, r: TerraformResource) => {
+      const list = map.get(address) ?? [];
+      if (!list.includes(r)) map.set(address, [...list, r]);
+    };
+    for (const r of ofType(stack, type)) {
+      const value = attr(r, attribute);
+      if (value.kind === 'unknown') referencedAddresses(value.expression).forEach((a) => add(a, r));
+      else if (value.kind === 'known') {
+        referencedAddresses(value.value).forEach((a) => add(a, r));
+        const name = typeof value.value === 'string' ? value.value.match(/\/redisEnterprise\/([^/]+)(\/|$)/i)?.[1] : undefined;
+        if (name) (cachesByName.get(name.toLowerCase()) ?? []).forEach((c) => add(c.address, r));
+      }
+    }
+    return map;
+  });
 }
 
 /**
@@ -61,17 +88,12 @@ export function resourcesReferring(stack: StackView, type: string, cache: Terraf
  * module output, an unresolved token): they may refer to this cache, so a rule looking for them cannot say "none".
  */
 export function resourcesMaybeReferring(stack: StackView, type: string, attribute: string): TerraformResource[] {
-  return stack.resources.filter((r) => {
-    if (r.type !== type) return false;
-    const value = attr(r, attribute);
-    return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
-  });
-}
-
-function literalIdMatches(value: AttributeValue, cache: TerraformResource): boolean {
-  const name = attr(cache, 'name');
-  if (value.kind !== 'known' || typeof value.value !== 'string' || name.kind !== 'known') return false;
-  return new RegExp(`/redisEnterprise/${String(name.value)}(/|$)`, 'i').test(value.value);
+  return memoize(stack, `maybeReferrers:${type}:${attribute}`, () =>
+    ofType(stack, type).filter((r) => {
+      const value = attr(r, attribute);
+      return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
+    }),
+  );
 }
 
 /** Quotes a value for messages. */

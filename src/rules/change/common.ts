@@ -1,4 +1,5 @@
 /** Shared vocabulary of the change rules (rules.md 2.4): before/after of one planned resource. */
+import { memoize, ofType } from '../stack-index';
 import { MANAGED_REDIS } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
 import { cacheFor, versionAtLeast } from '../geo/common';
@@ -151,9 +152,16 @@ export function groupAfter(resource: TerraformResource): string | undefined {
 
 /** The other caches of the plan planned to be in geo group `group` (caches being destroyed are leaving, not members). */
 export function plannedPeers(cache: TerraformResource, group: string, stack: StackView): TerraformResource[] {
-  return stack.resources
-    .filter((r) => r.type === MANAGED_REDIS && r !== cache && !isDestroyed(r) && groupAfter(r) === group)
-    .sort((a, b) => a.address.localeCompare(b.address));
+  const planned = memoize(stack, 'plannedGroups', () => {
+    const map = new Map<string, TerraformResource[]>();
+    for (const r of ofType(stack, MANAGED_REDIS)) {
+      const name = isDestroyed(r) ? undefined : groupAfter(r);
+      if (name !== undefined && name !== '') map.set(name, [...(map.get(name) ?? []), r]);
+    }
+    for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
+    return map;
+  });
+  return (planned.get(group) ?? []).filter((r) => r !== cache);
 }
 
 /** The ForceNew attributes of azurerm_managed_redis that the plan changes (sku_name only before 4.61). */

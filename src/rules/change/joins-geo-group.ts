@@ -1,3 +1,4 @@
+import { byAddress } from '../stack-index';
 import { GEO_REPLICATION, MANAGED_REDIS } from '../cache/common';
 import { cacheFor, GEO_SOURCES, linkView } from '../geo/common';
 import { severities } from '../profiles';
@@ -46,7 +47,7 @@ function checkLink(geo: TerraformResource, stack: StackView): RuleResult {
     if (id.includes('${')) {
       // An id known only after apply belongs to a cache created (or replaced) by this plan: it joins empty.
       const addresses = referencedAddresses(id);
-      if (!addresses.some((a) => stack.resources.some((r) => r.address === a))) return unknown('linked_managed_redis_ids');
+      if (!addresses.some((a) => byAddress(stack, a) !== undefined)) return unknown('linked_managed_redis_ids');
       continue;
     }
     if (previous.includes(id.toLowerCase())) continue;

@@ -1,6 +1,7 @@
 /** Geo-replication groups as the rules see them: caches that share a group name, and the resources that link them. */
 import { GEO_REPLICATION, geoGroupName, MANAGED_REDIS } from '../cache/common';
 import { notApplicable, unknown, type Rule, type RuleResult } from '../types';
+import { byAddress, memoize, ofType } from '../stack-index';
 import { isUnresolved, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
 
 export const FORCE_LINK_ACTION = 'forceLinkToReplicationGroup';
@@ -18,17 +19,38 @@ export function knownGroup(cache: TerraformResource): string | undefined {
 export function groupMembers(cache: TerraformResource, stack: StackView): TerraformResource[] {
   const group = knownGroup(cache);
   if (group === undefined) return [];
-  return stack.resources.filter((r) => r.type === MANAGED_REDIS && knownGroup(r) === group).sort((a, b) => a.address.localeCompare(b.address));
+  return groups(stack).get(group) ?? [];
+}
+
+/** Group name → its caches, sorted by address. */
+function groups(stack: StackView): Map<string, TerraformResource[]> {
+  return memoize(stack, 'geoGroups', () => {
+    const map = new Map<string, TerraformResource[]>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      const group = knownGroup(c);
+      if (group !== undefined) map.set(group, [...(map.get(group) ?? []), c]);
+    }
+    for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
+    return map;
+  });
 }
 
 /** The cache in the stack that a `managed_redis_id`-like value points at: by reference, or by a literal ARM ID's name. */
 export function cacheFor(value: unknown, stack: StackView): TerraformResource | undefined {
-  const caches = stack.resources.filter((r) => r.type === MANAGED_REDIS);
   const byReference = referencedAddresses(value).find((a) => a.startsWith(`${MANAGED_REDIS}.`));
-  if (byReference) return caches.find((c) => c.address === byReference);
+  if (byReference) return byAddress(stack, byReference);
   if (typeof value !== 'string' || isUnresolved(value)) return undefined;
   const name = value.match(/\/redisEnterprise\/([^/]+)\/?$/i)?.[1];
-  return name ? caches.find((c) => String(knownValue(c, 'name') ?? '').toLowerCase() === name.toLowerCase()) : undefined;
+  if (!name) return undefined;
+  const byName = memoize(stack, 'cachesByName', () => {
+    const map = new Map<string, TerraformResource>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      const key = String(knownValue(c, 'name') ?? '').toLowerCase();
+      if (!map.has(key)) map.set(key, c);
+    }
+    return map;
+  });
+  return byName.get(name.toLowerCase());
 }
 
 export interface LinkView {
@@ -56,11 +78,15 @@ export function linkView(geo: TerraformResource, stack: StackView): LinkView {
 
 /** Geo-replication resources of the stack that link any of these caches. */
 export function linksOf(members: readonly TerraformResource[], stack: StackView): TerraformResource[] {
-  return stack.resources.filter((r) => {
-    if (r.type !== GEO_REPLICATION) return false;
-    const view = linkView(r, stack);
-    return [view.primary, ...view.linked].some((m) => m !== undefined && members.includes(m));
+  const byMember = memoize(stack, 'linksByMember', () => {
+    const map = new Map<TerraformResource, TerraformResource[]>();
+    for (const geo of ofType(stack, GEO_REPLICATION)) {
+      const view = linkView(geo, stack);
+      for (const m of new Set([view.primary, ...view.linked])) if (m) map.set(m, [...(map.get(m) ?? []), geo]);
+    }
+    return map;
   });
+  return [...new Set(members.flatMap((m) => byMember.get(m) ?? []))];
 }
 
 /** Addresses a resource depends on explicitly (`depends_on`); cdktf writes plain addresses, HCL writes `${...}`. */

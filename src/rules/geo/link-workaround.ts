@@ -1,12 +1,21 @@
 import { GEO_REPLICATION } from '../cache/common';
 import { severities } from '../profiles';
-import { attr, refersTo, type TerraformResource } from '../terraform';
+import { memoize, ofType } from '../stack-index';
+import { attr, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 import { AZAPI_ACTION, dependsOn, FORCE_LINK_ACTION, GEO_LINK_FIX_VERSION, GEO_SOURCES, linkView, versionAtLeast } from './common';
 
 /** The azapi force-link actions of the stack that target this cache's database. */
-function forceLinksOf(member: TerraformResource, resources: readonly TerraformResource[]): TerraformResource[] {
-  return resources.filter((r) => r.type === AZAPI_ACTION && attr(r, 'action').kind !== 'unknown' && r.values.action === FORCE_LINK_ACTION && refersTo(r.values.resource_id, member));
+function forceLinksOf(member: TerraformResource, stack: StackView): TerraformResource[] {
+  const byTarget = memoize(stack, 'forceLinks', () => {
+    const map = new Map<string, TerraformResource[]>();
+    for (const r of ofType(stack, AZAPI_ACTION)) {
+      if (attr(r, 'action').kind === 'unknown' || r.values.action !== FORCE_LINK_ACTION) continue;
+      for (const a of referencedAddresses(r.values.resource_id)) map.set(a, [...(map.get(a) ?? []), r]);
+    }
+    return map;
+  });
+  return byTarget.get(member.address) ?? [];
 }
 
 /** AMR-GRP-009: a group of 3+ members on azurerm < 4.61 needs sequential linking. */
@@ -30,7 +39,7 @@ export const linkWorkaround: Rule = {
     if (view.linkedIds.length + 1 < 3) return notApplicable();
     const members = view.linkedIds.length + 1;
     const inStack = view.linked.filter((m): m is TerraformResource => m !== undefined);
-    const missing = inStack.filter((m) => forceLinksOf(m, stack.resources).length === 0);
+    const missing = inStack.filter((m) => forceLinksOf(m, stack).length === 0);
     if (missing.length > 0) {
       return fail(
         `a group of ${members} members on azurerm ${providerVersion} fails to link in one call (fixed in ${GEO_LINK_FIX_VERSION}); no sequential force-link for ${missing.map((m) => m.address).join(', ')}`,
@@ -40,7 +49,7 @@ export const linkWorkaround: Rule = {
     if (inStack.length < view.linked.length) {
       return unknown('linked_managed_redis_ids', `cannot judge: some linked members are not resources of this stack; a group of ${members} on azurerm ${providerVersion} needs sequential linking`);
     }
-    const actions = inStack.flatMap((m) => forceLinksOf(m, stack.resources));
+    const actions = inStack.flatMap((m) => forceLinksOf(m, stack));
     const after = dependsOn(geo);
     const notAwaited = actions.filter((a) => !after.includes(a.address));
     return notAwaited.length === 0

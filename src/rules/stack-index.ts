@@ -1,0 +1,34 @@
+/**
+ * Per-stack lookups that rules across resources share (by type, by address, who refers to whom), built once per
+ * stack on first use. A stack is immutable while it is evaluated, so the indexes never go stale; they keep the
+ * check linear in the number of resources (a 10,000-resource plan is read once, not once per cache).
+ */
+import type { StackView, TerraformResource } from './terraform';
+
+const memos = new WeakMap<StackView, Map<string, unknown>>();
+
+/** The value of `compute()` for this stack and key, computed once. */
+export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
+  let memo = memos.get(stack);
+  if (!memo) {
+    memo = new Map();
+    memos.set(stack, memo);
+  }
+  if (!memo.has(key)) memo.set(key, compute());
+  return memo.get(key) as T;
+}
+
+/** Resources of a type, in stack order. */
+export function ofType(stack: StackView, type: string): TerraformResource[] {
+  const byType = memoize(stack, 'byType', () => {
+    const map = new Map<string, TerraformResource[]>();
+    for (const r of stack.resources) map.set(r.type, [...(map.get(r.type) ?? []), r]);
+    return map;
+  });
+  return byType.get(type) ?? [];
+}
+
+/** The resource with this address. */
+export function byAddress(stack: StackView, address: string): TerraformResource | undefined {
+  return memoize(stack, 'byAddress', () => new Map(stack.resources.map((r) => [r.address, r]))).get(address);
+}
