@@ -173,7 +173,15 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
     baselineFile: one(parsed, '--baseline'),
   };
   const report = await runCheck(options);
-  const { formatters } = await import('./report');
+  const reports = await import('./report');
+  const root = io.cwd;
+  const formatters: Record<Format, (r: typeof report) => string> = {
+    ...reports.formatters,
+    text: reports.makeTextFormatter({ root, color: io.isTty && !process.env.NO_COLOR }),
+    sarif: reports.makeSarifFormatter({ root }),
+    github: reports.makeGithubFormatter({ root }),
+    markdown: reports.makeMarkdownFormatter({ root }),
+  };
   const outputs = parsed.outputs.length > 0 ? parsed.outputs : [{ format: 'text' }];
   for (const { format, output } of outputs) {
     const text = formatters[format as Format](report);

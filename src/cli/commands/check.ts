@@ -50,7 +50,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         acknowledgeableErrors: new Set(ALL_RULES.filter((r) => r.metadata.acknowledgeableError).map((r) => r.metadata.id)),
       });
       findings.push(...acknowledged.findings, ...acknowledged.problems);
-      caches.push(...buildTopologyManifest(stack, { regions: options.regions }).caches);
+      caches.push(...buildTopologyManifest(stack, { regions: options.regions }).caches.map((c) => ({ ...c, stack: stack.name })));
     }
   }
 

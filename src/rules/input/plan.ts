@@ -87,9 +87,11 @@ function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expre
     if (unknownNode === true) return referenceOf(expression) ?? KNOWN_AFTER_APPLY;
     if (Array.isArray(unknownNode)) {
       const list = Array.isArray(value) ? [...value] : [];
-      const expressions = Array.isArray(expression) ? expression : [];
+      // A list attribute has one expression for the whole list; its references come in source order. When there is
+      // one referenced resource per element, element i is the i-th; otherwise an unknown element stays unnamed.
+      const perElement = Array.isArray(expression) ? expression : elementReferences(expression, unknownNode.length);
       unknownNode.forEach((u, i) => {
-        list[i] = visit(list[i], u, expressions[i] ?? (Array.isArray(expression) ? undefined : expression));
+        list[i] = visit(list[i], u, perElement?.[i]);
       });
       return list;
     }
@@ -104,6 +106,19 @@ function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expre
     return value;
   };
   return visit(after, unknownTree, expressions) as Record<string, unknown>;
+}
+
+/** Per-element expressions `{ references: [...] }` for a list of `length` elements, when the references allow it. */
+function elementReferences(expression: unknown, length: number): unknown[] | undefined {
+  const references = (expression as { references?: unknown })?.references;
+  if (!Array.isArray(references)) return undefined;
+  const byRoot = new Map<string, string>();
+  for (const r of references) {
+    if (typeof r !== 'string') continue;
+    const root = r.split('.').slice(0, r.startsWith('data.') ? 3 : 2).join('.');
+    if (!byRoot.has(root) || r.length > byRoot.get(root)!.length) byRoot.set(root, r);
+  }
+  return byRoot.size === length ? [...byRoot.values()].map((r) => ({ references: [r] })) : undefined;
 }
 
 /** `${azurerm_managed_redis.a.id}` from a configuration expression `{ references: ['azurerm_managed_redis.a.id', ...] }`. */
