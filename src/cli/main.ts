@@ -98,7 +98,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2;
     }
     if (!debug) {
-      io.stderr(`amr: internal error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details, and please report it)\n`);
+      io.stderr(`amr: internal error: ${String((error as Error)?.message ?? error).split('\n')[0]} (run again with --debug for details, and please report it)\n`);
       return 2;
     }
     io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
