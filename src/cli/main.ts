@@ -31,6 +31,8 @@ Usage:
   amr rules [--format text|markdown|json]
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
+  amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N]
+  amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
 
 PATH: a cdktf.out directory, a stack directory, a cdk.tf.json, .tf files or a directory of them,
 a plan JSON from 'terraform show -json', or - for standard input.
@@ -43,8 +45,8 @@ interface Parsed {
   readonly outputs: Array<{ format: string; output?: string }>;
 }
 
-const VALUE_FLAGS = new Set(['--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
-const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version']);
+const VALUE_FLAGS = new Set(['--state', '--shards', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
+const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -143,6 +145,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const report = await runSla(parsed.positional, load);
       io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderSlaMarkdown(report) : renderSlaText(report));
       return 0;
+    }
+    case 'emulate': {
+      const { runEmulate } = await import('./commands/emulate');
+      return runEmulate({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
     }
     default:
       throw usageError.unknownCommand(command);

@@ -1,0 +1,71 @@
+/** `amr emulate up | status | fail | recover | down` (emulator.md "Command line"). */
+import { down, EmulatorError, fail, recover, status, up, type EmulatorStatus, type FaultKind } from '../../emulator/emulator';
+import { UsageError } from '../errors';
+
+export interface EmulateIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+function renderStatus(s: EmulatorStatus): string {
+  const lines = [`emulator in ${s.stateDir}: ${s.running ? 'running' : 'stopped'}, ${s.profile} failover, supervisor ${s.supervisor.alive ? `pid ${s.supervisor.pid}` : 'not running'}`];
+  for (const c of s.caches) {
+    lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; endpoints ${c.endpoints.join(', ') || 'none'}${c.password ? `; AUTH ${c.password}` : ''}`);
+    for (const n of c.nodes) {
+      const shards = n.shards.map((r) => `shard ${r.shard} ${r.role} :${r.port}`).join(', ');
+      lines.push(`    node ${n.id} zone ${n.zone} [${n.status}] proxy :${n.proxy.port}${n.proxy.alive ? '' : ' (down)'}: ${shards}`);
+    }
+    for (const gap of c.notEmulated) lines.push(`    not emulated: ${gap}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function faultArgs(positional: string[], verb: string): { kind: FaultKind; target: string } {
+  const [kind, target] = positional;
+  if (kind !== 'node' && kind !== 'zone' && kind !== 'region') throw new UsageError(`amr emulate ${verb}: say node, zone or region (e.g. 'amr emulate ${verb} zone 1')`);
+  if (!target) throw new UsageError(`amr emulate ${verb} ${kind}: name the ${kind} (e.g. ${kind === 'zone' ? '1' : kind === 'node' ? 'orders-cache/n1' : 'orders-cache'})`);
+  return { kind, target };
+}
+
+export async function runEmulate(args: { positional: string[]; flag: (name: string) => string | undefined; has: (name: string) => boolean }, io: EmulateIo): Promise<number> {
+  const [verb, ...rest] = args.positional;
+  const stateDir = args.flag('--state');
+  try {
+    switch (verb) {
+      case 'up': {
+        if (!rest[0]) throw new UsageError(`amr emulate up: name a stack output directory or amr.topology.json (e.g. cdktf.out/stacks/production)`);
+        const shards = args.flag('--shards') !== undefined ? Number(args.flag('--shards')) : undefined;
+        if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 16)) throw new UsageError(`amr emulate up: --shards must be a whole number from 1 to 16`);
+        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, onProgress: (m) => io.stderr(`${m}\n`) });
+        io.stdout(renderStatus(await status(state.stateDir)));
+        return 0;
+      }
+      case 'status': {
+        const s = await status(stateDir);
+        io.stdout(args.has('--json') ? `${JSON.stringify(s, null, 2)}\n` : renderStatus(s));
+        return 0;
+      }
+      case 'fail': {
+        const affected = await fail({ ...faultArgs(rest, 'fail'), freeze: args.has('--freeze') }, stateDir);
+        io.stdout(`${args.has('--freeze') ? 'froze' : 'killed'}: ${affected.join(', ') || 'nothing (already down)'}\n`);
+        return 0;
+      }
+      case 'recover': {
+        const recovered = await recover(faultArgs(rest, 'recover'), stateDir);
+        io.stdout(`recovered: ${recovered.join(', ') || 'nothing (already up)'}\n`);
+        return 0;
+      }
+      case 'down': {
+        const stopped = await down({ stateDir, purge: args.has('--purge') });
+        io.stdout(`stopped ${stopped} process(es)\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`amr emulate: unknown action '${verb ?? ''}' (fix: one of up, status, fail, recover, down; see 'amr --help')`);
+    }
+  } catch (error) {
+    if (error instanceof EmulatorError) throw new UsageError(error.message);
+    if (error instanceof Error && /redis-server not found/.test(error.message)) throw new UsageError(`amr emulate: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * `amr emulate up | status | fail | recover | down`: brings a synthesized stack's caches to life on this machine and
+ * breaks them on purpose. Every process is started detached, tracked by PID in the state directory, and stopped by PID.
+ */
+import { spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { formCluster, waitClusterReady } from './cluster';
+import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from './manifest';
+import { freePorts } from './ports';
+import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';
+import { command, text } from './resp';
+import { DEFAULT_STATE_DIR, logEvent, readState, trackedPids, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
+import { parseClusterNodes } from './supervisor';
+import { notEmulated, redisSettings, shapeCache } from './topology';
+
+export class EmulatorError extends Error {}
+
+export interface UpOptions {
+  /** A stack output directory (with amr.topology.json) or the manifest file itself. */
+  readonly source: string;
+  readonly stateDir?: string;
+  readonly profile?: FailoverProfile;
+  readonly shards?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Reads amr.topology.json from a stack directory or a file path. */
+export function readManifest(source: string): TopologyManifest {
+  const file = fs.existsSync(source) && fs.statSync(source).isDirectory() ? path.join(source, TOPOLOGY_MANIFEST_FILE) : source;
+  if (!fs.existsSync(file)) throw new EmulatorError(`amr emulate: no ${TOPOLOGY_MANIFEST_FILE} in '${source}' (fix: run 'npx cdktf synth' and pass cdktf.out/stacks/<stack>)`);
+  let manifest: TopologyManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as TopologyManifest;
+  } catch (error) {
+    throw new EmulatorError(`amr emulate: '${file}' is not valid JSON (${(error as Error).message})`);
+  }
+  if (manifest.schemaVersion !== 1 || !Array.isArray(manifest.caches)) throw new EmulatorError(`amr emulate: '${file}' is not a version 1 topology manifest`);
+  if (manifest.caches.length === 0) throw new EmulatorError(`amr emulate: '${file}' describes no cache`);
+  return manifest;
+}
+
+/** The command that runs one of the emulator's Node entry points, from TypeScript source (ts-node) or compiled JS. */
+export function nodeEntry(name: 'proxy-main' | 'supervisor-main'): string[] {
+  if (__filename.endsWith('.ts')) return ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, `${name}.ts`)];
+  return [path.join(__dirname, `${name}.js`)];
+}
+
+function spawnNode(entry: 'proxy-main' | 'supervisor-main', args: string[], logFile: string): number {
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } });
+  child.unref();
+  fs.closeSync(log);
+  if (child.pid === undefined) throw new EmulatorError(`could not start ${entry}`);
+  return child.pid;
+}
+
+async function waitForListening(port: number, pid: number, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) throw new EmulatorError(`process ${pid} for port ${port} exited during start-up (see its log in the state directory)`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(25);
+  }
+  throw new EmulatorError(`nothing listened on port ${port} within ${timeoutMs} ms`);
+}
+
+function isRunning(state: EmulatorState | undefined): boolean {
+  return state !== undefined && trackedPids(state).some(isAlive);
+}
+
+/** Plans every cache: shapes, ports, directories, settings. */
+async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number): Promise<CacheState[]> {
+  const caches: CacheState[] = [];
+  for (const cache of manifest.caches) {
+    const name = cache.name ?? cache.address.split('.').pop()!;
+    const shape = shapeCache(cache, shards);
+    const replicas = shape.shards.filter((s) => s.replicaNode).length;
+    const processCount = shape.shards.length + replicas;
+    const ports = await freePorts(processCount * 2 + shape.nodes.length);
+    const redis = shape.shards.flatMap((s) => [
+      { node: s.primaryNode, shard: s.index, initialRole: 'primary' as const },
+      ...(s.replicaNode ? [{ node: s.replicaNode, shard: s.index, initialRole: 'replica' as const }] : []),
+    ]);
+    caches.push({
+      name,
+      address: cache.address,
+      region: cache.region ?? 'unknown',
+      clusteringPolicy: cache.clusteringPolicy ?? 'OSSCluster',
+      geoReplicationGroupName: cache.geoReplicationGroupName,
+      password: cache.accessKeysAuthentication ? randomBytes(24).toString('base64url') : `entra-local-${randomBytes(12).toString('hex')}`,
+      nodes: shape.nodes.map((n, i): NodeState => ({ ...n, proxyPort: ports[processCount * 2 + i], status: 'up' })),
+      redis: redis.map((r, i) => ({ ...r, port: ports[i], busPort: ports[processCount + i], dir: path.join(stateDir, 'redis', name, String(ports[i])) })),
+      shards: shape.shards,
+      settings: redisSettings(cache as TopologyCache, shape.shards.length),
+      notEmulated: notEmulated(cache as TopologyCache),
+    });
+  }
+  return caches;
+}
+
+function proxyConfigFile(stateDir: string, cache: CacheState, node: NodeState): string {
+  return path.join(stateDir, 'proxy', `${cache.name}-${node.id}.json`);
+}
+
+function writeProxyConfig(stateDir: string, cache: CacheState, node: NodeState): string {
+  const file = proxyConfigFile(stateDir, cache, node);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const proxyForRedis = Object.fromEntries(cache.redis.map((r) => [r.port, cache.nodes.find((n) => n.id === r.node)!.proxyPort]));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      listenPort: node.proxyPort,
+      clusteringPolicy: cache.clusteringPolicy,
+      seeds: cache.redis.map((r) => r.port),
+      proxyForRedis,
+      password: cache.password ?? undefined,
+      refuseFlush: cache.geoReplicationGroupName !== null,
+    }),
+  );
+  return file;
+}
+
+async function startNode(stateDir: string, cache: CacheState, node: NodeState): Promise<void> {
+  const config = writeProxyConfig(stateDir, cache, node);
+  node.proxyPid = spawnNode('proxy-main', [config], path.join(stateDir, 'proxy', `${cache.name}-${node.id}.log`));
+  await waitForListening(node.proxyPort, node.proxyPid);
+}
+
+/** Starts everything; resolves when every cache answers PING through its proxies and every replica is in sync. */
+export async function up(options: UpOptions): Promise<EmulatorState> {
+  const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  const progress = options.onProgress ?? (() => undefined);
+  assertRedisServer();
+  if (isRunning(readState(stateDir))) throw new EmulatorError(`amr emulate: an emulator is already running in '${stateDir}' (fix: 'amr emulate down --state ${stateDir}', or use another --state)`);
+  const manifest = readManifest(options.source);
+  const started = Date.now();
+  const caches = await planCaches(manifest, stateDir, options.shards);
+  const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches };
+  writeState(state);
+  logEvent(stateDir, `up: ${caches.length} cache(s) from ${options.source}`);
+  try {
+    for (const cache of caches) {
+      progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
+      await Promise.all(
+        cache.redis.map(async (r) => {
+          const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
+          r.pid = pid;
+        }),
+      );
+      writeState(state);
+      progress(`${cache.name}: forming the cluster (${cache.shards.length} shard(s)${cache.shards[0]?.replicaNode ? ', each with a replica on another node' : ''})`);
+      await formCluster(
+        cache.shards.map((s) => ({
+          slots: s.slots,
+          primaryPort: cache.redis.find((r) => r.shard === s.index && r.initialRole === 'primary')!.port,
+          replicaPorts: cache.redis.filter((r) => r.shard === s.index && r.initialRole === 'replica').map((r) => r.port),
+        })),
+        new Map(cache.redis.map((r) => [r.port, r.busPort])),
+      );
+      progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})`);
+      for (const node of cache.nodes) await startNode(stateDir, cache, node);
+      writeState(state);
+    }
+    state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
+    writeState(state);
+    progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return state;
+  } catch (error) {
+    await down({ stateDir });
+    throw error;
+  }
+}
+
+export interface StatusNode {
+  readonly id: string;
+  readonly zone: string;
+  readonly status: NodeState['status'];
+  readonly proxy: { readonly port: number; readonly alive: boolean };
+  readonly shards: ReadonlyArray<{ readonly shard: number; readonly port: number; readonly role: 'primary' | 'replica' | 'down'; readonly alive: boolean }>;
+}
+
+export interface CacheStatus {
+  readonly name: string;
+  readonly region: string;
+  readonly clusteringPolicy: string;
+  readonly endpoints: readonly string[];
+  readonly password: string | null;
+  readonly health: 'healthy' | 'degraded' | 'down';
+  readonly nodes: readonly StatusNode[];
+  readonly notEmulated: readonly string[];
+}
+
+export interface EmulatorStatus {
+  readonly stateDir: string;
+  readonly running: boolean;
+  readonly profile: FailoverProfile;
+  readonly supervisor: { readonly pid: number | null; readonly alive: boolean };
+  readonly caches: readonly CacheStatus[];
+}
+
+/** Live status: processes, roles from the cluster itself, endpoints, health. */
+export async function status(stateDirOption?: string): Promise<EmulatorStatus> {
+  const stateDir = path.resolve(stateDirOption ?? DEFAULT_STATE_DIR);
+  const state = readState(stateDir);
+  if (!state) throw new EmulatorError(`amr emulate: no emulator in '${stateDir}' (fix: 'amr emulate up <stack dir>' first, or pass --state)`);
+  const caches: CacheStatus[] = [];
+  for (const cache of state.caches) {
+    const alive = new Set(cache.redis.filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port));
+    let view: ReturnType<typeof parseClusterNodes> = [];
+    for (const r of cache.redis) {
+      if (!alive.has(r.port)) continue;
+      try {
+        view = parseClusterNodes(text(await command(r.port, ['CLUSTER', 'NODES'], 500)));
+        break;
+      } catch {
+        // frozen or gone: try another
+      }
+    }
+    const roleOf = (port: number) => {
+      const node = view.find((n) => n.port === port);
+      return !node || !alive.has(port) || cache.nodes.find((n) => n.id === cache.redis.find((r) => r.port === port)?.node)?.status !== 'up' ? ('down' as const) : node.primary ? ('primary' as const) : ('replica' as const);
+    };
+    const nodes: StatusNode[] = cache.nodes.map((n) => ({
+      id: n.id,
+      zone: n.zone,
+      status: n.status,
+      proxy: { port: n.proxyPort, alive: n.proxyPid !== undefined && isAlive(n.proxyPid) && n.status === 'up' },
+      shards: cache.redis.filter((r) => r.node === n.id).map((r) => ({ shard: r.shard, port: r.port, role: roleOf(r.port), alive: alive.has(r.port) && n.status === 'up' })),
+    }));
+    const primaries = cache.shards.map((s) => nodes.flatMap((n) => n.shards).some((r) => r.shard === s.index && r.role === 'primary'));
+    const replicasUp = nodes.flatMap((n) => n.shards).filter((r) => r.role === 'replica').length;
+    const health = primaries.every(Boolean) && replicasUp === cache.redis.filter((r) => r.initialRole === 'replica').length ? 'healthy' : primaries.some(Boolean) ? 'degraded' : 'down';
+    caches.push({
+      name: cache.name,
+      region: cache.region,
+      clusteringPolicy: cache.clusteringPolicy,
+      endpoints: nodes.filter((n) => n.proxy.alive).map((n) => `127.0.0.1:${n.proxy.port}`),
+      password: cache.password,
+      health,
+      nodes,
+      notEmulated: cache.notEmulated,
+    });
+  }
+  return {
+    stateDir,
+    running: isRunning(state),
+    profile: state.profile,
+    supervisor: { pid: state.supervisorPid ?? null, alive: state.supervisorPid !== undefined && isAlive(state.supervisorPid) },
+    caches,
+  };
+}
+
+export type FaultKind = 'node' | 'zone' | 'region';
+
+export interface FaultTarget {
+  readonly kind: FaultKind;
+  /** node: `<cache>/<node>` (or `<node>` with one cache); zone: `1`..`3`; region: a cache name (every node of it). */
+  readonly target: string;
+  /** SIGSTOP (a frozen node) instead of SIGKILL. @default false */
+  readonly freeze?: boolean;
+}
+
+function selectNodes(state: EmulatorState, fault: FaultTarget): Array<{ cache: CacheState; node: NodeState }> {
+  const all = state.caches.flatMap((cache) => cache.nodes.map((node) => ({ cache, node })));
+  let selected: typeof all;
+  if (fault.kind === 'zone') selected = all.filter(({ node }) => node.zone === fault.target);
+  else if (fault.kind === 'region') selected = all.filter(({ cache }) => cache.name === fault.target || cache.region === fault.target);
+  else {
+    const [cacheName, nodeId] = fault.target.includes('/') ? fault.target.split('/') : [state.caches.length === 1 ? state.caches[0].name : '', fault.target];
+    selected = all.filter(({ cache, node }) => cache.name === cacheName && node.id === nodeId);
+  }
+  if (selected.length === 0) {
+    const names = fault.kind === 'zone' ? [...new Set(all.map(({ node }) => node.zone))] : fault.kind === 'region' ? state.caches.map((c) => c.name) : all.map(({ cache, node }) => `${cache.name}/${node.id}`);
+    throw new EmulatorError(`amr emulate: no ${fault.kind} '${fault.target}' (known: ${names.join(', ')})`);
+  }
+  return selected;
+}
+
+function requireState(stateDirOption?: string): EmulatorState {
+  const stateDir = path.resolve(stateDirOption ?? DEFAULT_STATE_DIR);
+  const state = readState(stateDir);
+  if (!state || !isRunning(state)) throw new EmulatorError(`amr emulate: no running emulator in '${stateDir}' (fix: 'amr emulate up <stack dir>' first, or pass --state)`);
+  return state;
+}
+
+/** Kills (or freezes) every process placed on the selected nodes: redis-servers and the node's proxy. */
+export async function fail(fault: FaultTarget, stateDir?: string): Promise<string[]> {
+  const state = requireState(stateDir);
+  const affected: string[] = [];
+  for (const { cache, node } of selectNodes(state, fault)) {
+    if (node.status !== 'up') continue;
+    const pids = [...cache.redis.filter((r) => r.node === node.id).map((r) => r.pid), node.proxyPid].filter((p): p is number => p !== undefined);
+    for (const pid of pids) signal(pid, fault.freeze ? 'SIGSTOP' : 'SIGKILL');
+    node.status = fault.freeze ? 'frozen' : 'killed';
+    affected.push(`${cache.name}/${node.id} (zone ${node.zone})`);
+  }
+  writeState(state);
+  logEvent(state.stateDir, `fail ${fault.kind} ${fault.target}${fault.freeze ? ' (freeze)' : ''}: ${affected.join(', ') || 'nothing was up'}`);
+  return affected;
+}
+
+/** Brings the selected nodes back (restart or SIGCONT) and waits until every replica is in sync again. */
+export async function recover(fault: Omit<FaultTarget, 'freeze'>, stateDir?: string): Promise<string[]> {
+  const state = requireState(stateDir);
+  const recovered: string[] = [];
+  for (const { cache, node } of selectNodes(state, fault)) {
+    if (node.status === 'up') continue;
+    const processes = cache.redis.filter((r) => r.node === node.id);
+    if (node.status === 'frozen') {
+      for (const pid of [...processes.map((r) => r.pid), node.proxyPid]) if (pid !== undefined) signal(pid, 'SIGCONT');
+      for (const r of processes) if (r.pid !== undefined) await waitForPing(r.port, r.pid);
+    } else {
+      await Promise.all(
+        processes.map(async (r) => {
+          // Same port, same directory: nodes.conf brings it back into the cluster, as a replica if it was failed over.
+          const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
+          r.pid = pid;
+        }),
+      );
+      await startNode(state.stateDir, cache, node);
+    }
+    node.status = 'up';
+    recovered.push(`${cache.name}/${node.id}`);
+  }
+  writeState(state);
+  for (const cache of state.caches) await waitForSync(cache);
+  logEvent(state.stateDir, `recover ${fault.kind} ${fault.target}: ${recovered.join(', ') || 'nothing was down'}`);
+  return recovered;
+}
+
+/** Waits until every shard has one primary and every other process of it is a replica in sync. */
+async function waitForSync(cache: CacheState, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const view = parseClusterNodes(text(await command(cache.redis[0].port, ['CLUSTER', 'NODES'], 1000)));
+      const primaries = view.filter((n) => n.primary && !n.failed && cache.redis.some((r) => r.port === n.port));
+      const shards = primaries.map((p) => ({ slots: [0, 0] as const, primaryPort: p.port, replicaPorts: view.filter((n) => n.primaryId === p.id).map((n) => n.port) }));
+      if (primaries.length >= cache.shards.length) {
+        await waitClusterReady(shards, Math.min(deadline, Date.now() + 5000));
+        return;
+      }
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new EmulatorError(`amr emulate: ${cache.name} did not return to full redundancy within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** Stops every process the state tracks, by PID; keeps the state directory unless `purge`. */
+export async function down(options: { stateDir?: string; purge?: boolean } = {}): Promise<number> {
+  const stateDir = path.resolve(options.stateDir ?? DEFAULT_STATE_DIR);
+  const state = readState(stateDir);
+  if (!state) return 0;
+  const pids = trackedPids(state).filter(isAlive);
+  if (state.supervisorPid) await stopProcess(state.supervisorPid);
+  await Promise.all(pids.map((pid) => stopProcess(pid)));
+  const survivors = trackedPids(state).filter(isAlive);
+  if (survivors.length > 0) throw new EmulatorError(`amr emulate down: processes ${survivors.join(', ')} are still running`);
+  logEvent(stateDir, `down: stopped ${pids.length} process(es)`);
+  if (options.purge) fs.rmSync(stateDir, { recursive: true, force: true });
+  return pids.length;
+}

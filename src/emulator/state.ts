@@ -1,0 +1,90 @@
+/**
+ * The running emulator's state directory (`--state DIR`, default `.amr/emulator`): state.json (topology, ports, PIDs),
+ * events.log (what the supervisor did), and one folder per redis-server. Several emulators can run side by side in
+ * different state directories; every command finds the one it means.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ShardPlan } from './topology';
+
+export const DEFAULT_STATE_DIR = path.join('.amr', 'emulator');
+export type FailoverProfile = 'fast' | 'realistic';
+
+export interface RedisProcessState {
+  readonly port: number;
+  readonly busPort: number;
+  readonly node: string;
+  readonly shard: number;
+  /** Role at start-up; the current role is read from the cluster. */
+  readonly initialRole: 'primary' | 'replica';
+  readonly dir: string;
+  pid?: number;
+}
+
+export interface NodeState {
+  readonly id: string;
+  readonly zone: string;
+  readonly proxyPort: number;
+  proxyPid?: number;
+  /** What fault injection did to it. */
+  status: 'up' | 'killed' | 'frozen';
+}
+
+export interface CacheState {
+  readonly name: string;
+  readonly address: string;
+  readonly region: string;
+  readonly clusteringPolicy: string;
+  readonly geoReplicationGroupName: string | null;
+  /** The access key (or local stand-in for an Entra token) clients AUTH with; null when none is required. */
+  readonly password: string | null;
+  readonly nodes: NodeState[];
+  readonly redis: RedisProcessState[];
+  readonly shards: readonly ShardPlan[];
+  readonly settings: Readonly<Record<string, string>>;
+  readonly notEmulated: readonly string[];
+}
+
+export interface EmulatorState {
+  readonly version: 1;
+  readonly stateDir: string;
+  readonly source: string;
+  readonly stack: string;
+  readonly profile: FailoverProfile;
+  readonly startedAt: string;
+  supervisorPid?: number;
+  readonly caches: CacheState[];
+}
+
+export function statePath(stateDir: string): string {
+  return path.join(stateDir, 'state.json');
+}
+
+export function readState(stateDir: string): EmulatorState | undefined {
+  const file = statePath(stateDir);
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as EmulatorState;
+}
+
+/** Writes atomically (temp file + rename), so the supervisor never reads half a file. */
+export function writeState(state: EmulatorState): void {
+  fs.mkdirSync(state.stateDir, { recursive: true });
+  const file = statePath(state.stateDir);
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  fs.renameSync(temp, file);
+}
+
+/** Appends a timestamped line to events.log. */
+export function logEvent(stateDir: string, message: string): void {
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.appendFileSync(path.join(stateDir, 'events.log'), `${new Date().toISOString()} ${message}\n`);
+}
+
+/** Every PID the state tracks. */
+export function trackedPids(state: EmulatorState): number[] {
+  return [
+    ...(state.supervisorPid ? [state.supervisorPid] : []),
+    ...state.caches.flatMap((c) => [...c.nodes.flatMap((n) => (n.proxyPid ? [n.proxyPid] : [])), ...c.redis.flatMap((r) => (r.pid ? [r.pid] : []))]),
+  ];
+}

@@ -1,0 +1,120 @@
+/**
+ * The service's cluster manager, played locally: it watches every redis-server, and when a primary has not answered
+ * for the profile's detection delay it promotes that primary's replica with CLUSTER FAILOVER TAKEOVER (Redis Cluster's
+ * own majority vote cannot decide in the service's two-node layouts, so replicas never fail over on their own here).
+ */
+import { command, text } from './resp';
+import { sleep } from './processes';
+import { logEvent, readState, type CacheState, type FailoverProfile } from './state';
+
+export interface SupervisorTiming {
+  readonly tickMs: number;
+  readonly pingTimeoutMs: number;
+  /** How long a primary must be unresponsive before its replica is promoted. */
+  detectionMs(): number;
+}
+
+/** Fast: failover in about a second. Realistic: the service's unplanned failover, 10-15 s. */
+export const TIMINGS: Record<FailoverProfile, SupervisorTiming> = {
+  fast: { tickMs: 100, pingTimeoutMs: 200, detectionMs: () => 500 },
+  realistic: { tickMs: 500, pingTimeoutMs: 1000, detectionMs: () => 9000 + Math.random() * 5000 },
+};
+
+interface ClusterNode {
+  readonly id: string;
+  readonly port: number;
+  readonly primary: boolean;
+  readonly primaryId: string | null;
+  readonly failed: boolean;
+}
+
+/** Parses CLUSTER NODES. */
+export function parseClusterNodes(raw: string): ClusterNode[] {
+  return raw
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      const [id, address, flags, primaryId] = line.split(' ');
+      const port = Number(address.split('@')[0].split(':').pop());
+      return { id, port, primary: flags.includes('master'), primaryId: primaryId === '-' ? null : primaryId, failed: flags.includes('fail') && !flags.includes('fail?') };
+    });
+}
+
+async function responsive(port: number, timeoutMs: number): Promise<boolean> {
+  try {
+    return text(await command(port, ['PING'], timeoutMs)) === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/** The cluster's view from any responsive node. */
+async function clusterView(cache: CacheState, alive: ReadonlySet<number>, timeoutMs: number): Promise<ClusterNode[] | undefined> {
+  for (const r of cache.redis) {
+    if (!alive.has(r.port)) continue;
+    try {
+      return parseClusterNodes(text(await command(r.port, ['CLUSTER', 'NODES'], timeoutMs)));
+    } catch {
+      // try the next node
+    }
+  }
+  return undefined;
+}
+
+/** One supervision pass over a cache: returns the ports promoted. */
+export async function superviseCache(cache: CacheState, timing: SupervisorTiming, downSince: Map<number, number>, deadlines: Map<number, number>, stateDir: string): Promise<number[]> {
+  const now = Date.now();
+  const checks = await Promise.all(cache.redis.map(async (r) => [r.port, await responsive(r.port, timing.pingTimeoutMs)] as const));
+  const alive = new Set(checks.filter(([, ok]) => ok).map(([port]) => port));
+  for (const [port, ok] of checks) {
+    if (ok) {
+      downSince.delete(port);
+      deadlines.delete(port);
+    } else if (!downSince.has(port)) {
+      downSince.set(port, now);
+      deadlines.set(port, now + timing.detectionMs());
+    }
+  }
+  if (alive.size === cache.redis.length) return [];
+  const view = await clusterView(cache, alive, timing.pingTimeoutMs);
+  if (!view) return [];
+  const promoted: number[] = [];
+  for (const primary of view.filter((n) => n.primary && !alive.has(n.port))) {
+    const deadline = deadlines.get(primary.port);
+    if (deadline === undefined || now < deadline) continue;
+    const replica = view.find((n) => n.primaryId === primary.id && alive.has(n.port));
+    if (!replica) continue;
+    const reply = text(await command(replica.port, ['CLUSTER', 'FAILOVER', 'TAKEOVER'], timing.pingTimeoutMs * 5).catch((e: Error) => e.message));
+    logEvent(stateDir, `${cache.name}: primary ${primary.port} unresponsive for ${now - (downSince.get(primary.port) ?? now)} ms; promoted replica ${replica.port} (${reply})`);
+    promoted.push(replica.port);
+  }
+  return promoted;
+}
+
+/** Runs until the state directory says the emulator is down (or the process is told to stop). */
+export async function runSupervisor(stateDir: string): Promise<void> {
+  const initial = readState(stateDir);
+  if (!initial) throw new Error(`no emulator state in ${stateDir}`);
+  const timing = TIMINGS[initial.profile];
+  const downSince = new Map<number, number>();
+  const deadlines = new Map<number, number>();
+  let running = true;
+  process.on('SIGTERM', () => {
+    running = false;
+  });
+  logEvent(stateDir, `supervisor ${process.pid} watching ${initial.caches.length} cache(s), ${initial.profile} profile`);
+  while (running) {
+    const state = readState(stateDir);
+    if (!state) break;
+    for (const cache of state.caches) {
+      try {
+        await superviseCache(cache, timing, downSince, deadlines, stateDir);
+      } catch (error) {
+        logEvent(stateDir, `${cache.name}: supervision pass failed: ${(error as Error).message}`);
+      }
+    }
+    await sleep(timing.tickMs);
+  }
+  logEvent(stateDir, `supervisor ${process.pid} stopped`);
+}
