@@ -2,8 +2,8 @@ import { MANAGED_REDIS } from '../cache/common';
 import { PROVIDER_DEFAULTS } from '../data/values';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
-import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { arrow, CHANGE_SOURCES, compareAttribute, comparable, databaseOnBothSides, groupAfter, groupBefore } from './common';
+import { fail, pass, unknown, type Rule } from '../types';
+import { arrow, CHANGE_SOURCES, compareAttribute, groupAfter, groupBefore, databaseGate } from './common';
 
 const ATTRIBUTE = 'default_database.access_keys_authentication_enabled';
 
@@ -23,10 +23,8 @@ export const accessKeysChanged: Rule = {
   onChanges: true,
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
-    if (!comparable(cache)) return notApplicable();
-    const database = databaseOnBothSides(cache);
-    if (database === 'unknown') return unknown('default_database');
-    if (database === 'no') return notApplicable();
+    const gate = databaseGate(cache);
+    if (gate) return gate;
     const change = compareAttribute(cache, ATTRIBUTE, PROVIDER_DEFAULTS.access_keys_authentication_enabled);
     if (change.kind === 'unknown') return unknown(ATTRIBUTE);
     if (change.kind === 'same') return pass();

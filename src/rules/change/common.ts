@@ -1,4 +1,5 @@
 /** Shared vocabulary of the change rules (rules.md 2.4): before/after of one planned resource. */
+import { notApplicable, unknown, type RuleResult } from '../types';
 import { memoize, ofType } from '../stack-index';
 import { MANAGED_REDIS } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
@@ -231,4 +232,16 @@ export function linkLabel(id: unknown, stack: StackView): string {
 export function idsBefore(geo: TerraformResource): string[] {
   const raw = geo.change?.before?.linked_managed_redis_ids;
   return Array.isArray(raw) ? raw.filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase()) : [];
+}
+
+/**
+ * The early outcome shared by the rules on default_database fields: not applicable unless both sides of the change
+ * are comparable and have a database (removal is AMR-CHG-006); unknown when the block itself is not known.
+ */
+export function databaseGate(cache: TerraformResource): RuleResult | undefined {
+  if (!comparable(cache)) return notApplicable();
+  const database = databaseOnBothSides(cache);
+  if (database === 'unknown') return unknown('default_database');
+  if (database === 'no') return notApplicable();
+  return undefined;
 }

@@ -2,7 +2,7 @@ import { MANAGED_REDIS } from '../cache/common';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { afterValue, beforeValue, CHANGE_SOURCES, comparable, databaseOnBothSides, groupAfter, groupBefore, text } from './common';
+import { afterValue, beforeValue, CHANGE_SOURCES, groupAfter, groupBefore, text, databaseGate } from './common';
 
 const AOF = 'default_database.persistence_append_only_file_backup_frequency';
 const RDB = 'default_database.persistence_redis_database_backup_frequency';
@@ -15,16 +15,14 @@ export const persistenceDisabled: Rule = {
     severity: severities.warning,
     when: ['plan'],
     statement: 'Persistence (RDB or AOF) lets a cache that is not geo-replicated recover its data after losing both the primary and the replica. Turning it off means such a failure, or a region outage, loses everything since the last export.',
-    fix: 'keep persistence on (persistenceRdb / persistenceAof), or make sure a scheduled export covers the cache before turning it off',
+    fix: 'keep persistence on (Persistence.redisDatabase(...) or Persistence.appendOnlyFile()), or make sure a scheduled export covers the cache before turning it off',
     sources: [...CHANGE_SOURCES, 'https://learn.microsoft.com/azure/redis/how-to-persistence'],
   },
   onChanges: true,
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
-    if (!comparable(cache)) return notApplicable();
-    const database = databaseOnBothSides(cache);
-    if (database === 'unknown') return unknown('default_database');
-    if (database === 'no') return notApplicable();
+    const gate = databaseGate(cache);
+    if (gate) return gate;
     const before = [AOF, RDB].map((attribute) => ({ attribute, value: beforeValue(cache, attribute) }));
     const had = before.filter((b) => b.value.kind === 'known' && b.value.value !== undefined);
     if (had.length === 0) return notApplicable();

@@ -3,7 +3,7 @@ import { PROVIDER_DEFAULTS } from '../data/values';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { afterValue, beforeValue, CHANGE_SOURCES, comparable, databaseOnBothSides } from './common';
+import { afterValue, beforeValue, CHANGE_SOURCES, databaseGate } from './common';
 
 const ATTRIBUTE = 'default_database.client_protocol';
 
@@ -21,10 +21,8 @@ export const protocolDowngrade: Rule = {
   onChanges: true,
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
-    if (!comparable(cache)) return notApplicable();
-    const database = databaseOnBothSides(cache);
-    if (database === 'unknown') return unknown('default_database');
-    if (database === 'no') return notApplicable();
+    const gate = databaseGate(cache);
+    if (gate) return gate;
     const was = beforeValue(cache, ATTRIBUTE, PROVIDER_DEFAULTS.client_protocol);
     if (was.kind !== 'known' || was.value !== 'Encrypted') return notApplicable();
     const will = afterValue(cache, ATTRIBUTE, PROVIDER_DEFAULTS.client_protocol);
