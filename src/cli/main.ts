@@ -33,6 +33,7 @@ Usage:
   amr sla PATH... [--format text|markdown|json]
   amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
+  amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
 
 PATH: a cdktf.out directory, a stack directory, a cdk.tf.json, .tf files or a directory of them,
 a plan JSON from 'terraform show -json', or - for standard input.
@@ -45,8 +46,8 @@ interface Parsed {
   readonly outputs: Array<{ format: string; output?: string }>;
 }
 
-const VALUE_FLAGS = new Set(['--state', '--shards', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
-const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge']);
+const VALUE_FLAGS = new Set(['--state', '--shards', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
+const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -149,6 +150,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'emulate': {
       const { runEmulate } = await import('./commands/emulate');
       return runEmulate({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
+    }
+    case 'drill': {
+      const { runDrill } = await import('./commands/drill');
+      return runDrill({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
     }
     default:
       throw usageError.unknownCommand(command);
