@@ -35,9 +35,10 @@ export function parseClusterNodes(raw: string): ClusterNode[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((line) => {
-      const [id, address, flags, primaryId] = line.split(' ');
+      const [id, address, flagText, primaryId] = line.split(' ');
       const port = Number(address.split('@')[0].split(':').pop());
-      return { id, port, primary: flags.includes('master'), primaryId: primaryId === '-' ? null : primaryId, failed: flags.includes('fail') && !flags.includes('fail?') };
+      const flags = flagText.split(','); // e.g. myself,master,nofailover (note: 'nofailover' is not 'fail')
+      return { id, port, primary: flags.includes('master'), primaryId: primaryId === '-' ? null : primaryId, failed: flags.includes('fail') };
     });
 }
 

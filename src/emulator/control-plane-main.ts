@@ -1,0 +1,95 @@
+/**
+ * Process entry of the emulator's control plane: `node control-plane-main.js <state dir> <port>`. Caches come from the
+ * running emulator's state.json (re-read on every request, by name, case-insensitive as ARM names are); a cache's
+ * primaries and their slots come from `CLUSTER NODES` of any live redis-server of that cache. A bearer token is
+ * required; set AMR_CONTROL_PLANE_TOKEN to require one exact token. AMR_CONTROL_PLANE_TLS_CERT and _KEY (PEM files) make
+ * it serve HTTPS, which clients that authenticate through the Azure SDK's bearer-token policy need.
+ */
+import * as fs from 'fs';
+import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
+import { isAlive } from './processes';
+import { command, RespError, text } from './resp';
+import { logEvent, readState } from './state';
+
+/** The primaries (not failed, owning slots) in a CLUSTER NODES reply, with their slot ranges. */
+export function primariesFromClusterNodes(raw: string): CachePrimary[] {
+  const primaries: CachePrimary[] = [];
+  for (const line of raw.trim().split('\n')) {
+    const fields = line.trim().split(' ');
+    if (fields.length < 8) continue;
+    const flags = fields[2].split(',');
+    if (!flags.includes('master') || flags.includes('fail') || flags.includes('noaddr')) continue;
+    const slots = fields
+      .slice(8)
+      .filter((f) => !f.startsWith('[')) // slots being migrated or imported
+      .map((f): [number, number] => {
+        const [from, to] = f.split('-').map(Number);
+        return [from, to ?? from];
+      });
+    if (slots.length === 0) continue;
+    primaries.push({ port: Number(fields[1].split('@')[0].split(':').pop()), slots });
+  }
+  return primaries;
+}
+
+/** A cache made of the redis-servers on `ports` (a function, so it follows restarts and state changes). */
+export function clusterCache(region: string, ports: () => readonly number[], onForceUnlink?: (ids: readonly string[]) => void): ControlPlaneCache {
+  const primaries = async (): Promise<CachePrimary[]> => {
+    const errors: string[] = [];
+    for (const port of ports()) {
+      try {
+        const reply = await command(port, ['CLUSTER', 'NODES'], 2000);
+        if (reply instanceof RespError) throw new Error(reply.message);
+        return primariesFromClusterNodes(text(reply));
+      } catch (error) {
+        errors.push(`${port}: ${(error as Error).message}`);
+      }
+    }
+    throw new Error(`no redis-server of the cache answered CLUSTER NODES (${errors.join('; ') || 'none is running'})`);
+  };
+  return {
+    region,
+    primaries,
+    flush: async () => {
+      for (const primary of await primaries()) {
+        const reply = await command(primary.port, ['FLUSHALL'], 60000);
+        if (reply instanceof RespError) throw new Error(`FLUSHALL on ${primary.port}: ${reply.message}`);
+      }
+    },
+    forceUnlink: async (ids) => onForceUnlink?.(ids),
+  };
+}
+
+/** resolveCache over the emulator's state directory. */
+export function stateResolver(stateDir: string): (name: string) => ControlPlaneCache | undefined {
+  return (name) => {
+    const find = () => readState(stateDir)?.caches.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    const cache = find();
+    if (!cache) return undefined;
+    return clusterCache(
+      cache.region,
+      () => (find()?.redis ?? []).filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port),
+      (ids) => logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`),
+    );
+  };
+}
+
+async function main(): Promise<void> {
+  const [stateDir, portText] = process.argv.slice(2);
+  const port = Number(portText);
+  if (!stateDir || !Number.isInteger(port) || port <= 0) throw new Error('usage: control-plane-main <state dir> <port>');
+  const { AMR_CONTROL_PLANE_TOKEN: token, AMR_CONTROL_PLANE_TLS_CERT: cert, AMR_CONTROL_PLANE_TLS_KEY: key } = process.env;
+  const tls = cert && key ? { cert: fs.readFileSync(cert), key: fs.readFileSync(key) } : undefined;
+  const plane = await startControlPlane({ port, resolveCache: stateResolver(stateDir), token: token || undefined, tls });
+  process.stdout.write(`control plane listening on ${plane.url}\n`);
+  const shutdown = () => void plane.close().then(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`control plane: ${error.message}\n`);
+    process.exit(1);
+  });
+}
