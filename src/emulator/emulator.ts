@@ -7,6 +7,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { startAzurite } from './azurite';
 import { formCluster, waitClusterReady } from './cluster';
 import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from './manifest';
 import { freePorts } from './ports';
@@ -43,14 +44,16 @@ export function readManifest(source: string): TopologyManifest {
 }
 
 /** The command that runs one of the emulator's Node entry points, from TypeScript source (ts-node) or compiled JS. */
-export function nodeEntry(name: 'proxy-main' | 'supervisor-main'): string[] {
+export function nodeEntry(name: EntryPoint): string[] {
   if (__filename.endsWith('.ts')) return ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, `${name}.ts`)];
   return [path.join(__dirname, `${name}.js`)];
 }
 
-function spawnNode(entry: 'proxy-main' | 'supervisor-main', args: string[], logFile: string): number {
+type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main';
+
+function spawnNode(entry: EntryPoint, args: string[], logFile: string, env: Record<string, string> = {}): number {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' } });
+  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env } });
   child.unref();
   fs.closeSync(log);
   if (child.pid === undefined) throw new EmulatorError(`could not start ${entry}`);
@@ -173,12 +176,28 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
     }
     state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
     writeState(state);
+    progress('starting Blob Storage (Azurite) and the control plane');
+    state.services = await startServices(stateDir);
+    writeState(state);
     progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return state;
   } catch (error) {
     await down({ stateDir });
     throw error;
   }
+}
+
+/** Azurite for Blob Storage and the ARM-shaped control plane for export, import, flush and forceUnlink. */
+async function startServices(stateDir: string): Promise<EmulatorState['services']> {
+  const azurite = await startAzurite({ dir: path.join(stateDir, 'azurite'), detached: true });
+  const [port] = await freePorts(1);
+  const token = randomBytes(16).toString('hex');
+  const pid = spawnNode('control-plane-main', [stateDir, String(port)], path.join(stateDir, 'control-plane.log'), { AMR_CONTROL_PLANE_TOKEN: token });
+  await waitForListening(port, pid);
+  return {
+    azurite: { pid: azurite.pid, blobPort: azurite.blobPort, blobEndpoint: azurite.blobEndpoint, accountName: azurite.accountName, accountKey: azurite.accountKey },
+    controlPlane: { pid, port, url: `http://127.0.0.1:${port}`, token },
+  };
 }
 
 export interface StatusNode {
@@ -205,6 +224,12 @@ export interface EmulatorStatus {
   readonly running: boolean;
   readonly profile: FailoverProfile;
   readonly supervisor: { readonly pid: number | null; readonly alive: boolean };
+  /** Blob Storage and the control plane (ARM endpoint and the bearer token it accepts). */
+  readonly services: {
+    readonly blobEndpoint: string | null;
+    readonly controlPlane: string | null;
+    readonly controlPlaneToken: string | null;
+  };
   readonly caches: readonly CacheStatus[];
 }
 
@@ -256,6 +281,11 @@ export async function status(stateDirOption?: string): Promise<EmulatorStatus> {
     running: isRunning(state),
     profile: state.profile,
     supervisor: { pid: state.supervisorPid ?? null, alive: state.supervisorPid !== undefined && isAlive(state.supervisorPid) },
+    services: {
+      blobEndpoint: state.services?.azurite && isAlive(state.services.azurite.pid) ? state.services.azurite.blobEndpoint : null,
+      controlPlane: state.services?.controlPlane && isAlive(state.services.controlPlane.pid) ? state.services.controlPlane.url : null,
+      controlPlaneToken: state.services?.controlPlane?.token ?? null,
+    },
     caches,
   };
 }

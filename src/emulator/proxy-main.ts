@@ -20,6 +20,8 @@ async function main(file: string | undefined): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A bug in one client's request must not look like a node failure: log it and keep serving.
+  process.on('uncaughtException', (error) => process.stderr.write(`proxy: uncaught ${error.stack ?? error.message}\n`));
   process.stdout.write(`ready ${handle.port}\n`);
 }
 

@@ -51,6 +51,8 @@ const MAX_REDIRECTS = 5;
 const DEMOTED_GRACE_MS = 1000;
 /** After a refused connection, commands for that primary fail at once for this long (no connection storm). */
 const REFUSED_BACKOFF_MS = 50;
+/** Refreshes triggered by errors start at most this often (a dead primary under load would otherwise cause a storm). */
+const MIN_REFRESH_GAP_MS = 50;
 /** SCAN cursors: upstream cursor * SCAN_SHARDS + shard index (BigInt, so 64-bit upstream cursors survive). */
 const SCAN_SHARDS = 1024n;
 
@@ -696,6 +698,8 @@ class Proxy {
   private commandTable?: Map<string, CommandInfo>;
   private redisVersion = '7.0.0';
   private timer?: NodeJS.Timeout;
+  private pendingRefresh?: NodeJS.Timeout;
+  private lastRefreshStart = 0;
   private refreshing?: Promise<void>;
   private refreshAgain = false;
   private closing = false;
@@ -734,6 +738,7 @@ class Proxy {
   public async close(): Promise<void> {
     this.closing = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pendingRefresh) clearTimeout(this.pendingRefresh);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of [...this.sessions]) s.destroy();
     for (const pool of this.pools.values()) pool.destroyAll();
@@ -758,6 +763,7 @@ class Proxy {
       this.refreshAgain = true;
       return this.refreshing.then(() => this.refreshing ?? undefined);
     }
+    this.lastRefreshStart = Date.now();
     this.refreshing = this.readTopology().finally(() => {
       this.refreshing = undefined;
       if (this.refreshAgain && !this.closing) {
@@ -768,8 +774,18 @@ class Proxy {
     return this.refreshing;
   }
 
+  /** A refresh soon (now, unless one started less than MIN_REFRESH_GAP_MS ago). */
   public requestRefresh(): void {
-    if (!this.closing) void this.refresh();
+    if (this.closing || this.pendingRefresh) return;
+    const wait = this.lastRefreshStart + MIN_REFRESH_GAP_MS - Date.now();
+    if (wait <= 0) {
+      void this.refresh();
+      return;
+    }
+    this.pendingRefresh = setTimeout(() => {
+      this.pendingRefresh = undefined;
+      if (!this.closing) void this.refresh();
+    }, wait);
   }
 
   private async seedCall(port: number, args: string[], timeoutMs = 500): Promise<RespValue | undefined> {
@@ -943,7 +959,18 @@ class Proxy {
     const name = lower(args[0]);
     if (this.trace) process.stderr.write(`proxy :${this.port} #${session.id} ${args.map((a) => (a.length > 64 ? `${a.toString('latin1', 0, 64)}...` : a.toString('latin1'))).join(' ')}\n`);
     const ctx = new Ctx(session, name, args, raw, session.reserve());
-    const rule = RULES[name];
+    try {
+      this.handle(ctx, Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined);
+    } catch (error) {
+      // A bug must not leave the client waiting for a reply (nor take the node's proxy down).
+      process.stderr.write(`proxy :${this.port}: ${(error as Error).stack ?? String(error)}\n`);
+      ctx.reply(errorReply(`ERR proxy error: ${(error as Error).message}`.replace(/[\r\n]/g, ' ')).raw);
+    }
+  }
+
+  private handle(ctx: Ctx, rule: Rule | undefined): void {
+    const session = ctx.session;
+    const name = ctx.name;
     if (!session.authenticated && !rule?.preAuth) {
       ctx.reply(errorReply(ERRORS.noauth).raw);
       return;

@@ -45,6 +45,12 @@ export interface CacheState {
   readonly notEmulated: readonly string[];
 }
 
+/** Blob Storage (Azurite) and the ARM-shaped control plane that export and import go through. */
+export interface ServicesState {
+  readonly azurite?: { pid: number; readonly blobPort: number; readonly blobEndpoint: string; readonly accountName: string; readonly accountKey: string };
+  readonly controlPlane?: { pid: number; readonly port: number; readonly url: string; readonly token: string };
+}
+
 export interface EmulatorState {
   readonly version: 1;
   readonly stateDir: string;
@@ -53,6 +59,7 @@ export interface EmulatorState {
   readonly profile: FailoverProfile;
   readonly startedAt: string;
   supervisorPid?: number;
+  services?: ServicesState;
   readonly caches: CacheState[];
 }
 
@@ -85,6 +92,8 @@ export function logEvent(stateDir: string, message: string): void {
 export function trackedPids(state: EmulatorState): number[] {
   return [
     ...(state.supervisorPid ? [state.supervisorPid] : []),
+    ...(state.services?.azurite ? [state.services.azurite.pid] : []),
+    ...(state.services?.controlPlane ? [state.services.controlPlane.pid] : []),
     ...state.caches.flatMap((c) => [...c.nodes.flatMap((n) => (n.proxyPid ? [n.proxyPid] : [])), ...c.redis.flatMap((r) => (r.pid ? [r.pid] : []))]),
   ];
 }

@@ -47,6 +47,8 @@ describe('amr emulate on the production example', () => {
     const cache = s.caches[0];
     expect(cache).toMatchObject({ name: 'orders-cache-prod', region: 'westeurope', clusteringPolicy: 'EnterpriseCluster', health: 'healthy' });
     expect(cache.endpoints).toHaveLength(3);
+    expect(s.services.controlPlane).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(s.services.blobEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/);
     expect(cache.nodes.map((n) => n.zone)).toEqual(['1', '2', '3']);
     const roles = cache.nodes.flatMap((n) => n.shards.map((r) => ({ ...r, node: n.id, zone: n.zone })));
     for (const shard of new Set(roles.map((r) => r.shard))) {
@@ -83,6 +85,52 @@ describe('amr emulate on the production example', () => {
     const report = await drill({ kind: 'zone', cache: 'orders-cache-prod', zone: '2', writesPerSecond: 100, waitForReplica: true, faultMs: 2000, stateDir });
     expect(report.writesAcknowledged).toBeGreaterThan(50);
     expect(report.acknowledgedWritesLost).toBe(0);
+  });
+
+  test('export and import round trip through the control plane into Azurite', async () => {
+    const s = await status(stateDir);
+    const cache = s.caches[0];
+    const client = new Redis({ port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    const { accountName, accountKey } = readState(stateDir)!.services!.azurite!;
+    const blobEndpoint = s.services.blobEndpoint!;
+    const azurite = { blobEndpoint, accountName, accountKey, connectionString: `DefaultEndpointsProtocol=http;AccountName=${accountName};AccountKey=${accountKey};BlobEndpoint=${blobEndpoint};` } as any;
+    const { containerSasUrl, blobSasUrl, blobService, arm, waitForOperation, databasePath } = await import('./support-cp-storage');
+    try {
+      await client.flushall();
+      const pipeline = client.pipeline();
+      for (let i = 0; i < 200; i++) pipeline.set(`str:${i}`, `v${i}`);
+      pipeline.hset('hash:1', { a: '1', b: '2' }).rpush('list:1', 'x', 'y', 'z').sadd('set:1', 'p', 'q').zadd('zset:1', 1, 'one', 2, 'two');
+      pipeline.xadd('stream:1', '1-1', 'field', 'value').set('ttl:1', 'soon', 'EX', 3600);
+      await pipeline.exec();
+      await blobService(azurite).getContainerClient('exports').createIfNotExists();
+      const exported = await waitForOperation(
+        await arm(s.services.controlPlane!, 'POST', databasePath(cache.name, 'export'), { token: s.services.controlPlaneToken, body: { sasUri: containerSasUrl(azurite, 'exports', 'round-trip') } }),
+        s.services.controlPlaneToken ?? undefined,
+      );
+      expect(exported.status).toBe('Succeeded');
+      const blobs: Array<{ name: string }> = [];
+      for await (const b of blobService(azurite).getContainerClient('exports').listBlobsFlat({ prefix: 'round-trip/' })) blobs.push(b);
+      expect(blobs.length).toBe(3); // one gzipped RDB per shard
+      expect(blobs.every((b) => b.name.endsWith('.rdb.gz'))).toBe(true);
+      await client.flushall();
+      expect(await client.dbsize()).toBe(0);
+      const imported = await waitForOperation(
+        await arm(s.services.controlPlane!, 'POST', databasePath(cache.name, 'import'), { token: s.services.controlPlaneToken, body: { sasUris: blobs.map((b) => blobSasUrl(azurite, 'exports', b.name)) } }),
+        s.services.controlPlaneToken ?? undefined,
+      );
+      expect(imported.status).toBe('Succeeded');
+      expect(await client.dbsize()).toBe(206);
+      expect(await client.get('str:199')).toBe('v199');
+      expect(await client.hgetall('hash:1')).toEqual({ a: '1', b: '2' });
+      expect(await client.lrange('list:1', 0, -1)).toEqual(['x', 'y', 'z']);
+      expect((await client.smembers('set:1')).sort()).toEqual(['p', 'q']);
+      expect(await client.zrange('zset:1', 0, -1, 'WITHSCORES')).toEqual(['one', '1', 'two', '2']);
+      expect(await client.xlen('stream:1')).toBe(1);
+      expect(await client.ttl('ttl:1')).toBeGreaterThan(3590);
+    } finally {
+      client.disconnect();
+    }
   });
 
   test('a frozen node is failed over like a dead one, and rejoins as a replica when it thaws', async () => {

@@ -9,6 +9,7 @@ export interface EmulateIo {
 
 function renderStatus(s: EmulatorStatus): string {
   const lines = [`emulator in ${s.stateDir}: ${s.running ? 'running' : 'stopped'}, ${s.profile} failover, supervisor ${s.supervisor.alive ? `pid ${s.supervisor.pid}` : 'not running'}`];
+  if (s.services.controlPlane) lines.push(`  control plane ${s.services.controlPlane} (Authorization: Bearer ${s.services.controlPlaneToken}); blob storage ${s.services.blobEndpoint}`);
   for (const c of s.caches) {
     lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; endpoints ${c.endpoints.join(', ') || 'none'}${c.password ? `; AUTH ${c.password}` : ''}`);
     for (const n of c.nodes) {
