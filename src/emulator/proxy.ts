@@ -16,6 +16,13 @@
  * client strictly in request order (a queue of reply slots per client), reusing the upstream's raw reply bytes.
  * When a primary's connection drops, clients with requests in flight on it are disconnected, as the service does on
  * failover; new commands for its slots get -CLUSTERDOWN until the routing shows a new primary.
+ *
+ * Limits (each answered with a clear error, never silently wrong): RESP3 (HELLO 3 gets -NOPROTO; clients fall back
+ * to RESP2); CLIENT subcommands other than SETNAME/GETNAME/ID/INFO/LIST/SETINFO/NO-EVICT/NO-TOUCH; commands the
+ * service blocks (SAVE, BGSAVE, DEBUG, MONITOR, MIGRATE, CONFIG SET, ...); keyspace-wide commands inside MULTI;
+ * WATCH of keys in more than one slot. NoCluster refuses non-splittable cross-slot commands like EnterpriseCluster
+ * (the service's NoCluster would run them: the local shard is a Redis Cluster node). After (P|S)SUBSCRIBE a
+ * connection stays a pipe to one primary. INFO is one primary's. Set AMR_PROXY_TRACE=1 to log every client command.
  */
 import { createHash, timingSafeEqual } from 'crypto';
 import * as net from 'net';
@@ -108,7 +115,7 @@ type KeySpec =
 type Split = 'mget' | 'mset' | 'sum';
 
 /** The proxy's own handling of a command (keyless and connection-level commands). */
-type Handler = (proxy: Proxy, ctx: Ctx) => void;
+type Handler = (proxy: ProxyServer, ctx: Ctx) => void;
 
 interface Rule {
   readonly keys?: KeySpec;
@@ -207,7 +214,7 @@ const RULES: Readonly<Record<string, Rule>> = {
   ...Object.fromEntries(
     ['save', 'bgsave', 'bgrewriteaof', 'shutdown', 'replicaof', 'slaveof', 'debug', 'monitor', 'migrate', 'sync', 'psync', 'failover', 'module', 'acl', 'swapdb'].map((name) => [
       name,
-      { handler: (_p: Proxy, c: Ctx) => c.reply(errorReply(ERRORS.blocked(name.toUpperCase())).raw) },
+      { handler: (_p: ProxyServer, c: Ctx) => c.reply(errorReply(ERRORS.blocked(name.toUpperCase())).raw) },
     ]),
   ),
 };
@@ -560,7 +567,7 @@ class Session {
   private corked = false;
 
   public constructor(
-    private readonly proxy: Proxy,
+    private readonly proxy: ProxyServer,
     public readonly socket: net.Socket,
   ) {
     this.authenticated = proxy.config.password === undefined;
@@ -641,10 +648,7 @@ class Session {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.tunnel) {
-      this.tunnel.write(chunk);
-      return;
-    }
+    // Still parsed in tunnel mode: whole commands are forwarded, so a partial one never gets lost at the switch.
     let commands: Array<{ value: RespValue; raw: Buffer }>;
     try {
       commands = this.parser.push(chunk);
@@ -686,7 +690,7 @@ class Session {
 // The proxy
 // ---------------------------------------------------------------------------------------------------------------
 
-class Proxy {
+class ProxyServer {
   public port = 0;
   public routing: Routing = EMPTY_ROUTING;
   private readonly server: net.Server;
@@ -704,13 +708,12 @@ class Proxy {
   private refreshAgain = false;
   private closing = false;
   private readonly oss: boolean;
-  private readonly nodeId: string;
+  private nodeId = '';
   private readonly trace = process.env.AMR_PROXY_TRACE === '1';
 
   public constructor(public readonly config: ProxyConfig) {
     this.oss = config.clusteringPolicy === 'OSSCluster';
     this.seeds = new Set(config.seeds);
-    this.nodeId = fakeNodeId(config.listenPort);
     this.server = net.createServer((socket) => {
       if (this.closing) {
         socket.destroy();
@@ -729,6 +732,7 @@ class Proxy {
       });
     });
     this.port = (this.server.address() as net.AddressInfo).port;
+    this.nodeId = fakeNodeId(this.port);
     await this.refresh();
     const every = this.config.refreshMs ?? 250;
     this.timer = setInterval(() => this.requestRefresh(), every);
@@ -1517,7 +1521,7 @@ function gather<T>(count: number, step: (index: number, cb: (result: T) => void)
 
 /** Starts a proxy listening on 127.0.0.1:listenPort; resolves once it listens and has read the cluster's topology once. */
 export async function startProxy(config: ProxyConfig): Promise<ProxyHandle> {
-  const proxy = new Proxy(config);
+  const proxy = new ProxyServer(config);
   await proxy.start();
   return {
     port: proxy.port,
