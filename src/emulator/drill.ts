@@ -4,6 +4,7 @@
  */
 import { fail, recover, status, EmulatorError, type FaultKind } from './emulator';
 import { RespClient, RespError, text } from './resp';
+import { keySlot } from './slots';
 import { sleep } from './processes';
 import { readState } from './state';
 import * as path from 'path';
@@ -30,7 +31,7 @@ export interface DrillReport {
   readonly writesAttempted: number;
   readonly writesAcknowledged: number;
   readonly writesFailed: number;
-  /** Longest stretch between the first failed write and the next acknowledged one, in ms. */
+  /** Longest stretch, in ms, between the first failed write to a shard and the next acknowledged write to it. */
   readonly longestGapMs: number;
   readonly acknowledgedWritesLost: number;
   readonly documented: { readonly downtime: string; readonly dataLoss: string };
@@ -113,7 +114,12 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
   const acknowledged: string[] = [];
   let attempted = 0;
   let failed = 0;
-  let gapStart: number | undefined;
+  // A gap is per shard: writes to other shards may succeed while one shard's slots are failing over.
+  const shardOf = (key: string) => {
+    const slot = keySlot(key);
+    return cache.shards.findIndex((s) => slot >= s.slots[0] && slot <= s.slots[1]);
+  };
+  const gapStart = new Map<number, number>();
   let longestGap = 0;
   let writing = true;
   const run = `drill:${Date.now()}`;
@@ -125,13 +131,15 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
       const key = `${run}:${attempted++}`;
       const ok = await writer.write(key, String(attempted), options.waitForReplica ?? false);
       const now = Date.now();
+      const shard = shardOf(key);
       if (ok) {
         acknowledged.push(key);
-        if (gapStart !== undefined) longestGap = Math.max(longestGap, now - gapStart);
-        gapStart = undefined;
+        const start = gapStart.get(shard);
+        if (start !== undefined) longestGap = Math.max(longestGap, now - start);
+        gapStart.delete(shard);
       } else {
         failed++;
-        gapStart ??= now;
+        if (!gapStart.has(shard)) gapStart.set(shard, now);
       }
       next += interval;
       await sleep(Math.max(0, next - Date.now()));
@@ -154,7 +162,7 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
     progress(`recovering ${options.kind} ${target}`);
     await recover({ kind: options.kind, target }, stateDir);
   }
-  if (gapStart !== undefined) longestGap = Math.max(longestGap, Date.now() - gapStart);
+  for (const start of gapStart.values()) longestGap = Math.max(longestGap, Date.now() - start);
   let lost = 0;
   for (const key of acknowledged) if ((await writer.read(key)) === null) lost++;
   writer.close();
