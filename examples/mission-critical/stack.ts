@@ -1,7 +1,8 @@
 /**
  * Mission-critical: one active-active geo-replication group of three zone-redundant caches in three European regions,
- * each behind a private endpoint, with diagnostics and a "Geo Replication Healthy" alert per member.
- * (Scheduled backups come with the ScheduledExport construct.)
+ * each behind a private endpoint, with diagnostics and a "Geo Replication Healthy" alert per member, and backups:
+ * geo-replication copies deletes and bad writes everywhere at once, so the group's database (one member holds it all)
+ * is exported every 4 hours to RA-GZRS storage in that member's region and kept 35 days.
  */
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
@@ -11,12 +12,13 @@ import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ClusteringPolicy, GeoReplicationGroup, setProfile, Sku } from '../../src';
+import { ClusteringPolicy, GeoReplicationGroup, Schedule, ScheduledExport, setProfile, Sku } from '../../src';
 
 export const REGIONS = ['westeurope', 'northeurope', 'swedencentral'] as const;
 
 export class MissionCriticalStack extends TerraformStack {
   public readonly group: GeoReplicationGroup;
+  public readonly backup: ScheduledExport;
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -38,6 +40,17 @@ export class MissionCriticalStack extends TerraformStack {
       clusteringPolicy: ClusteringPolicy.ENTERPRISE_CLUSTER,
       zoneRedundant: true,
       members: REGIONS.map((location, i) => ({ location, privateEndpointSubnetId: subnets[i].id })),
+      logAnalyticsWorkspaceId: workspace.id,
+      actionGroupId: oncall.id,
+      tags: { service: 'sessions', tier: 'mission-critical' },
+    });
+
+    this.backup = new ScheduledExport(this, 'sessions-backup', {
+      group: this.group,
+      exportMember: 0,
+      schedule: Schedule.every(4),
+      retentionDays: 35,
+      resourceGroupName: group.name,
       logAnalyticsWorkspaceId: workspace.id,
       actionGroupId: oncall.id,
       tags: { service: 'sessions', tier: 'mission-critical' },

@@ -1,17 +1,20 @@
 /**
- * Production: a zone-redundant cache in West Europe behind a private endpoint, with diagnostics and RDB persistence.
+ * Production: a zone-redundant cache in West Europe behind a private endpoint, with diagnostics, RDB persistence and
+ * a backup every 6 hours (a scheduled export to RA-GZRS storage in the same region, kept 30 days).
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ClusteringPolicy, EvictionPolicy, ManagedRedis, Persistence, RdbFrequency, Sku } from '../../src';
+import { ClusteringPolicy, EvictionPolicy, ManagedRedis, Persistence, RdbFrequency, Schedule, ScheduledExport, Sku } from '../../src';
 
 export class ProductionStack extends TerraformStack {
   public readonly cache: ManagedRedis;
+  public readonly backup: ScheduledExport;
 
   public constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -33,6 +36,19 @@ export class ProductionStack extends TerraformStack {
       persistence: Persistence.redisDatabase(RdbFrequency.EVERY_1_HOUR),
       privateEndpointSubnetId: subnet.id,
       logAnalyticsWorkspaceId: workspace.id,
+      tags: { service: 'orders', environment: 'production' },
+    });
+
+    // Persistence is not a backup: export every 6 hours, keep 30 days, alert when the newest export is over 12 hours old.
+    const oncall = new MonitorActionGroup(this, 'oncall', { name: 'ag-orders-oncall', resourceGroupName: group.name, shortName: 'orders', emailReceiver: [{ name: 'oncall', emailAddress: 'oncall@example.com' }] });
+    this.backup = new ScheduledExport(this, 'orders-backup', {
+      cache: this.cache,
+      schedule: Schedule.every(6),
+      rpo: 6,
+      retentionDays: 30,
+      resourceGroupName: group.name,
+      logAnalyticsWorkspaceId: workspace.id,
+      actionGroupId: oncall.id,
       tags: { service: 'orders', environment: 'production' },
     });
   }

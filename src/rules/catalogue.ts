@@ -2,6 +2,14 @@
  * Every rule the engine runs, in catalogue order (rules.md section 2). A rule that is not listed here does not run;
  * test/rules/catalogue.test.ts fails when one drops out.
  */
+import { exportLeastPrivilege } from './backup/least-privilege';
+import { exportRetentionPolicy } from './backup/retention-policy';
+import { intervalWithinRpo } from './backup/interval-within-rpo';
+import { scheduledExportExists } from './backup/scheduled-export-exists';
+import { stalenessAlert } from './backup/staleness-alert';
+import { exportStorageGeoRedundant } from './backup/storage-geo-redundant';
+import { exportStorageReachable } from './backup/storage-reachable';
+import { exportStorageSameRegion } from './backup/storage-same-region';
 import { accessKeysDisabled } from './cache/access-keys-disabled';
 import { cacheNameFormat } from './cache/cache-name-format';
 import { clientProtocolEncrypted } from './cache/client-protocol-encrypted';
@@ -109,6 +117,18 @@ export const GEO_RULES: readonly Rule[] = [
   linkDependsOnMembers,
 ];
 
+/** Section 2.3: backup (scheduled exports), across resources of a stack. */
+export const BACKUP_RULES: readonly Rule[] = [
+  scheduledExportExists,
+  exportStorageSameRegion,
+  exportStorageGeoRedundant,
+  exportStorageReachable,
+  exportRetentionPolicy,
+  intervalWithinRpo,
+  exportLeastPrivilege,
+  stalenessAlert,
+];
+
 /** Section 2.4: changes, `before` vs `after` in a plan (run only on resources read from a plan). */
 export const CHANGE_RULES: readonly Rule[] = [
   cacheReplacement,
@@ -129,7 +149,7 @@ export const CHANGE_RULES: readonly Rule[] = [
   geoMemberRecreated,
 ];
 
-export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES, ...CHANGE_RULES];
+export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES, ...BACKUP_RULES, ...CHANGE_RULES];
 
 /** The rule with this ID, or undefined. */
 export function findRule(id: string): Rule | undefined {

@@ -4,6 +4,7 @@ import { ALL_RULES, CACHE_RULES, findRule } from '../../src/rules/catalogue';
 import { evaluateStack } from '../../src/rules/engine';
 import { PROFILES, type Profile, type Rule, type Severity } from '../../src/rules/types';
 import { cache, check, companions, stack } from '../support/resources';
+import { handWrittenBackup } from './backup/support';
 
 /** rules.md section 2.1, with the severities of its table (dev, production, mission-critical). */
 const SECTION_2_1: Record<string, [Severity, Severity, Severity]> = {
@@ -120,7 +121,8 @@ describe('the rule catalogue', () => {
 
   describe('a fully compliant stack produces no findings', () => {
     const compliant = cache();
-    const view = stack(compliant, ...companions(compliant));
+    // A production cache needs a scheduled export too (AMR-BAK-001): persistence is not a backup.
+    const view = stack(compliant, ...companions(compliant), ...handWrittenBackup(compliant));
 
     it.each<Profile>(['production', 'mission-critical', 'dev'])('in %s', (profile) => {
       const evaluation = evaluateStack(view, { profile });
@@ -137,7 +139,7 @@ describe('the rule catalogue', () => {
 
     it('while a single defect in the same stack is found (the check is not vacuous)', () => {
       const broken = cache({ high_availability_enabled: false });
-      const findings = evaluateStack(stack(broken, ...companions(broken)), { profile: 'mission-critical' }).findings;
+      const findings = evaluateStack(stack(broken, ...companions(broken), ...handWrittenBackup(broken)), { profile: 'mission-critical' }).findings;
       expect(findings.map((f) => f.ruleId)).toEqual(['AMR-HA-001']);
     });
   });

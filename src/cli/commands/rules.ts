@@ -1,10 +1,11 @@
 /** `amr rules` and `amr explain`, and RULES.md, all generated from the rules' own metadata. */
-import { ALL_RULES, CACHE_RULES, GEO_RULES } from '../../rules/catalogue';
+import { ALL_RULES, BACKUP_RULES, CACHE_RULES, GEO_RULES } from '../../rules/catalogue';
 import { PROFILES, type RuleMetadata } from '../../rules/types';
 
 const SECTIONS: ReadonlyArray<[string, readonly RuleMetadata[]]> = [
   ['One cache', CACHE_RULES.map((r) => r.metadata)],
   ['Geo-replication', GEO_RULES.map((r) => r.metadata)],
+  ['Backup', BACKUP_RULES.map((r) => r.metadata)],
 ];
 
 function otherRules(): RuleMetadata[] {
