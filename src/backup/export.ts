@@ -189,6 +189,33 @@ export interface ExportManifest {
   readonly retentionDays?: number;
   readonly rpoHours?: number;
   readonly operation?: { readonly status: string; readonly id?: string };
+  /**
+   * The dataset the export wrote, when the export operation reports it (the local emulator's control plane does: key
+   * count and a canonical digest read back from the RDB files; the service does not). A restore verifies against it.
+   */
+  readonly dataset?: DatasetRecord;
+}
+
+/** Key count and digest of the exported dataset (see src/emulator/dataset-digest.ts for the algorithm). */
+export interface DatasetRecord {
+  readonly algorithm: string;
+  readonly keys: number;
+  readonly digest: string;
+  readonly keysWithTtl?: number;
+  readonly earliestExpiry?: string;
+}
+
+/** A dataset record from an operation status body (`properties.dataset`), if it has the right shape. */
+export function datasetOf(body: unknown): DatasetRecord | undefined {
+  const d = (body as { properties?: { dataset?: Record<string, unknown> } } | undefined)?.properties?.dataset;
+  if (!d || typeof d.algorithm !== 'string' || typeof d.digest !== 'string' || typeof d.keys !== 'number' || !Number.isInteger(d.keys) || d.keys < 0) return undefined;
+  return {
+    algorithm: d.algorithm,
+    keys: d.keys,
+    digest: d.digest,
+    ...(typeof d.keysWithTtl === 'number' ? { keysWithTtl: d.keysWithTtl } : {}),
+    ...(typeof d.earliestExpiry === 'string' ? { earliestExpiry: d.earliestExpiry } : {}),
+  };
 }
 
 /** The manifest of a successful export; blobs sorted by name. */
@@ -199,6 +226,7 @@ export function buildManifest(input: {
   finishedAt: Date;
   blobs: ReadonlyArray<{ name: string; size: number; sha256: string }>;
   operation?: { status: string; id?: string };
+  dataset?: DatasetRecord;
 }): ExportManifest {
   const { settings } = input;
   const blobs = [...input.blobs].sort((a, b) => a.name.localeCompare(b.name)).map((b) => ({ name: b.name, size: b.size, sha256: b.sha256 }));
@@ -218,6 +246,7 @@ export function buildManifest(input: {
     ...(settings.retentionDays !== undefined ? { retentionDays: settings.retentionDays } : {}),
     ...(settings.rpoHours !== undefined ? { rpoHours: settings.rpoHours } : {}),
     ...(input.operation ? { operation: input.operation } : {}),
+    ...(input.dataset ? { dataset: input.dataset } : {}),
   };
 }
 
@@ -254,7 +283,8 @@ export async function runExport(settings: ExportSettings, deps: ExportDependenci
       const digest = await storageStep(`reading '${blob.name}'`, () => deps.storage.digest(blob.name));
       blobs.push({ name: blob.name, size: digest.size, sha256: digest.sha256 });
     }
-    const manifest = buildManifest({ settings, prefix, startedAt, finishedAt: now(), blobs, operation });
+    const { dataset, ...operationStatus } = operation;
+    const manifest = buildManifest({ settings, prefix, startedAt, finishedAt: now(), blobs, operation: operationStatus, ...(dataset ? { dataset } : {}) });
     try {
       await deps.storage.create(`${prefix}${MANIFEST_NAME}`, `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
     } catch (error) {
@@ -311,8 +341,8 @@ async function storageStep<T>(what: string, step: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Starts the export and polls it to its end; returns the final status. */
-async function exportAndWait(settings: ExportSettings, deps: ExportDependencies, sasUri: string, startedAt: Date): Promise<{ status: string; id?: string }> {
+/** Starts the export and polls it to its end; returns the final status (and the dataset, when the operation reports it). */
+async function exportAndWait(settings: ExportSettings, deps: ExportDependencies, sasUri: string, startedAt: Date): Promise<{ status: string; id?: string; dataset?: DatasetRecord }> {
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const polling = deps.polling ?? DEFAULT_POLLING;
@@ -355,7 +385,10 @@ async function exportAndWait(settings: ExportSettings, deps: ExportDependencies,
     if (url === asyncUrl) {
       const status = statusOf(poll.body);
       if (status === undefined || /^(InProgress|Running|Accepted|Started|Updating|Creating|NotStarted)$/i.test(status)) continue;
-      if (/^Succeeded$/i.test(status)) return { status: 'Succeeded', ...(idOf(poll.body) ? { id: idOf(poll.body) } : {}) };
+      if (/^Succeeded$/i.test(status)) {
+        const dataset = datasetOf(poll.body);
+        return { status: 'Succeeded', ...(idOf(poll.body) ? { id: idOf(poll.body) } : {}), ...(dataset ? { dataset } : {}) };
+      }
       throw new ExportError('export-failed', `the export ended ${status}: ${errorText(poll.body) ?? 'no error details'}`);
     }
     if (poll.status === 202) {

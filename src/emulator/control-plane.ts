@@ -24,6 +24,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
+import { DatasetDigest, digestRdb } from './dataset-digest';
 import { assertLoadableRdb, dumpRdb, loadRdbInto, RdbError, rdbVersion } from './rdb-transfer';
 
 const gzip = promisify(zlib.gzip);
@@ -212,8 +213,11 @@ export function exportBlobName(prefix: string, cluster: string, shard: number): 
   return `${prefix}${cluster}.shard${shard}.rdb.gz`;
 }
 
-/** Dumps every primary's RDB, gzips it and uploads it under the prefix; returns the blob names. */
-export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string): Promise<string[]> {
+/**
+ * Dumps every primary's RDB, gzips it and uploads it under the prefix; returns the blob names. `onRdb`, when given, sees
+ * each shard's RDB while it is uploaded (the route uses it to digest the dataset the export wrote).
+ */
+export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string, onRdb?: (rdb: Buffer, shard: number) => Promise<void>): Promise<string[]> {
   const primaries = [...(await cache.primaries())].sort((a, b) => (a.slots[0]?.[0] ?? 0) - (b.slots[0]?.[0] ?? 0));
   if (primaries.length === 0) throw new ArmError(500, 'CacheUnavailable', `cache '${cluster}' has no reachable primary`);
   const container = new ContainerClient(`${sas.accountUrl}/${encodeURIComponent(sas.container)}?${sas.sas}`);
@@ -221,11 +225,14 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
     primaries.map(async (primary, shard) => {
       const rdb = await dumpRdb(primary.port);
       const name = exportBlobName(prefix, cluster, shard);
-      const data = await gzip(rdb);
-      await container.getBlockBlobClient(name).uploadData(data, {
-        blobHTTPHeaders: { blobContentType: 'application/gzip' },
-        metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(rdb)) },
-      });
+      const upload = (async () => {
+        const data = await gzip(rdb);
+        await container.getBlockBlobClient(name).uploadData(data, {
+          blobHTTPHeaders: { blobContentType: 'application/gzip' },
+          metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(rdb)) },
+        });
+      })();
+      await Promise.all([upload, onRdb?.(rdb, shard)]);
       return name;
     }),
   );
@@ -341,7 +348,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
           if (body.sasUri === undefined) throw new ArmError(400, 'InvalidRequestContent', "the request body must be { \"sasUri\": \"<container SAS URL>\" }");
           const sas = checkExportSas(body.sasUri);
           const prefix = exportPrefix(sas, cluster);
-          return startOperation(request, subscription, cluster, cache, async () => ({ prefix, blobs: await exportCache(cache, cluster, sas, prefix) }));
+          return startOperation(request, subscription, cluster, cache, async () => {
+            // The dataset the export wrote (key count and a canonical digest, read back from the RDB files): not part
+            // of the service's answer; `amr backup` records it in the manifest and verifies a restore against it.
+            const digest = new DatasetDigest();
+            const blobs = await exportCache(cache, cluster, sas, prefix, async (rdb) => void digest.merge(await digestRdb(rdb)));
+            return { prefix, blobs, dataset: digest.summary() };
+          });
         }
         case 'import': {
           const uris = body.sasUris;

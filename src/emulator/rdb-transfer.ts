@@ -312,7 +312,7 @@ class Pipeline {
 }
 
 /** A standalone redis-server on a free port that loads `rdb` at start-up; stopped by PID, its directory removed. */
-async function startTemporaryServer(rdb: Buffer, timeoutMs: number): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startTemporaryServer(rdb: Buffer, timeoutMs: number): Promise<{ port: number; stop(): Promise<void> }> {
   assertRedisServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-rdb-load-'));
   const port = await freePort();

@@ -1,0 +1,123 @@
+/**
+ * A canonical digest of a Redis dataset, independent of how it is sharded and of key order, so that the dataset an
+ * export wrote (its RDB files) and the dataset a restore produced (the live cache) can be compared:
+ *
+ *   per key:  sha256( u32be(len(key)) ‖ key ‖ DEBUG DIGEST-VALUE(key) ‖ i64be(PEXPIRETIME(key)) )
+ *   dataset:  sha256( 'amr.dataset/v1' ‖ u64be(key count) ‖ XOR of every per-key digest )
+ *
+ * `DEBUG DIGEST-VALUE` is Redis' own digest of a value (its type and content, independent of the encoding); the
+ * absolute expiry time is included to the millisecond (an RDB and RESTORE ... ABSTTL keep it exactly). XOR makes the
+ * result independent of key order and of which shard holds a key. Needs `enable-debug-command local` (the emulator's
+ * redis-servers have it).
+ */
+import { createHash } from 'crypto';
+import { startTemporaryServer } from './rdb-transfer';
+import { RespClient, RespError, text, type RespValue } from './resp';
+
+export const DATASET_DIGEST_ALGORITHM = 'amr.dataset/v1';
+
+/** What an export records about the data it wrote, and what a restore verifies. */
+export interface DatasetSummary {
+  readonly algorithm: typeof DATASET_DIGEST_ALGORITHM;
+  readonly keys: number;
+  /** sha256, hex. */
+  readonly digest: string;
+  /** Keys with a TTL. */
+  readonly keysWithTtl: number;
+  /** The earliest absolute expiry among them (ISO time): a restore after it may find fewer keys. */
+  readonly earliestExpiry?: string;
+}
+
+/** Per-key digests folded together; several partial digests (one per shard) merge into one. */
+export class DatasetDigest {
+  private readonly folded = Buffer.alloc(32);
+  private count = 0;
+  private withTtl = 0;
+  private earliest = Infinity;
+
+  public add(key: Buffer, valueDigest: string, expireAtMs: number): void {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(key.length);
+    const expiry = Buffer.alloc(8);
+    expiry.writeBigInt64BE(BigInt(expireAtMs > 0 ? expireAtMs : -1));
+    const digest = createHash('sha256').update(length).update(key).update(valueDigest, 'latin1').update(expiry).digest();
+    for (let i = 0; i < 32; i++) this.folded[i] ^= digest[i];
+    this.count++;
+    if (expireAtMs > 0) {
+      this.withTtl++;
+      this.earliest = Math.min(this.earliest, expireAtMs);
+    }
+  }
+
+  public merge(other: DatasetDigest): this {
+    for (let i = 0; i < 32; i++) this.folded[i] ^= other.folded[i];
+    this.count += other.count;
+    this.withTtl += other.withTtl;
+    this.earliest = Math.min(this.earliest, other.earliest);
+    return this;
+  }
+
+  public summary(): DatasetSummary {
+    const count = Buffer.alloc(8);
+    count.writeBigUInt64BE(BigInt(this.count));
+    return {
+      algorithm: DATASET_DIGEST_ALGORITHM,
+      keys: this.count,
+      digest: createHash('sha256').update(DATASET_DIGEST_ALGORITHM).update(count).update(this.folded).digest('hex'),
+      keysWithTtl: this.withTtl,
+      ...(Number.isFinite(this.earliest) ? { earliestExpiry: new Date(this.earliest).toISOString() } : {}),
+    };
+  }
+}
+
+const SCAN_COUNT = 1000;
+
+function strict(reply: RespValue, what: string): RespValue {
+  if (reply instanceof RespError) throw new Error(`${what}: ${reply.message}`);
+  return reply;
+}
+
+/** The digest of every key in database 0 of the redis-server on `port` (a cluster node, or a standalone server). */
+export async function digestServer(port: number, timeoutMs = 60000): Promise<DatasetDigest> {
+  const client = await RespClient.connect(port, '127.0.0.1', 2000);
+  const result = new DatasetDigest();
+  try {
+    let cursor = '0';
+    do {
+      const reply = strict(await client.call(['SCAN', cursor, 'COUNT', SCAN_COUNT], timeoutMs), `SCAN on port ${port}`) as [Buffer, Buffer[]];
+      cursor = text(reply[0]);
+      const keys = reply[1];
+      if (keys.length === 0) continue;
+      // One round trip: every value digest, then every expiry (pipelined on one connection).
+      const [digests, ...expiries] = await Promise.all([
+        client.call(['DEBUG', 'DIGEST-VALUE', ...keys], timeoutMs),
+        ...keys.map((key) => client.call(['PEXPIRETIME', key], timeoutMs)),
+      ]);
+      const values = strict(digests, `DEBUG DIGEST-VALUE on port ${port} (needs enable-debug-command local)`) as RespValue[];
+      keys.forEach((key, i) => {
+        const expireAt = expiries[i];
+        if (expireAt === -2) return; // expired or deleted since SCAN saw it
+        result.add(key, text(values[i]), typeof expireAt === 'number' ? expireAt : -1);
+      });
+    } while (cursor !== '0');
+    return result;
+  } finally {
+    client.close();
+  }
+}
+
+/** The digest of the keys in an RDB file, read by a temporary local redis-server (stopped by PID afterwards). */
+export async function digestRdb(rdb: Buffer): Promise<DatasetDigest> {
+  const server = await startTemporaryServer(rdb, 60000);
+  try {
+    return await digestServer(server.port);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The digest of a whole cluster: every primary's keys, merged. */
+export async function digestPrimaries(ports: readonly number[]): Promise<DatasetSummary> {
+  const parts = await Promise.all(ports.map((port) => digestServer(port)));
+  return parts.reduce((all, part) => all.merge(part), new DatasetDigest()).summary();
+}
