@@ -34,6 +34,9 @@ Usage:
   amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
   amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
+  amr backup run|list --stack DIR [--cache NAME] [--state DIR] [--json]
+  amr backup restore --stack DIR --from PREFIX [--to CACHE] --yes [--state DIR]
+             (restore deletes the cache's data first; see 'amr backup --help')
 
 PATH: a cdktf.out directory, a stack directory, a cdk.tf.json, .tf files or a directory of them,
 a plan JSON from 'terraform show -json', or - for standard input.
@@ -46,8 +49,8 @@ interface Parsed {
   readonly outputs: Array<{ format: string; output?: string }>;
 }
 
-const VALUE_FLAGS = new Set(['--state', '--shards', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb']);
-const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica']);
+const VALUE_FLAGS = new Set(['--state', '--shards', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--stack', '--from', '--to', '--cache-id', '--container-url']);
+const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -121,7 +124,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const parsed = parseArgs(command, rest);
   if (parsed.flags.has('--help') || parsed.flags.has('-h')) {
-    io.stdout(HELP);
+    io.stdout(command === 'backup' ? (await import('./commands/backup')).BACKUP_HELP : HELP);
     return 0;
   }
   const load = { cwd: io.cwd, readStdin: io.readStdin, maxInputMb: numberFlag(parsed, '--max-input-mb') };
@@ -154,6 +157,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'drill': {
       const { runDrill } = await import('./commands/drill');
       return runDrill({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
+    }
+    case 'backup': {
+      const { runBackup } = await import('./commands/backup');
+      return runBackup({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
     }
     default:
       throw usageError.unknownCommand(command);

@@ -21,6 +21,8 @@ export interface AzuriteOptions {
   readonly detached?: boolean;
   /** @default 20000 */
   readonly timeoutMs?: number;
+  /** Listen on this port (e.g. to restart on the port a running emulator recorded). @default - a free port */
+  readonly port?: number;
 }
 
 export interface Azurite {
@@ -45,7 +47,7 @@ export function azuriteBlobEntry(): string {
 export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
   const dir = path.resolve(options.dir);
   fs.mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logFile = path.join(dir, 'azurite.log');
   const log = fs.openSync(logFile, 'a');
   const logStart = fs.fstatSync(log).size;
