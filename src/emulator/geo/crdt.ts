@@ -30,7 +30,8 @@
  * - **concurrent writes of different types** to one key: the type of the surviving entry with the largest stamp
  *   wins; entries of the other types are hidden, and the next local write to the key removes them.
  *
- * Not mergeable here, refused in geo mode (see {@link geoCommandClass}): lists, streams, and every other write command.
+ * Not mergeable here, refused in geo mode by the proxy (ProxyConfig.geo): lists, streams, scripts, and every other write
+ * command outside {@link GEO_WRITE_COMMANDS}.
  */
 import { RespError, type RespValue } from '../resp';
 
@@ -94,7 +95,7 @@ export class HybridClock {
 // Which commands geo mode accepts
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Write commands the CRDT merges. Everything else that writes is refused in geo mode. */
+/** Write commands the CRDT merges (the proxy sends these to the replicator and refuses every other write). */
 export const GEO_WRITE_COMMANDS: ReadonlySet<string> = new Set([
   'set', 'setnx', 'setex', 'psetex', 'mset', 'msetnx', 'getset', 'getdel', 'getex', 'append',
   'incr', 'decr', 'incrby', 'decrby', 'incrbyfloat',
@@ -107,17 +108,6 @@ export const GEO_WRITE_COMMANDS: ReadonlySet<string> = new Set([
 /** The error a refused write gets (clear, names the command, points to the fidelity report). */
 export function geoRefusal(command: string): string {
   return `ERR ${command.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`;
-}
-
-/**
- * How the proxy treats a command on a geo-replicated cache: `geo` (sent to the region's replicator), `refused`, or
- * `read` (served by Redis as usual). `isWrite` says whether Redis flags the command as a write (COMMAND INFO).
- */
-export function geoCommandClass(name: string, isWrite: boolean): 'geo' | 'refused' | 'read' {
-  if (GEO_WRITE_COMMANDS.has(name)) return 'geo';
-  // Scripts and functions may write keys the proxy cannot see; the read-only variants are fine.
-  if (['eval', 'evalsha', 'fcall'].includes(name)) return 'refused';
-  return isWrite ? 'refused' : 'read';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
