@@ -42,6 +42,13 @@ export interface ProxyConfig {
   readonly refuseFlush?: boolean;
   /** How often to refresh the routing table from the cluster. @default 250 */
   readonly refreshMs?: number;
+  /**
+   * Active geo-replication (emulator.md): write commands the CRDT merges go to the region's geo replicator, other
+   * writes are refused, reads go to Redis as usual. The replicator writes the merged keys back through a proxy on a
+   * session marked internal (`AMR.GEO.INTERNAL <internalToken>`), which skips all of this, the FLUSH refusal and
+   * OSSCluster redirections. `commands`: the (lower-case) write commands the replicator merges (GEO_WRITE_COMMANDS).
+   */
+  readonly geo?: { readonly replicatorPort: number; readonly internalToken: string; readonly commands: readonly string[] };
 }
 
 export interface ProxyHandle {
@@ -92,6 +99,9 @@ export const ERRORS = {
   unreachable: (port: number) => `CLUSTERDOWN The cluster is down (primary 127.0.0.1:${port} is unreachable; failover pending)`,
   blocked: (cmd: string) => `ERR command '${cmd}' is blocked on Azure Managed Redis (the emulator's proxy refuses it too)`,
   unsupported: (what: string) => `ERR ${what} is not supported by the emulator's proxy`,
+  geoRefused: (cmd: string) => `ERR ${cmd.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`,
+  geoInTransaction: (cmd: string) => `ERR ${cmd} inside MULTI is not supported on a geo-replicated cache by the emulator; see the fidelity report`,
+  geoUnreachable: 'TRYAGAIN the geo replicator of this region is unreachable',
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -198,6 +208,8 @@ const RULES: Readonly<Record<string, Rule>> = {
   subscribe: { handler: (p, c) => p.subscribe(c, undefined) },
   psubscribe: { handler: (p, c) => p.subscribe(c, undefined) },
   ssubscribe: { handler: (p, c) => p.subscribe(c, c.args[1]) },
+  // Geo replication: the replicator's own session (see ProxyConfig.geo).
+  'amr.geo.internal': { handler: (p, c) => p.geoInternal(c), preAuth: true },
   // Keyless commands over the whole keyspace (the primaries this endpoint serves).
   dbsize: { handler: (p, c) => p.dbsize(c) },
   keys: { handler: (p, c) => p.keys(c) },
@@ -233,6 +245,8 @@ interface CommandInfo {
   readonly step: number;
   readonly movable: boolean;
   readonly subcommands: boolean;
+  /** Flagged `write` by Redis. */
+  readonly write: boolean;
 }
 
 /** Positions of the keys of a command: an array of argument indexes, or 'movable' when only the server can tell. */
@@ -284,6 +298,7 @@ function parseCommandTable(reply: RespValue): Map<string, CommandInfo> {
       step: Number(entry[5]),
       movable: flags.includes('movablekeys'),
       subcommands: subcommands.length > 0,
+      write: flags.includes('write'),
     });
     for (const sub of subcommands) add(sub);
   };
@@ -553,6 +568,8 @@ class Session {
   public readonly id = nextSessionId++;
   public closed = false;
   public authenticated: boolean;
+  /** The geo replicator's session: writes go straight to Redis (ProxyConfig.geo). */
+  public internal = false;
   public name = '';
   public tx?: Transaction;
   public watching?: { readonly slot: number; readonly upstream: Upstream };
@@ -710,9 +727,11 @@ class ProxyServer {
   private readonly oss: boolean;
   private nodeId = '';
   private readonly trace = process.env.AMR_PROXY_TRACE === '1';
+  private readonly geoCommands: ReadonlySet<string>;
 
   public constructor(public readonly config: ProxyConfig) {
     this.oss = config.clusteringPolicy === 'OSSCluster';
+    this.geoCommands = new Set(config.geo?.commands ?? []);
     this.seeds = new Set(config.seeds);
     this.server = net.createServer((socket) => {
       if (this.closing) {
@@ -979,6 +998,7 @@ class ProxyServer {
       ctx.reply(errorReply(ERRORS.noauth).raw);
       return;
     }
+    if (this.config.geo && !session.internal && this.geoWrite(ctx, rule)) return;
     if (session.tx && !TX_CONTROL.has(name)) {
       this.queueInTransaction(ctx, rule);
       return;
@@ -988,6 +1008,51 @@ class ProxyServer {
       return;
     }
     this.route(ctx, rule);
+  }
+
+  /**
+   * Geo mode: a write the CRDT merges goes to the region's replicator (after the same CROSSSLOT and MOVED checks a
+   * direct write gets); any other write is refused; inside MULTI, writes are refused. Returns whether it replied.
+   */
+  private geoWrite(ctx: Ctx, rule: Rule | undefined): boolean {
+    if (rule?.handler) return false; // answered by the proxy (FLUSHALL/FLUSHDB get the service's error)
+    const refuse = (message: string) => {
+      if (ctx.session.tx) ctx.session.tx.dirty = true;
+      ctx.reply(errorReply(message).raw);
+      return true;
+    };
+    const table = this.commandTable;
+    if (!table) return refuse('TRYAGAIN the proxy has not read the command table yet');
+    let info = table.get(ctx.name);
+    if (info?.subcommands && ctx.args.length > 1) info = table.get(`${ctx.name}|${lower(ctx.args[1])}`) ?? info;
+    const merged = this.geoCommands.has(ctx.name);
+    // Scripts and functions may write keys nobody can see in advance; their read-only variants are fine.
+    if (!merged && !info?.write && !['eval', 'evalsha', 'fcall'].includes(ctx.name)) return false;
+    if (!merged) return refuse(ERRORS.geoRefused(ctx.name));
+    if (ctx.session.tx) return refuse(ERRORS.geoInTransaction(ctx.name.toUpperCase()));
+    const positions = this.positions(ctx, rule);
+    if (positions !== 'movable' && positions.length > 0) {
+      const slots = positions.map((i) => keySlot(ctx.args[i]));
+      if (!slots.every((s) => s === slots[0])) {
+        if (this.oss || !rule?.split) return refuse(ERRORS.crossslot);
+      } else if (this.redirect(ctx, slots[0])) {
+        return true;
+      }
+    }
+    this.pool(this.config.geo!.replicatorPort)
+      .get()
+      .request(ctx.raw, 1, ctx.session, (outcome) => ctx.reply(outcome.ok ? outcome.replies[0].raw : errorReply(ERRORS.geoUnreachable).raw));
+    return true;
+  }
+
+  /** `AMR.GEO.INTERNAL <token>`: marks the geo replicator's session (authenticated, not intercepted). */
+  public geoInternal(c: Ctx): void {
+    const token = this.config.geo?.internalToken;
+    const given = c.args[1];
+    if (!token || !given || given.length !== token.length || !timingSafeEqual(given, Buffer.from(token))) return c.reply(errorReply(ERRORS.unsupported('AMR.GEO.INTERNAL')).raw);
+    c.session.internal = true;
+    c.session.authenticated = true;
+    c.reply(OK);
   }
 
   /** Where a command's keys are: positions, or 'movable' when only COMMAND GETKEYS can tell. */
@@ -1037,7 +1102,7 @@ class ProxyServer {
 
   /** OSSCluster: a slot served by another proxy gets -MOVED to it. Returns whether it replied. */
   private redirect(ctx: Ctx, slot: number): boolean {
-    if (!this.oss) return false;
+    if (!this.oss || ctx.session.internal) return false;
     const owner = this.routing.owner[slot];
     if (!owner) return false;
     const proxyPort = this.proxyOf(owner);
@@ -1182,7 +1247,7 @@ class ProxyServer {
   }
 
   public flush(c: Ctx): void {
-    if (this.config.refuseFlush) return c.reply(errorReply(ERRORS.flushRefused(c.name.toUpperCase())).raw);
+    if (this.config.refuseFlush && !c.session.internal) return c.reply(errorReply(ERRORS.flushRefused(c.name.toUpperCase())).raw);
     this.toAll(c, c.raw, () => c.reply(OK));
   }
 
@@ -1286,7 +1351,7 @@ class ProxyServer {
       if (tx.slot === undefined) {
         tx.slot = slot;
         const owner = this.routing.owner[slot];
-        if (this.oss && owner && this.proxyOf(owner) !== this.port) return refuse(`MOVED ${slot} ${HOST}:${this.proxyOf(owner)}`);
+        if (this.oss && !c.session.internal && owner && this.proxyOf(owner) !== this.port) return refuse(`MOVED ${slot} ${HOST}:${this.proxyOf(owner)}`);
       } else if (tx.slot !== slot) {
         return refuse(ERRORS.crossslot);
       }

@@ -1,0 +1,464 @@
+/**
+ * One region's geo replicator (emulator.md "Active geo-replication"): a small RESP server that owns the region's CRDT
+ * state ({@link GeoReplica}).
+ *
+ * - The region's proxies send it every geo write command (see `geo` in proxy.ts). It applies the command to the
+ *   CRDT, writes the changed keys' materialized form into the region's Redis Cluster (through one of the region's
+ *   proxies, on a session marked internal so that the proxy does not send it back here), then replies to the client:
+ *   a client reads its own writes in its region.
+ * - It ships the changed key states to every linked peer after `lagMs` (the configurable extra lag), retrying until
+ *   the peer has them; a peer that merges a change ships it on to the others (so a change also travels around a
+ *   broken link). Merges are joins, so order, duplicates and delays do not matter.
+ * - On start it flushes the region, pulls the full state from every live peer and materializes it: rejoin and catch-up
+ *   after a region failure.
+ *
+ * Its own commands: `GEO.MERGE <from> <json>` (key states from a peer), `GEO.PULL` (every key state, JSON),
+ * `GEO.STATUS` (JSON: peers, pending keys, lag), `GEO.UNLINK <cache>...` (force-unlink: stop exchanging with them; the
+ * replicator's own cache unlinks it from every peer), PING.
+ */
+import * as net from 'net';
+import { encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { GeoReplica, type KeyState } from './crdt';
+
+export interface ReplicatorPeer {
+  readonly cache: string;
+  /** The peer's index in the group's member order. */
+  readonly index: number;
+  readonly port: number;
+}
+
+export interface ReplicatorConfig {
+  readonly listenPort: number;
+  readonly cache: string;
+  /** This region's index in the group's member order (the tie-break order of equal timestamps). */
+  readonly index: number;
+  /** Linked peers (force-unlinked members are left out). */
+  readonly peers: readonly ReplicatorPeer[];
+  /** The region's proxy ports: materialized keys are written through any live one. */
+  readonly proxyPorts: readonly number[];
+  /** Token of the proxies' internal session (`AMR.GEO.INTERNAL <token>`). */
+  readonly internalToken: string;
+  /** Extra replication lag before a change is shipped to peers, in ms. @default 20 */
+  readonly lagMs?: number;
+}
+
+/** What `GEO.STATUS` answers. */
+export interface ReplicatorStatus {
+  readonly cache: string;
+  readonly index: number;
+  readonly keys: number;
+  readonly lagMs: number;
+  readonly unlinked: boolean;
+  /** Keys whose latest state is being written into the region's Redis, or waits for a retry. */
+  readonly unwrittenKeys: number;
+  readonly peers: ReadonlyArray<{
+    readonly cache: string;
+    readonly port: number;
+    readonly reachable: boolean;
+    /** Keys changed here and not yet acknowledged by the peer. */
+    readonly pendingKeys: number;
+    /** Age of the oldest change not yet acknowledged by the peer, in ms (0: in sync). */
+    readonly behindMs: number;
+  }>;
+  /** Delay between a write in another region and its merge here (ms): median and worst of the last 1000. */
+  readonly received: { readonly p50Ms: number | null; readonly maxMs: number | null; readonly samples: number };
+}
+
+const SHIP_BATCH = 500;
+const RETRY_MS = 200;
+const MATERIALIZE_DEADLINE_MS = 15000;
+
+/** The internal-session command the proxy accepts from the replicator (see proxy.ts `geo`). */
+export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
+
+interface Pending {
+  readonly since: number;
+  readonly generation: number;
+}
+
+class PeerLink {
+  public readonly pending = new Map<string, Pending>();
+  public client?: RespClient;
+  public busy = false;
+  public reachable = true;
+  public retryAt = 0;
+  private generation = 0;
+  public constructor(public readonly peer: ReplicatorPeer) {}
+
+  public enqueue(keys: readonly string[], now: number): void {
+    for (const k of keys) {
+      const previous = this.pending.get(k);
+      this.pending.set(k, { since: previous?.since ?? now, generation: ++this.generation });
+    }
+  }
+}
+
+/** Writes materialized keys into the region's Redis through one of its proxies (internal session). */
+class Materializer {
+  private client?: RespClient;
+  private connecting?: Promise<RespClient>;
+  private next = 0;
+
+  public constructor(private readonly config: ReplicatorConfig) {}
+
+  private async connect(): Promise<RespClient> {
+    if (this.client) return this.client;
+    if (!this.connecting) {
+      this.connecting = (async () => {
+        const errors: string[] = [];
+        for (let i = 0; i < this.config.proxyPorts.length; i++) {
+          const port = this.config.proxyPorts[(this.next + i) % this.config.proxyPorts.length];
+          try {
+            const client = await RespClient.connect(port, '127.0.0.1', 1000);
+            const reply = await client.call([INTERNAL_COMMAND, this.config.internalToken], 1000);
+            if (reply instanceof RespError) throw new Error(reply.message);
+            this.client = client;
+            return client;
+          } catch (error) {
+            errors.push(`${port}: ${(error as Error).message}`);
+          }
+        }
+        this.next++;
+        throw new Error(`no proxy of ${this.config.cache} answered (${errors.join('; ')})`);
+      })().finally(() => (this.connecting = undefined));
+    }
+    return this.connecting;
+  }
+
+  /** Sends the commands of one key (pipelined); resolves true when Redis took them. */
+  public async write(commands: string[][]): Promise<void> {
+    const client = await this.connect();
+    try {
+      const replies = await Promise.all(commands.map((c) => client.call(c.map((a) => Buffer.from(a, 'latin1')), 5000)));
+      const last = replies[replies.length - 1];
+      const failed = replies.find((r) => r instanceof RespError) ?? (last === null ? new RespError('EXEC aborted') : undefined);
+      if (failed) throw new Error(text(failed));
+    } catch (error) {
+      if (this.client === client) {
+        client.close();
+        this.client = undefined;
+        this.next++;
+      }
+      throw error;
+    }
+  }
+
+  public async flushAll(): Promise<void> {
+    await this.write([['FLUSHALL']]);
+  }
+
+  public close(): void {
+    this.client?.close();
+  }
+}
+
+export interface ReplicatorHandle {
+  readonly port: number;
+  readonly replica: GeoReplica;
+  close(): Promise<void>;
+}
+
+class Replicator {
+  public readonly replica: GeoReplica;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly materializer: Materializer;
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  /** Keys whose latest state is not yet in Redis (a write failed); retried in the background. */
+  private readonly unwritten = new Set<string>();
+  /** Keys being written now, and whether they changed again meanwhile. */
+  private readonly writing = new Map<string, { again: boolean; waiters: Array<(error?: Error) => void> }>();
+  private readonly received: number[] = [];
+  private unlinked = false;
+  private closing = false;
+  public port = 0;
+
+  public constructor(private readonly config: ReplicatorConfig) {
+    this.replica = new GeoReplica(config.index);
+    this.materializer = new Materializer(config);
+    for (const peer of config.peers) this.links.set(peer.cache, new PeerLink(peer));
+    this.server = net.createServer((socket) => this.serve(socket));
+  }
+
+  private get lagMs(): number {
+    return this.config.lagMs ?? 20;
+  }
+
+  public async start(): Promise<void> {
+    // Rejoin: the region's Redis is rebuilt from the group's state.
+    await this.retryUntil(() => this.materializer.flushAll(), 'flush the region before catch-up');
+    for (const link of this.links.values()) {
+      try {
+        const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
+        try {
+          const reply = await client.call(['GEO.PULL'], 10000);
+          if (reply instanceof RespError) throw new Error(reply.message);
+          this.replica.merge(JSON.parse(text(reply)) as Record<string, KeyState>);
+        } finally {
+          client.close();
+        }
+      } catch {
+        // down: it pulls from us when it comes back
+      }
+    }
+    await Promise.all(this.replica.keyNames().map((k) => this.writeKey(k)));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ port: this.config.listenPort, host: '127.0.0.1', exclusive: true }, () => resolve());
+    });
+    this.port = (this.server.address() as net.AddressInfo).port;
+    this.timer = setInterval(() => this.ship(), 5);
+    this.retryTimer = setInterval(() => {
+      for (const k of [...this.unwritten]) {
+        this.unwritten.delete(k);
+        void this.writeKey(k).catch(() => undefined);
+      }
+    }, RETRY_MS);
+  }
+
+  public async close(): Promise<void> {
+    this.closing = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    for (const s of this.sockets) s.destroy();
+    for (const l of this.links.values()) l.client?.close();
+    this.materializer.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async retryUntil(step: () => Promise<void>, what: string): Promise<void> {
+    const deadline = Date.now() + MATERIALIZE_DEADLINE_MS;
+    for (;;) {
+      try {
+        return await step();
+      } catch (error) {
+        if (Date.now() > deadline || this.closing) throw new Error(`geo replicator ${this.config.cache}: could not ${what}: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  /**
+   * Writes a key's current state into Redis. Writes of one key never overlap: a change during a write is written
+   * again after it (so Redis always ends with the latest state, whatever fails and is retried).
+   */
+  private writeKey(key: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter = (error?: Error) => (error ? reject(error) : resolve());
+      const busy = this.writing.get(key);
+      if (busy) {
+        busy.again = true;
+        busy.waiters.push(waiter);
+        return;
+      }
+      const job = { again: false, waiters: [waiter] };
+      this.writing.set(key, job);
+      const run = async (): Promise<void> => {
+        const deadline = Date.now() + MATERIALIZE_DEADLINE_MS;
+        for (;;) {
+          job.again = false;
+          const waiters = job.waiters.splice(0);
+          try {
+            await this.materializer.write(this.replica.materialize(key));
+            if (!job.again) {
+              this.writing.delete(key);
+              waiters.forEach((w) => w());
+              return;
+            }
+            job.waiters.unshift(...waiters);
+          } catch (error) {
+            job.waiters.unshift(...waiters);
+            if (Date.now() > deadline || this.closing) {
+              this.writing.delete(key);
+              this.unwritten.add(key);
+              job.waiters.splice(0).forEach((w) => w(error as Error));
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      };
+      void run();
+    });
+  }
+
+  private changed(keys: readonly string[], except?: string): void {
+    if (keys.length === 0) return;
+    const now = Date.now();
+    for (const link of this.links.values()) if (link.peer.cache !== except) link.enqueue(keys, now);
+  }
+
+  /** Sends due changes to each peer (one message in flight per peer), retrying unreachable peers. */
+  private ship(): void {
+    const now = Date.now();
+    for (const link of this.links.values()) {
+      if (link.busy || link.pending.size === 0 || now < link.retryAt) continue;
+      const due: Array<[string, Pending]> = [];
+      for (const entry of link.pending) {
+        if (entry[1].since + this.lagMs > now) continue;
+        due.push(entry);
+        if (due.length >= SHIP_BATCH) break;
+      }
+      if (due.length === 0) continue;
+      link.busy = true;
+      const payload = JSON.stringify(this.replica.states(due.map(([k]) => k)));
+      void (async () => {
+        try {
+          if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
+          const reply = await link.client.call(['GEO.MERGE', this.config.cache, payload], 10000);
+          if (reply instanceof RespError) throw new Error(reply.message);
+          for (const [k, p] of due) if (link.pending.get(k)?.generation === p.generation) link.pending.delete(k);
+          link.reachable = true;
+        } catch {
+          link.client?.close();
+          link.client = undefined;
+          link.reachable = false;
+          link.retryAt = Date.now() + RETRY_MS;
+        } finally {
+          link.busy = false;
+        }
+      })();
+    }
+  }
+
+  // ----- the RESP server ------------------------------------------------------------------------------------------
+
+  private serve(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const parser = new RespParser();
+    // Replies leave in request order, whatever order the writes into Redis finish in.
+    const out: Array<{ data?: Buffer }> = [];
+    const flush = () => {
+      while (out.length > 0 && out[0].data) socket.write(out.shift()!.data!);
+    };
+    socket.on('data', (chunk) => {
+      let commands;
+      try {
+        commands = parser.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const { value } of commands) {
+        const slot: { data?: Buffer } = {};
+        out.push(slot);
+        this.handle(value).then(
+          (reply) => {
+            slot.data = reply;
+            flush();
+          },
+          (error: Error) => {
+            slot.data = encodeReply(new RespError(`TRYAGAIN geo replicator: ${error.message}`.replace(/[\r\n]/g, ' ')));
+            flush();
+          },
+        );
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private async handle(value: RespValue): Promise<Buffer> {
+    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => Buffer.isBuffer(v))) return encodeReply(new RespError('ERR Protocol error'));
+    const args = (value as Buffer[]).map((b) => b.toString('latin1'));
+    const name = args[0].toUpperCase();
+    switch (name) {
+      case 'PING':
+        return encodeReply('PONG', true);
+      case 'GEO.PULL':
+        return encodeReply(Buffer.from(JSON.stringify(this.replica.states())));
+      case 'GEO.STATUS':
+        return encodeReply(Buffer.from(JSON.stringify(this.status())));
+      case 'GEO.UNLINK':
+        this.unlink(args.slice(1));
+        return encodeReply('OK', true);
+      case 'GEO.MERGE': {
+        const from = args[1];
+        if (this.unlinked || !this.links.has(from)) return encodeReply(new RespError(`ERR ${this.config.cache} is not linked with ${from}`));
+        const states = JSON.parse((value as Buffer[])[2].toString('utf8')) as Record<string, KeyState>;
+        this.sample(states);
+        const changed = this.replica.merge(states);
+        this.changed(changed, from);
+        for (const k of changed) void this.writeKey(k).catch(() => undefined);
+        return encodeReply('OK', true);
+      }
+      default: {
+        const { reply, changedKeys } = this.replica.apply(args);
+        this.changed(changedKeys);
+        await Promise.all(changedKeys.map((k) => this.writeKey(k)));
+        return encodeReply(reply, typeof reply === 'string');
+      }
+    }
+  }
+
+  /** Replication delay samples: now minus the newest write in each merged key state. */
+  private sample(states: Record<string, KeyState>): void {
+    const now = Date.now();
+    for (const s of Object.values(states)) {
+      const newest = Math.max(0, ...Object.values(s.entries).map((e) => e.t));
+      if (newest === 0) continue;
+      this.received.push(Math.max(0, now - Math.floor(newest / 1000)));
+      if (this.received.length > 1000) this.received.shift();
+    }
+  }
+
+  private unlink(caches: readonly string[]): void {
+    if (caches.includes(this.config.cache)) {
+      this.unlinked = true;
+      for (const l of this.links.values()) l.client?.close();
+      this.links.clear();
+      return;
+    }
+    for (const c of caches) {
+      this.links.get(c)?.client?.close();
+      this.links.delete(c);
+    }
+  }
+
+  public status(): ReplicatorStatus {
+    const now = Date.now();
+    const sorted = [...this.received].sort((a, b) => a - b);
+    return {
+      cache: this.config.cache,
+      index: this.config.index,
+      keys: this.replica.keyNames().length,
+      lagMs: this.lagMs,
+      unlinked: this.unlinked,
+      unwrittenKeys: this.writing.size + this.unwritten.size,
+      peers: [...this.links.values()].map((l) => ({
+        cache: l.peer.cache,
+        port: l.peer.port,
+        reachable: l.reachable,
+        pendingKeys: l.pending.size,
+        behindMs: l.pending.size === 0 ? 0 : now - Math.min(...[...l.pending.values()].map((p) => p.since)),
+      })),
+      received: { p50Ms: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null, maxMs: sorted.length ? sorted[sorted.length - 1] : null, samples: sorted.length },
+    };
+  }
+}
+
+/** Starts a region's replicator: flushes the region, catches up from live peers, then listens. */
+export async function startReplicator(config: ReplicatorConfig): Promise<ReplicatorHandle> {
+  const replicator = new Replicator(config);
+  await replicator.start();
+  return { port: replicator.port, replica: replicator.replica, close: () => replicator.close() };
+}
+
+/** A replicator's `GEO.STATUS`, or undefined when it does not answer within `timeoutMs`. */
+export async function replicatorStatus(port: number, timeoutMs = 500): Promise<ReplicatorStatus | undefined> {
+  try {
+    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs);
+    try {
+      const reply = await client.call(['GEO.STATUS'], timeoutMs);
+      return reply instanceof RespError ? undefined : (JSON.parse(text(reply)) as ReplicatorStatus);
+    } finally {
+      client.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
