@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
+import { forceUnlink } from './geo/group';
 import { isAlive } from './processes';
 import { command, RespError, text } from './resp';
 import { logEvent, readState } from './state';
@@ -33,7 +34,7 @@ export function primariesFromClusterNodes(raw: string): CachePrimary[] {
 }
 
 /** A cache made of the redis-servers on `ports` (a function, so it follows restarts and state changes). */
-export function clusterCache(region: string, ports: () => readonly number[], onForceUnlink?: (ids: readonly string[]) => void): ControlPlaneCache {
+export function clusterCache(region: string, ports: () => readonly number[], onForceUnlink?: (ids: readonly string[]) => void | Promise<unknown>): ControlPlaneCache {
   const primaries = async (): Promise<CachePrimary[]> => {
     const errors: string[] = [];
     for (const port of ports()) {
@@ -56,7 +57,9 @@ export function clusterCache(region: string, ports: () => readonly number[], onF
         if (reply instanceof RespError) throw new Error(`FLUSHALL on ${primary.port}: ${reply.message}`);
       }
     },
-    forceUnlink: async (ids) => onForceUnlink?.(ids),
+    forceUnlink: async (ids) => {
+      await onForceUnlink?.(ids);
+    },
   };
 }
 
@@ -69,7 +72,11 @@ export function stateResolver(stateDir: string): (name: string) => ControlPlaneC
     return clusterCache(
       cache.region,
       () => (find()?.redis ?? []).filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port),
-      (ids) => logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`),
+      async (ids) => {
+        logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`);
+        // Geo-replicated: the named members really leave the group (their replicators stop exchanging states).
+        if (cache.geo) await forceUnlink(stateDir, cache.name, ids);
+      },
     );
   };
 }

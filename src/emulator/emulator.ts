@@ -9,6 +9,8 @@ import * as net from 'net';
 import * as path from 'path';
 import { startAzurite } from './azurite';
 import { formCluster, waitClusterReady } from './cluster';
+import { GEO_WRITE_COMMANDS } from './geo/crdt';
+import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
 import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from './manifest';
 import { freePorts } from './ports';
 import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';
@@ -25,6 +27,8 @@ export interface UpOptions {
   readonly stateDir?: string;
   readonly profile?: FailoverProfile;
   readonly shards?: number;
+  /** Extra replication lag between the regions of a geo-replication group, in ms. @default 20 */
+  readonly geoLagMs?: number;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -49,7 +53,7 @@ export function nodeEntry(name: EntryPoint): string[] {
   return [path.join(__dirname, `${name}.js`)];
 }
 
-type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main';
+type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo-replicator-main';
 
 function spawnNode(entry: EntryPoint, args: string[], logFile: string, env: Record<string, string> = {}): number {
   const log = fs.openSync(logFile, 'a');
@@ -128,9 +132,20 @@ function writeProxyConfig(stateDir: string, cache: CacheState, node: NodeState):
       proxyForRedis,
       password: cache.password ?? undefined,
       refuseFlush: cache.geoReplicationGroupName !== null,
+      geo: cache.geo ? { replicatorPort: cache.geo.replicatorPort, internalToken: cache.geo.internalToken, commands: [...GEO_WRITE_COMMANDS] } : undefined,
     }),
   );
   return file;
+}
+
+/** Starts a geo-replicated cache's replicator (it flushes the region and catches up from live peers first). */
+async function startReplicatorProcess(state: EmulatorState, cache: CacheState): Promise<void> {
+  const geo = cache.geo!;
+  const config = writeReplicatorConfig(state, cache);
+  geo.replicatorPid = spawnNode('geo-replicator-main', [config], path.join(state.stateDir, 'geo', `${cache.name}.log`));
+  geo.status = 'up';
+  writeState(state);
+  await waitForListening(geo.replicatorPort, geo.replicatorPid, 60000);
 }
 
 async function startNode(stateDir: string, cache: CacheState, node: NodeState): Promise<void> {
@@ -148,7 +163,8 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   const manifest = readManifest(options.source);
   const started = Date.now();
   const caches = await planCaches(manifest, stateDir, options.shards);
-  const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches };
+  const geoGroups = await planGeoGroups(manifest, caches, options.geoLagMs);
+  const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches, geoGroups };
   writeState(state);
   logEvent(stateDir, `up: ${caches.length} cache(s) from ${options.source}`);
   try {
@@ -174,6 +190,11 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
       for (const node of cache.nodes) await startNode(stateDir, cache, node);
       writeState(state);
     }
+    for (const group of geoGroups) {
+      progress(`geo-replication group ${group.name}: starting a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
+      for (const name of group.members) await startReplicatorProcess(state, caches.find((c) => c.name === name)!);
+    }
+    writeFidelityReport(state);
     state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
     writeState(state);
     progress('starting Blob Storage (Azurite) and the control plane');
@@ -185,6 +206,20 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
     await down({ stateDir });
     throw error;
   }
+}
+
+/**
+ * The fidelity report of this run (emulator.md): `fidelity.json` in the state directory, what is native Redis, what
+ * the emulator reproduces, and what it does not.
+ */
+function writeFidelityReport(state: EmulatorState): void {
+  const geo = (state.geoGroups ?? []).length > 0;
+  const report = {
+    native: ['redis-server 7.0 processes in a Redis Cluster per cache (slots, replication, failover)', ...(geo ? GEO_FIDELITY.native : [])],
+    emulated: ['nodes, zones and the proxy', 'the cluster manager (failover delay per profile)', 'the control plane (export, import, flush, force-unlink) and Blob Storage (Azurite)', ...(geo ? GEO_FIDELITY.emulated : [])],
+    notEmulated: [...(geo ? GEO_FIDELITY.notEmulated : []), ...state.caches.flatMap((c) => c.notEmulated.map((gap) => `${c.name}: ${gap}`))],
+  };
+  fs.writeFileSync(path.join(state.stateDir, 'fidelity.json'), `${JSON.stringify(report, null, 2)}\n`);
 }
 
 /** Azurite for Blob Storage and the ARM-shaped control plane for export, import, flush and forceUnlink. */
@@ -231,6 +266,8 @@ export interface EmulatorStatus {
     readonly controlPlaneToken: string | null;
   };
   readonly caches: readonly CacheStatus[];
+  /** Geo-replication groups: members, links, replicators, pending changes and lag. */
+  readonly geo: readonly GeoGroupStatus[];
 }
 
 /** Live status: processes, roles from the cluster itself, endpoints, health. */
@@ -287,6 +324,7 @@ export async function status(stateDirOption?: string): Promise<EmulatorStatus> {
       controlPlaneToken: state.services?.controlPlane?.token ?? null,
     },
     caches,
+    geo: await geoStatus(state),
   };
 }
 
@@ -334,6 +372,15 @@ export async function fail(fault: FaultTarget, stateDir?: string): Promise<strin
     node.status = fault.freeze ? 'frozen' : 'killed';
     affected.push(`${cache.name}/${node.id} (zone ${node.zone})`);
   }
+  // A region failure takes the region's geo replicator with it (the other regions keep serving).
+  if (fault.kind === 'region') {
+    for (const cache of new Set(selectNodes(state, fault).map(({ cache }) => cache))) {
+      if (!cache.geo || cache.geo.status !== 'up' || cache.geo.replicatorPid === undefined) continue;
+      signal(cache.geo.replicatorPid, fault.freeze ? 'SIGSTOP' : 'SIGKILL');
+      cache.geo.status = fault.freeze ? 'frozen' : 'killed';
+      affected.push(`${cache.name}/geo-replicator`);
+    }
+  }
   writeState(state);
   logEvent(state.stateDir, `fail ${fault.kind} ${fault.target}${fault.freeze ? ' (freeze)' : ''}: ${affected.join(', ') || 'nothing was up'}`);
   return affected;
@@ -364,6 +411,20 @@ export async function recover(fault: Omit<FaultTarget, 'freeze'>, stateDir?: str
   }
   writeState(state);
   for (const cache of state.caches) await waitForSync(cache);
+  // A recovered region's replicator rejoins: it rebuilds the region from the group and catches up.
+  if (fault.kind === 'region') {
+    for (const cache of new Set(selectNodes(state, { ...fault }).map(({ cache }) => cache))) {
+      if (!cache.geo || cache.geo.status === 'up') continue;
+      if (cache.geo.status === 'frozen' && cache.geo.replicatorPid !== undefined && isAlive(cache.geo.replicatorPid)) {
+        signal(cache.geo.replicatorPid, 'SIGCONT');
+        cache.geo.status = 'up';
+        writeState(state);
+      } else {
+        await startReplicatorProcess(state, cache);
+      }
+      recovered.push(`${cache.name}/geo-replicator`);
+    }
+  }
   logEvent(state.stateDir, `recover ${fault.kind} ${fault.target}: ${recovered.join(', ') || 'nothing was down'}`);
   return recovered;
 }

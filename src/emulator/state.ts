@@ -43,6 +43,29 @@ export interface CacheState {
   readonly shards: readonly ShardPlan[];
   readonly settings: Readonly<Record<string, string>>;
   readonly notEmulated: readonly string[];
+  /** Set when the cache is a member of a geo-replication group of several caches. */
+  geo?: GeoMemberState;
+}
+
+/** A geo-replicated cache's replicator (src/emulator/geo/replicator.ts). */
+export interface GeoMemberState {
+  readonly group: string;
+  /** Index in the group's member order (ties of equal timestamps go to the earlier member). */
+  readonly index: number;
+  readonly replicatorPort: number;
+  /** Token of the replicator's internal session on the cache's proxies. */
+  readonly internalToken: string;
+  replicatorPid?: number;
+  status: 'up' | 'killed' | 'frozen';
+}
+
+/** A geo-replication group: its members in order, and those force-unlinked from it. */
+export interface GeoGroupState {
+  readonly name: string;
+  readonly members: readonly string[];
+  unlinked: string[];
+  /** Extra replication lag in ms (`--geo-lag-ms`). */
+  readonly lagMs: number;
 }
 
 /** Blob Storage (Azurite) and the ARM-shaped control plane that export and import go through. */
@@ -61,6 +84,8 @@ export interface EmulatorState {
   supervisorPid?: number;
   services?: ServicesState;
   readonly caches: CacheState[];
+  /** Geo-replication groups of several caches (active geo-replication). */
+  geoGroups?: GeoGroupState[];
 }
 
 export function statePath(stateDir: string): string {
@@ -94,6 +119,7 @@ export function trackedPids(state: EmulatorState): number[] {
     ...(state.supervisorPid ? [state.supervisorPid] : []),
     ...(state.services?.azurite ? [state.services.azurite.pid] : []),
     ...(state.services?.controlPlane ? [state.services.controlPlane.pid] : []),
+    ...state.caches.flatMap((c) => (c.geo?.replicatorPid ? [c.geo.replicatorPid] : [])),
     ...state.caches.flatMap((c) => [...c.nodes.flatMap((n) => (n.proxyPid ? [n.proxyPid] : [])), ...c.redis.flatMap((r) => (r.pid ? [r.pid] : []))]),
   ];
 }

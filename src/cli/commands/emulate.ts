@@ -18,6 +18,14 @@ function renderStatus(s: EmulatorStatus): string {
     }
     for (const gap of c.notEmulated) lines.push(`    not emulated: ${gap}`);
   }
+  for (const g of s.geo) {
+    lines.push(`  geo-replication group ${g.name} (extra lag ${g.lagMs} ms${g.behindMs !== null ? `, oldest unshipped change ${g.behindMs} ms` : ''}):`);
+    for (const m of g.members) {
+      const received = m.report?.received.p50Ms != null ? `, replication delay p50 ${m.report.received.p50Ms} ms` : '';
+      const peers = m.report ? m.report.peers.map((p) => `${p.cache}${p.reachable ? '' : ' (unreachable)'}${p.pendingKeys ? ` ${p.pendingKeys} pending` : ''}`).join(', ') : '';
+      lines.push(`    ${m.cache} (${m.region}): ${m.linked ? 'linked' : 'unlinked'}, replicator :${m.replicator.port} ${m.replicator.alive ? 'up' : 'down'}${peers ? `; peers ${peers}` : ''}${received}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -37,7 +45,9 @@ export async function runEmulate(args: { positional: string[]; flag: (name: stri
         if (!rest[0]) throw new UsageError(`amr emulate up: name a stack output directory or amr.topology.json (e.g. cdktf.out/stacks/production)`);
         const shards = args.flag('--shards') !== undefined ? Number(args.flag('--shards')) : undefined;
         if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 16)) throw new UsageError(`amr emulate up: --shards must be a whole number from 1 to 16`);
-        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, onProgress: (m) => io.stderr(`${m}\n`) });
+        const geoLagMs = args.flag('--geo-lag-ms') !== undefined ? Number(args.flag('--geo-lag-ms')) : undefined;
+        if (geoLagMs !== undefined && (!Number.isInteger(geoLagMs) || geoLagMs < 0 || geoLagMs > 60000)) throw new UsageError(`amr emulate up: --geo-lag-ms must be a whole number of milliseconds from 0 to 60000`);
+        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
         io.stdout(renderStatus(await status(state.stateDir)));
         return 0;
       }
