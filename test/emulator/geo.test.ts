@@ -1,0 +1,254 @@
+/**
+ * Active geo-replication end to end, with real redis-server processes: the mission-critical example's group of three
+ * regions (one shard each), randomized concurrent writes in every region through ioredis, quiescence, identical
+ * digests read back from every region; a region failure under writes and its catch-up; force-unlink through the
+ * control plane; FLUSHALL and list commands refused.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Redis from 'ioredis';
+import { App } from 'cdktf';
+import { MissionCriticalStack } from '../../examples/mission-critical/stack';
+import { down, fail, recover, status, up } from '../../src/emulator/emulator';
+import { sleep } from '../../src/emulator/processes';
+import { readState, trackedPids } from '../../src/emulator/state';
+import { arm, databasePath, waitForOperation } from './support-cp-storage';
+import { isAlive } from '../../src/emulator/processes';
+
+jest.setTimeout(180000);
+
+function synthesize(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-'));
+  const app = new App({ outdir });
+  new MissionCriticalStack(app, 'mission-critical');
+  app.synth();
+  return path.join(outdir, 'stacks', 'mission-critical');
+}
+
+/** A small seeded PRNG (mulberry32), so a failing seed can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random write of any geo-merged type on a few keys (hash-tagged: multi-key commands stay in one slot). */
+function randomWrite(rng: () => number, prefix: string): string[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+  const k = `{${prefix}}:${pick(['a', 'b', 'c', 'd', 'e'])}`;
+  const k2 = `{${prefix}}:${pick(['a', 'b', 'c', 'd', 'e'])}`;
+  const f = pick(['f', 'g', 'h']);
+  const v = pick(['x', 'y', '1', '2', '-3']);
+  const n = pick(['1', '2', '-1', '5']);
+  return pick<() => string[]>([
+    () => ['SET', k, v],
+    () => ['SET', k, v, 'EX', '3600'],
+    () => ['MSET', k, v, k2, v],
+    () => ['INCRBY', k, n],
+    () => ['INCRBYFLOAT', k, '0.5'],
+    () => ['APPEND', k, v],
+    () => ['HSET', k, f, v],
+    () => ['HDEL', k, f],
+    () => ['HINCRBY', k, f, n],
+    () => ['SADD', k, f, v],
+    () => ['SREM', k, f],
+    () => ['SMOVE', k, k2, f],
+    () => ['ZADD', k, n, f],
+    () => ['ZINCRBY', k, n, f],
+    () => ['ZREM', k, f],
+    () => ['DEL', k],
+    () => ['EXPIRE', k, '7200'],
+    () => ['PERSIST', k],
+  ])();
+}
+
+describe('active geo-replication on the mission-critical example', () => {
+  const stackDir = synthesize();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-state-'));
+  /** One client per region, in the group's member order. */
+  let clients: Redis[] = [];
+  let names: string[] = [];
+
+  const connect = async () => {
+    clients.forEach((c) => c.disconnect());
+    const s = await status(stateDir);
+    const byName = new Map(s.caches.map((c) => [c.name, c]));
+    clients = names.map((name) => {
+      const cache = byName.get(name)!;
+      return new Redis({ port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+    });
+    await Promise.all(clients.map((c) => c.connect()));
+  };
+
+  /** Waits until no replicator has a change its peers have not acknowledged, nor a key not yet in Redis. */
+  const quiesce = async (timeoutMs = 30000) => {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > deadline) throw new Error(`geo group did not quiesce within ${timeoutMs} ms: ${JSON.stringify((await status(stateDir)).geo)}`);
+      const [group] = (await status(stateDir)).geo;
+      const reports = group.members.filter((m) => m.linked).map((m) => m.report);
+      const idle = reports.every((r) => r !== undefined && r.unwrittenKeys === 0 && r.peers.every((p) => p.pendingKeys === 0));
+      quiet = idle ? quiet + 1 : 0;
+      await sleep(50);
+    }
+  };
+
+  /** A canonical digest of every key under `prefix`, read back from one region. */
+  const digest = async (client: Redis, prefix: string): Promise<{ keys: number; sha: string; text: string }> => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const lines: string[] = [];
+    for (const key of [...new Set(keys)].sort()) {
+      const type = await client.type(key);
+      let value: unknown;
+      if (type === 'string') value = await client.get(key);
+      else if (type === 'hash') value = Object.entries(await client.hgetall(key)).sort();
+      else if (type === 'set') value = (await client.smembers(key)).sort();
+      else if (type === 'zset') value = await client.zrange(key, 0, -1, 'WITHSCORES');
+      lines.push(JSON.stringify([key, type, value, await client.call('PEXPIRETIME', key)]));
+    }
+    const text = lines.join('\n');
+    return { keys: lines.length, sha: createHash('sha1').update(text).digest('hex'), text };
+  };
+
+  beforeAll(async () => {
+    await up({ source: stackDir, stateDir, shards: 1 });
+    names = readState(stateDir)!.geoGroups![0].members.slice();
+    await connect();
+  });
+
+  afterAll(async () => {
+    clients.forEach((c) => c.disconnect());
+    const pids = trackedPids(readState(stateDir)!);
+    await down({ stateDir, purge: true });
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  test('up starts a replicator per region; status shows the group, its members and lag; the fidelity report covers geo', async () => {
+    const s = await status(stateDir);
+    expect(s.geo).toHaveLength(1);
+    const [group] = s.geo;
+    expect(group.name).toBe('sessions-geo');
+    expect(group.members.map((m) => m.region)).toEqual(['westeurope', 'northeurope', 'swedencentral']);
+    for (const m of group.members) {
+      expect(m).toMatchObject({ linked: true, replicator: { alive: true } });
+      expect(m.report!.peers.map((p) => p.cache).sort()).toEqual(group.members.filter((o) => o.cache !== m.cache).map((o) => o.cache).sort());
+    }
+    const fidelity = JSON.parse(fs.readFileSync(path.join(stateDir, 'fidelity.json'), 'utf8'));
+    expect(fidelity.emulated.join('\n')).toMatch(/add-wins/);
+    expect(fidelity.notEmulated.join('\n')).toMatch(/lists, streams/);
+  });
+
+  test('FLUSHALL, list and stream commands and writes inside MULTI are refused with clear errors', async () => {
+    const [a] = clients;
+    await expect(a.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache');
+    await expect(a.lpush('{refused}:list', 'x')).rejects.toThrow('ERR LPUSH is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report');
+    await expect(a.xadd('{refused}:stream', '*', 'f', 'v')).rejects.toThrow(/XADD is not supported on a geo-replicated cache/);
+    await expect(a.multi().set('{refused}:k', 'v').exec()).rejects.toThrow(/EXECABORT/);
+    expect(await a.exists('{refused}:list', '{refused}:stream', '{refused}:k')).toBe(0);
+  });
+
+  test('a write in one region is visible in the others, a counter adds up concurrent increments', async () => {
+    await Promise.all(clients.map((c, i) => c.incrby('{basic}:counter', i + 1)));
+    await clients[0].set('{basic}:greeting', 'hello');
+    await quiesce();
+    for (const c of clients) {
+      expect(await c.get('{basic}:counter')).toBe('6');
+      expect(await c.get('{basic}:greeting')).toBe('hello');
+    }
+  });
+
+  test.each([1, 2, 3, 4, 5])('seed %i: randomized concurrent writes in all regions converge to one digest', async (seed) => {
+    const prefix = `seed${seed}`;
+    const rng = prng(seed);
+    // 300 writes, in bursts sent concurrently to the three regions.
+    for (let burst = 0; burst < 30; burst++) {
+      await Promise.all(
+        clients.map((c) => {
+          const ops = Array.from({ length: 3 + (rng() < 0.5 ? 1 : 0) }, () => randomWrite(rng, prefix));
+          return Promise.all(ops.map(([cmd, ...args]) => c.call(cmd, ...args).catch((e: Error) => e)));
+        }),
+      );
+      if (rng() < 0.3) await sleep(Math.floor(rng() * 30));
+    }
+    await quiesce();
+    const digests = await Promise.all(clients.map((c) => digest(c, prefix)));
+    expect(digests[0].keys).toBeGreaterThan(0);
+    expect(digests[1].text).toBe(digests[0].text);
+    expect(digests[2].text).toBe(digests[0].text);
+  });
+
+  test('a region fails under writes: the other regions keep accepting writes; after recovery it catches up', async () => {
+    const rng = prng(42);
+    const errors: string[] = [];
+    let acknowledged = 0;
+    let writing = true;
+    const writer = async (client: Redis) => {
+      while (writing) {
+        const [cmd, ...args] = randomWrite(rng, 'outage');
+        try {
+          await client.call(cmd, ...args);
+          acknowledged++;
+        } catch (error) {
+          if (!/WRONGTYPE|not an integer|not a valid float/.test((error as Error).message)) errors.push((error as Error).message);
+        }
+        await sleep(5);
+      }
+    };
+    const writers = [writer(clients[0]), writer(clients[2])];
+    await sleep(300);
+    const killed = await fail({ kind: 'region', target: names[1] }, stateDir);
+    expect(killed).toContain(`${names[1]}/geo-replicator`);
+    await sleep(1500);
+    const during = (await status(stateDir)).geo[0].members;
+    expect(during[1].replicator.alive).toBe(false);
+    expect(during[0].report!.peers.find((p) => p.cache === names[1])!.reachable).toBe(false);
+    writing = false;
+    await Promise.all(writers);
+    expect(errors).toEqual([]);
+    expect(acknowledged).toBeGreaterThan(100);
+    const recovered = await recover({ kind: 'region', target: names[1] }, stateDir);
+    expect(recovered).toContain(`${names[1]}/geo-replicator`);
+    await connect();
+    await quiesce();
+    const digests = await Promise.all(clients.map((c) => digest(c, 'outage')));
+    expect(digests[0].keys).toBeGreaterThan(0);
+    expect(digests[1].text).toBe(digests[0].text);
+    expect(digests[2].text).toBe(digests[0].text);
+    // The earlier data came back too.
+    expect(await clients[1].get('{basic}:counter')).toBe('6');
+  });
+
+  test('force-unlink through the control plane: the unlinked member stops exchanging, the others go on', async () => {
+    const s = await status(stateDir);
+    const id = `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-local/providers/Microsoft.Cache/redisEnterprise/${names[2]}/databases/default`;
+    const operation = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[0], 'forceUnlink'), { token: s.services.controlPlaneToken, body: { ids: [id] } }), s.services.controlPlaneToken ?? undefined);
+    expect(operation.status).toBe('Succeeded');
+    const members = (await status(stateDir)).geo[0].members;
+    expect(members.map((m) => m.linked)).toEqual([true, true, false]);
+    expect(members[0].report!.peers.map((p) => p.cache)).toEqual([names[1]]);
+    expect(members[2].report!.unlinked).toBe(true);
+    await clients[0].set('{unlink}:from-first', '1');
+    await clients[2].set('{unlink}:from-unlinked', '1');
+    await sleep(300);
+    await quiesce();
+    expect(await clients[1].get('{unlink}:from-first')).toBe('1');
+    expect(await clients[2].get('{unlink}:from-first')).toBeNull();
+    expect(await clients[0].get('{unlink}:from-unlinked')).toBeNull();
+    expect(await clients[1].get('{unlink}:from-unlinked')).toBeNull();
+    expect(await clients[2].get('{unlink}:from-unlinked')).toBe('1');
+  });
+});
