@@ -12,6 +12,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import Redis from 'ioredis';
 import { App } from 'cdktf';
 import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
@@ -301,7 +302,28 @@ describe('backup round trip through the emulator', () => {
     expect(noManifest.stderr).toMatch(/no manifest\.json of a successful export/);
     for (const blob of blobs) await c.deleteBlob(blob.name);
   });
+
+  test('an export from the service (RDB v11) is refused before any data is deleted, saying so plainly; --to an unknown cache is exit 2', async () => {
+    const c = container();
+    const prefix = `${CACHE}/2001-01-01T000000Z/`;
+    const data = gzipSync(Buffer.concat([Buffer.from('REDIS0011'), Buffer.from([0xfa]), Buffer.alloc(64, 1), Buffer.from([0xff])]));
+    const name = `${prefix}service-export.rdb.gz`;
+    await c.getBlockBlobClient(name).upload(data, data.length);
+    const manifest = { schema: 'amr.export.manifest/v1', outcome: 'succeeded', cache: { id: 'x', name: CACHE, database: 'default' }, prefix, blobs: [{ name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') }], totalBytes: data.length };
+    await c.getBlockBlobClient(`${prefix}manifest.json`).upload(JSON.stringify(manifest), JSON.stringify(manifest).length);
+    const refused = await amr('restore', '--from', prefix, '--yes');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n').pop()).toMatch(/the import ended Failed: UnsupportedRdbVersion: .*RDB version 11.*cannot load/);
+    expectSameDataset(before, await snapshot(client)); // checked before the cache's data was deleted
+    expectUsage(await amr('restore', '--from', cliPrefix, '--to', 'no-such-cache', '--yes'), /--to 'no-such-cache' is not a cache of the emulator/);
+    for (const blob of [name, `${prefix}manifest.json`]) await c.deleteBlob(blob);
+  });
 });
+
+function expectUsage(run: { code: number; stderr: string }, pattern: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split('\n').pop()).toMatch(pattern);
+}
 
 describe('export faults through the control plane', () => {
   async function expectFailedRun(run: () => Promise<{ failed: boolean }>, check?: (prefixes: Map<string, { manifest: boolean; failure: boolean }>) => void): Promise<Map<string, string>> {

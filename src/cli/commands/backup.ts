@@ -430,6 +430,9 @@ export async function backupRestore(target: BackupTarget, options: { from: strin
 
   // 2. Import through the control plane (the service's import API): it deletes the cache's data first.
   const cacheName = options.to ?? target.settings.cacheName;
+  if (target.emulator && !target.emulator.caches.some((c) => c.name.toLowerCase() === cacheName.toLowerCase())) {
+    throw new UsageError(`amr backup restore: --to '${cacheName}' is not a cache of the emulator in '${target.emulator.stateDir}' (it runs ${target.emulator.caches.map((c) => c.name).join(', ')})`);
+  }
   const cacheId = target.settings.cacheId.replace(/[^/]+$/, cacheName);
   const sasUris = await Promise.all(manifest.blobs.map((b) => target.blobReadUrl(b.name)));
   const url = `${target.settings.armEndpoint}${cacheId}/databases/${encodeURIComponent(target.settings.database)}/import?api-version=${encodeURIComponent(target.settings.apiVersion)}`;
