@@ -2,18 +2,22 @@
  * Emulator benchmarks, each against a baseline measured in the same run:
  * - start-up: `amr emulate up` of the production example against starting the same number of bare redis-servers;
  * - proxy throughput and p50 latency (redis-benchmark, SET/GET, -P 1 and -P 16) against a redis-server directly;
- * - failover gap per profile (a zone drill) against the service's documented 10-15 s.
+ * - failover gap per profile (a zone drill) against the service's documented 10-15 s;
+ * - geo lag: at a steady write rate in one region, the time until each write is visible in another region, against
+ *   the configured extra lag (`--geo-lag-ms`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
+import Redis from 'ioredis';
+import { MissionCriticalStack } from '../examples/mission-critical/stack';
 import { ProductionStack } from '../examples/production/stack';
 import { drill } from '../src/emulator/drill';
 import { down, status, up } from '../src/emulator/emulator';
 import { freePorts } from '../src/emulator/ports';
-import { startRedisServer, stopProcess } from '../src/emulator/processes';
+import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
 
 function synthesize(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-emulator-'));
@@ -88,7 +92,80 @@ export async function benchEmulator(): Promise<void> {
   await down({ stateDir: realisticState, purge: true });
   console.log(`failover gap under a zone failure (longest stretch of failed writes), against the service's documented 10-15 s`);
   console.log(`  fast profile: ${(fast.longestGapMs / 1000).toFixed(2)} s; realistic profile: ${(realistic.longestGapMs / 1000).toFixed(2)} s (ratio to 12.5 s: x${(realistic.longestGapMs / 12500).toFixed(2)})`);
-  console.log(`geo lag p99: not measured (active geo-replication is not emulated yet)`);
+  await benchGeoLag();
 }
 
-if (require.main === module) void benchEmulator();
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * Geo lag: the mission-critical example's three regions (one shard each); `rate` SETs per second for `seconds` in the
+ * first region; a reader in the second region polls (pipelined MGET every 2 ms) until each write shows up. Lag = time
+ * visible in the second region minus time acknowledged in the first. Run for each configured extra lag.
+ */
+export async function benchGeoLag(rate = 500, seconds = 10, extraLags: readonly number[] = [0, 20]): Promise<void> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-geo-'));
+  const app = new App({ outdir });
+  new MissionCriticalStack(app, 'mission-critical');
+  app.synth();
+  const stackDir = path.join(outdir, 'stacks', 'mission-critical');
+  console.log(`geo lag (mission-critical example, 3 regions x 1 shard; ${rate} SET/s for ${seconds} s in the first region, read in the second)`);
+  for (const geoLagMs of extraLags) {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-geo-state-'));
+    await up({ source: stackDir, stateDir, shards: 1, geoLagMs });
+    try {
+      const s = await status(stateDir);
+      const members = s.geo[0].members.map((m) => s.caches.find((c) => c.name === m.cache)!);
+      const client = (i: number) => new Redis({ port: Number(members[i].endpoints[0].split(':')[1]), password: members[i].password ?? undefined });
+      const [writer, reader] = [client(0), client(1)];
+      const acked = new Map<string, number>();
+      const lags: number[] = [];
+      let failed = 0;
+      let done = false;
+      const poll = (async () => {
+        while (!done) {
+          const keys = [...acked.keys()].slice(0, 200);
+          if (keys.length > 0) {
+            const values = await reader.mget(...keys);
+            const now = performance.now();
+            keys.forEach((k, i) => {
+              if (values[i] === null) return;
+              lags.push(now - acked.get(k)!);
+              acked.delete(k);
+            });
+          }
+          await sleep(2);
+        }
+      })();
+      const started = performance.now();
+      const writes: Array<Promise<void>> = [];
+      for (let i = 0; i < rate * seconds; i++) {
+        const due = started + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        const key = `{lag}:${i}`;
+        writes.push(
+          writer.set(key, String(i)).then(
+            () => void acked.set(key, performance.now()),
+            () => void failed++,
+          ),
+        );
+      }
+      await Promise.all(writes);
+      const deadline = Date.now() + 10000;
+      while (acked.size > 0 && Date.now() < deadline) await sleep(10);
+      done = true;
+      await poll;
+      writer.disconnect();
+      reader.disconnect();
+      const sorted = lags.sort((a, b) => a - b);
+      console.log(
+        `  --geo-lag-ms ${String(geoLagMs).padEnd(3)}: ${sorted.length} writes seen in the second region (${failed} failed, ${acked.size} never seen); lag p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (configured extra lag ${geoLagMs} ms)`,
+      );
+    } finally {
+      await down({ stateDir, purge: true });
+    }
+  }
+}
+
+/** `ts-node bench/emulator.ts [geo]`: every emulator benchmark, or only the geo lag. */
+if (require.main === module) void (process.argv[2] === 'geo' ? benchGeoLag() : benchEmulator());
