@@ -253,7 +253,7 @@ describe('backup round trip through the emulator', () => {
     const refused = await amr('restore', '--from', cliPrefix);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toMatch(/AMR-RUN-004/);
+    expect(refused.stderr).toMatch(new RegExp(`refusing to import '${cliPrefix}' into '${CACHE}' without --yes.*AMR-RUN-004`));
     expect(refused.stderr).toMatch(/DELETES ALL DATA/);
     expect(await client.dbsize()).toBe(expectedKeys);
     expectSameDataset(before, await snapshot(client));

@@ -581,7 +581,7 @@ export async function runBackup(args: BackupArgs, io: BackupIo): Promise<number>
   if (verb === 'restore') {
     if (!from) throw new UsageError(`amr backup restore: name the export with --from PREFIX (e.g. --from orders-cache/2025-01-02T030405Z/; see 'amr backup list')`);
     // Refuse before contacting anything: the cache's data is at stake.
-    if (!args.has('--yes')) throw restoreRefusal(args.flag('--to') ?? args.flag('--cache') ?? 'the exported cache', from);
+    if (!args.has('--yes')) throw restoreRefusal(args.flag('--to') ?? chooseExport(readStackExports(stack, io.cwd), stack, args.flag('--cache')).cacheName, from);
   }
   const target = resolveTarget({
     stack,
