@@ -3,6 +3,7 @@
  * acknowledged writes that were lost, beside what the service documents, and what the local target reproduces.
  */
 import { fail, recover, status, EmulatorError, type FaultKind } from './emulator';
+import { GEO_FIDELITY } from './geo/group';
 import { RespClient, RespError, text } from './resp';
 import { keySlot } from './slots';
 import { sleep } from './processes';
@@ -176,7 +177,11 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
     longestGapMs: longestGap,
     acknowledgedWritesLost: lost,
     documented: DOCUMENTED[options.kind],
-    fidelity: { native: FIDELITY.native, emulated: FIDELITY.emulated, notEmulated: [...FIDELITY.notEmulated, ...cache.notEmulated] },
+    fidelity: {
+      native: [...FIDELITY.native, ...(cache.geo ? GEO_FIDELITY.native : [])],
+      emulated: [...FIDELITY.emulated, ...(cache.geo ? GEO_FIDELITY.emulated : [])],
+      notEmulated: [...FIDELITY.notEmulated, ...(cache.geo ? GEO_FIDELITY.notEmulated : []), ...cache.notEmulated],
+    },
   };
 }
 

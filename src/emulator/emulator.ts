@@ -57,7 +57,9 @@ type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo
 
 function spawnNode(entry: EntryPoint, args: string[], logFile: string, env: Record<string, string> = {}): number {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env } });
+  // From TypeScript source, ts-node must use the repository's tsconfig whatever the current directory is.
+  const project = __filename.endsWith('.ts') ? { TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') } : {};
+  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...project, ...env } });
   child.unref();
   fs.closeSync(log);
   if (child.pid === undefined) throw new EmulatorError(`could not start ${entry}`);
