@@ -210,6 +210,12 @@ describe('backup round trip through the emulator', () => {
   let handlerPrefix = '';
   let cliPrefix = '';
 
+  test('amr backup list before any export: none (exit 0)', async () => {
+    const list = await amr('list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/newest first:\n {2}none\n$/);
+  });
+
   test('the function handler exports with the emulator settings and records key count and digest', async () => {
     expectedKeys = await loadDataset(client);
     expect(await client.dbsize()).toBe(expectedKeys);
@@ -301,6 +307,26 @@ describe('backup round trip through the emulator', () => {
     expect(noManifest.code).toBe(2);
     expect(noManifest.stderr).toMatch(/no manifest\.json of a successful export/);
     for (const blob of blobs) await c.deleteBlob(blob.name);
+  });
+
+  test('a manifest without key count and digest (as the service writes): restore verifies the blob sha256 only, and says so', async () => {
+    const c = container();
+    const manifest = JSON.parse((await c.getBlobClient(`${cliPrefix}manifest.json`).downloadToBuffer()).toString()) as ExportManifest;
+    const prefix = `${CACHE}/2002-01-01T000000Z/`;
+    const blobs = [];
+    for (const blob of manifest.blobs) {
+      const name = `${prefix}${blob.name.slice(cliPrefix.length)}`;
+      const data = await c.getBlobClient(blob.name).downloadToBuffer();
+      await c.getBlockBlobClient(name).upload(data, data.length);
+      blobs.push({ ...blob, name });
+    }
+    const { dataset: _dropped, ...withoutDataset } = { ...manifest, prefix, blobs };
+    await c.getBlockBlobClient(`${prefix}manifest.json`).upload(JSON.stringify(withoutDataset), JSON.stringify(withoutDataset).length);
+    const result = await amr('restore', '--from', prefix, '--yes');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/verified {2}key count\/digest not recorded in the manifest .*; verified blob sha256 only/);
+    expectSameDataset(before, await snapshot(client));
+    for (const name of [...blobs.map((b) => b.name), `${prefix}manifest.json`]) await c.deleteBlob(name);
   });
 
   test('an export from the service (RDB v11) is refused before any data is deleted, saying so plainly; --to an unknown cache is exit 2', async () => {

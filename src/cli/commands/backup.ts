@@ -340,6 +340,8 @@ export async function backupList(target: BackupTarget, now = new Date()): Promis
   const root = `${target.settings.prefix}/`;
   const groups = new Map<string, Array<{ name: string; size: number; modified?: Date }>>();
   await storageCall(`listing '${root}'`, async () => {
+    // No container yet (a fresh emulator before its first export): no exports.
+    if (target.mode === 'emulator' && !(await target.container.exists())) return;
     for await (const blob of target.container.listBlobsFlat({ prefix: root })) {
       const rest = blob.name.slice(root.length);
       const slash = rest.indexOf('/');
