@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { App } from 'cdktf';
 import { DevStack } from '../../examples/dev/stack';
+import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { ProductionStack } from '../../examples/production/stack';
 import { BACKUP_HELP, readStackExports, resolveTarget } from '../../src/cli/commands/backup';
 import { UsageError } from '../../src/cli/errors';
@@ -24,6 +25,7 @@ function synth(name: string, make: (app: App) => void): string {
 
 const production = synth('production', (app) => new ProductionStack(app, 'production'));
 const dev = synth('dev', (app) => new DevStack(app, 'dev'));
+const missionCritical = synth('mission-critical', (app) => new MissionCriticalStack(app, 'mission-critical'));
 /** A directory without an emulator in .amr/emulator: the commands go to Azure. */
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-backup-cli-cwd-'));
 const CACHE_ID = '/subscriptions/1111/resourceGroups/rg-orders-prod/providers/Microsoft.Cache/redisEnterprise/orders-cache-prod';
@@ -37,7 +39,7 @@ const credential: TokenCredential = {
 };
 
 afterAll(() => {
-  for (const dir of [production, dev]) fs.rmSync(path.dirname(path.dirname(dir)), { recursive: true, force: true });
+  for (const dir of [production, dev, missionCritical]) fs.rmSync(path.dirname(path.dirname(dir)), { recursive: true, force: true });
   fs.rmSync(cwd, { recursive: true, force: true });
 });
 
@@ -90,6 +92,17 @@ describe('amr backup: the stack and the Azure path', () => {
     expect(exported.cacheAddress).toMatch(/^azurerm_managed_redis\./);
     expect(exported.settings.AMR_EXPORT_PREFIX).toBe('orders-cache-prod');
     expect(exported.settings.AMR_EXPORT_CACHE_ID).toMatch(/^\$\{azurerm_managed_redis\..*\.id\}$/); // known after apply
+  });
+
+  test("a geo group's export names the exported member and the group's prefix", () => {
+    const [exported, ...others] = readStackExports(missionCritical);
+    expect(others).toEqual([]);
+    expect(exported.containerName).toBe('redis-exports');
+    expect(exported.resourceGroupName).toBe('rg-sessions-global');
+    expect(exported.cacheName).toMatch(/^sessions/);
+    expect(exported.settings.AMR_EXPORT_INTERVAL_HOURS).toBe('4');
+    const target = resolveTarget({ stack: missionCritical, cwd, cacheId: `/subscriptions/1/resourceGroups/rg-sessions-global/providers/Microsoft.Cache/redisEnterprise/${exported.cacheName}`, containerUrl: CONTAINER_URL, credential });
+    expect(target.settings).toMatchObject({ cacheName: exported.cacheName, intervalHours: 4, retentionDays: 35 });
   });
 
   test('without an emulator, values known only after apply must be passed: the error names both flags', async () => {
