@@ -3,6 +3,7 @@
  * from the stack and the flags, and the one-line usage errors (exit 2). The emulator path runs end to end in
  * test/backup/roundtrip.test.ts.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -71,6 +72,13 @@ describe('amr backup: arguments', () => {
   test('restore without --yes refuses before contacting anything (AMR-RUN-004)', async () => {
     const run = await amr(['backup', 'restore', '--stack', production, '--from', 'orders-cache-prod/2025-01-02T030405Z/', '--to', 'orders-cache-dr'], { cwd });
     expectUsage(run, /refusing to import 'orders-cache-prod\/2025-01-02T030405Z\/' into 'orders-cache-dr' without --yes: import DELETES ALL DATA in the cache.*AMR-RUN-004/);
+  });
+
+  test('the installed command (bin/amr.js, a real process) exits 2 with one line and no stack trace', () => {
+    const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'amr.js'), 'backup', 'restore', '--stack', production, '--from', 'orders-cache-prod/x/'], { cwd, encoding: 'utf8', timeout: 60000 });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^amr backup restore: refusing to import 'orders-cache-prod\/x\/' into 'orders-cache-prod' without --yes: import DELETES ALL DATA/)]);
   });
 
   test('a stack that is missing, or has no ScheduledExport, or an unknown --cache: exit 2', async () => {
