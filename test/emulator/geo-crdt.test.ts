@@ -223,12 +223,17 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
   key.map((k) => ['PERSIST', k]),
 );
 
-type Step = { kind: 'write'; region: number; args: string[]; advanceMs: number } | { kind: 'deliver'; pick: number; keep: boolean };
+type Step =
+  | { kind: 'write'; region: number; args: string[]; advanceMs: number }
+  | { kind: 'deliver'; pick: number; keep: boolean }
+  /** The region's replicator restarts: its memory is gone, it pulls every peer's state (rejoin and catch-up). */
+  | { kind: 'restart'; region: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('write' as const), region: fc.nat(), args: command, advanceMs: fc.constantFrom(0, 0, 1, 2) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('deliver' as const), pick: fc.nat(), keep: fc.boolean() }) },
 );
+const stepWithRestarts: fc.Arbitrary<Step> = fc.oneof({ weight: 30, arbitrary: step }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), region: fc.nat() }) });
 
 interface Message {
   readonly from: number;
@@ -236,24 +241,30 @@ interface Message {
   readonly states: Record<string, KeyState>;
 }
 
-/** Runs the steps; every change is shipped to every other region, as the replicators do (merged changes onwards too). */
+/** Runs the steps; every change is shipped to every other region, as the replicators do (merged changes too). */
 function simulate(count: number, skews: number[], steps: Step[]): GeoReplica[] {
   const { clock, regions } = group(count, skews);
   const queue: Message[] = [];
-  const ship = (from: number, keys: string[], except?: number) => {
+  const ship = (from: number, keys: string[]) => {
     if (keys.length === 0) return;
-    for (let to = 0; to < count; to++) if (to !== from && to !== except) queue.push({ from, to, states: regions[from].states(keys) });
+    for (let to = 0; to < count; to++) if (to !== from) queue.push({ from, to, states: regions[from].states(keys) });
   };
   const deliver = (index: number, keep: boolean) => {
     const message = queue[index];
     if (!keep) queue.splice(index, 1);
-    ship(message.to, regions[message.to].merge(message.states), message.from);
+    // A merged change goes on to every peer, the sender included: the sender may have restarted since it sent it.
+    ship(message.to, regions[message.to].merge(message.states));
   };
   for (const s of steps) {
     if (s.kind === 'write') {
       clock.now += s.advanceMs;
       const region = s.region % count;
       ship(region, regions[region].apply(s.args).changedKeys);
+    } else if (s.kind === 'restart') {
+      const region = s.region % count;
+      clock.now += 1000; // a restart takes time: the new clock starts past every timestamp it issued before
+      regions[region] = new GeoReplica(region, { nowMs: () => clock.now + (skews[region] ?? 0), random: () => 0 });
+      for (let peer = 0; peer < count; peer++) if (peer !== region) regions[region].merge(regions[peer].states());
     } else if (queue.length > 0) {
       deliver(s.pick % queue.length, s.keep);
     }
@@ -263,12 +274,12 @@ function simulate(count: number, skews: number[], steps: Step[]): GeoReplica[] {
 }
 
 describe('convergence', () => {
-  test('random writes at 2-5 regions, delivered in any order with duplicates and delays, converge to one digest', () => {
+  test('random writes at 2-5 regions, delivered in any order with duplicates and delays (and regions restarting), converge to one digest', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 5 }),
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 5, maxLength: 5 }),
-        fc.array(step, { minLength: 1, maxLength: 120 }),
+        fc.array(stepWithRestarts, { minLength: 1, maxLength: 120 }),
         (count, skews, steps) => {
           const regions = simulate(count, skews, steps);
           const digests = regions.map(digestOf);

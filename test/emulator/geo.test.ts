@@ -191,6 +191,52 @@ describe('active geo-replication on the mission-critical example', () => {
     expect(digests[2].text).toBe(digests[0].text);
   });
 
+  test('zone 1 fails in every region under writes: the replicators write through the failover, no write fails, the regions converge', async () => {
+    const s = await status(stateDir);
+    // Clients on the zone-2 proxies (the zone-1 proxies die with the zone).
+    const zone2 = names.map((name) => {
+      const cache = s.caches.find((c) => c.name === name)!;
+      return new Redis({ port: cache.nodes.find((n) => n.zone === '2')!.proxy.port, password: cache.password ?? undefined, maxRetriesPerRequest: 1 });
+    });
+    const rng = prng(7);
+    const errors: string[] = [];
+    let acknowledged = 0;
+    let writing = true;
+    const writer = async (client: Redis) => {
+      while (writing) {
+        const [cmd, ...args] = randomWrite(rng, 'zone');
+        try {
+          await client.call(cmd, ...args);
+          acknowledged++;
+        } catch (error) {
+          if (!/WRONGTYPE|not an integer|not a valid float/.test((error as Error).message)) errors.push((error as Error).message);
+        }
+        await sleep(5);
+      }
+    };
+    const writers = zone2.map(writer);
+    await sleep(300);
+    await fail({ kind: 'zone', target: '1' }, stateDir);
+    await sleep(2500);
+    writing = false;
+    await Promise.all(writers);
+    try {
+      expect(errors).toEqual([]);
+      expect(acknowledged).toBeGreaterThan(100);
+      await recover({ kind: 'zone', target: '1' }, stateDir);
+      await quiesce();
+      const digests = await Promise.all(zone2.map((c) => digest(c, 'zone')));
+      expect(digests[0].keys).toBeGreaterThan(0);
+      expect(digests[1].text).toBe(digests[0].text);
+      expect(digests[2].text).toBe(digests[0].text);
+      // Every region saw its primary change and rewrote itself from the CRDT state.
+      expect((await status(stateDir)).geo[0].members.every((m) => m.report!.resyncs > 0)).toBe(true);
+    } finally {
+      zone2.forEach((c) => c.disconnect());
+    }
+    await connect();
+  });
+
   test('a region fails under writes: the other regions keep accepting writes; after recovery it catches up', async () => {
     const rng = prng(42);
     const errors: string[] = [];

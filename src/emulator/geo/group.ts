@@ -55,6 +55,7 @@ export function replicatorConfig(state: EmulatorState, cache: CacheState): Repli
     proxyPorts: cache.nodes.map((n) => n.proxyPort),
     internalToken: geo.internalToken,
     lagMs: group.lagMs,
+    redisPorts: cache.redis.map((r) => r.port),
   };
 }
 

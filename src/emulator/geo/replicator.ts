@@ -7,17 +7,21 @@
  *   proxies, on a session marked internal so that the proxy does not send it back here), then replies to the client:
  *   a client reads its own writes in its region.
  * - It ships the changed key states to every linked peer after `lagMs` (the configurable extra lag), retrying until
- *   the peer has them; a peer that merges a change ships it on to the others (so a change also travels around a
- *   broken link). Merges are joins, so order, duplicates and delays do not matter.
+ *   the peer has them; a peer that merges a change ships it on to every peer (so a change also travels around a
+ *   broken link, and back to a sender that restarted meanwhile). Merges are joins: order, duplicates and delays do
+ *   not matter, and a merge that changes nothing is not shipped again.
  * - On start it flushes the region, pulls the full state from every live peer and materializes it: rejoin and catch-up
- *   after a region failure.
+ *   after a region failure. After a failover inside the region it rewrites every key (the old primary may have died
+ *   before replicating the last writes).
+ * - A client's write that cannot reach the region's Redis within 15 s is answered with -TRYAGAIN; the CRDT has it and
+ *   it is retried in the background (an ambiguous outcome, like a timeout against the service).
  *
  * Its own commands: `GEO.MERGE <from> <json>` (key states from a peer), `GEO.PULL` (every key state, JSON),
  * `GEO.STATUS` (JSON: peers, pending keys, lag), `GEO.UNLINK <cache>...` (force-unlink: stop exchanging with them; the
  * replicator's own cache unlinks it from every peer), PING.
  */
 import * as net from 'net';
-import { encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { GeoReplica, type KeyState } from './crdt';
 
 export interface ReplicatorPeer {
@@ -40,6 +44,11 @@ export interface ReplicatorConfig {
   readonly internalToken: string;
   /** Extra replication lag before a change is shipped to peers, in ms. @default 20 */
   readonly lagMs?: number;
+  /**
+   * The region's redis-server ports. The replicator watches which of them are primaries: after a failover (which can
+   * lose the last writes the old primary had not replicated yet) it rewrites every key from its state.
+   */
+  readonly redisPorts?: readonly number[];
 }
 
 /** What `GEO.STATUS` answers. */
@@ -51,6 +60,8 @@ export interface ReplicatorStatus {
   readonly unlinked: boolean;
   /** Keys whose latest state is being written into the region's Redis, or waits for a retry. */
   readonly unwrittenKeys: number;
+  /** Times the region was rewritten from the CRDT state after a failover inside it. */
+  readonly resyncs: number;
   readonly peers: ReadonlyArray<{
     readonly cache: string;
     readonly port: number;
@@ -173,6 +184,11 @@ class Replicator {
   private readonly received: number[] = [];
   private unlinked = false;
   private closing = false;
+  private watchTimer?: NodeJS.Timeout;
+  private primaries?: string;
+  private watching = false;
+  /** Full rewrites of the region after a failover (for the status). */
+  private resyncs = 0;
   public port = 0;
 
   public constructor(private readonly config: ReplicatorConfig) {
@@ -210,6 +226,7 @@ class Replicator {
     });
     this.port = (this.server.address() as net.AddressInfo).port;
     this.timer = setInterval(() => this.ship(), 5);
+    if (this.config.redisPorts?.length) this.watchTimer = setInterval(() => void this.watchPrimaries(), 250);
     this.retryTimer = setInterval(() => {
       for (const k of [...this.unwritten]) {
         this.unwritten.delete(k);
@@ -222,6 +239,7 @@ class Replicator {
     this.closing = true;
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearInterval(this.retryTimer);
+    if (this.watchTimer) clearInterval(this.watchTimer);
     for (const s of this.sockets) s.destroy();
     for (const l of this.links.values()) l.client?.close();
     this.materializer.close();
@@ -284,10 +302,42 @@ class Replicator {
     });
   }
 
-  private changed(keys: readonly string[], except?: string): void {
+  /** Rewrites every key when the region's set of primaries changes (a failover). */
+  private async watchPrimaries(): Promise<void> {
+    if (this.watching || this.closing) return;
+    this.watching = true;
+    try {
+      for (const port of this.config.redisPorts ?? []) {
+        let reply: RespValue;
+        try {
+          reply = await command(port, ['CLUSTER', 'NODES'], 500);
+        } catch {
+          continue;
+        }
+        if (reply instanceof RespError) continue;
+        const primaries = text(reply)
+          .split('\n')
+          .map((line) => line.trim().split(' '))
+          .filter((f) => f.length > 8 && f[2].split(',').includes('master') && !f[2].split(',').some((flag) => flag === 'fail' || flag === 'fail?'))
+          .map((f) => f[0])
+          .sort()
+          .join(',');
+        if (this.primaries !== undefined && primaries !== this.primaries) {
+          this.resyncs++;
+          for (const k of this.replica.keyNames()) void this.writeKey(k).catch(() => undefined);
+        }
+        this.primaries = primaries;
+        return;
+      }
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  private changed(keys: readonly string[]): void {
     if (keys.length === 0) return;
     const now = Date.now();
-    for (const link of this.links.values()) if (link.peer.cache !== except) link.enqueue(keys, now);
+    for (const link of this.links.values()) link.enqueue(keys, now);
   }
 
   /** Sends due changes to each peer (one message in flight per peer), retrying unreachable peers. */
@@ -381,7 +431,8 @@ class Replicator {
         const states = JSON.parse((value as Buffer[])[2].toString('utf8')) as Record<string, KeyState>;
         this.sample(states);
         const changed = this.replica.merge(states);
-        this.changed(changed, from);
+        // Merged changes go on to every peer, the sender included (it may have restarted and lost them since).
+        this.changed(changed);
         for (const k of changed) void this.writeKey(k).catch(() => undefined);
         return encodeReply('OK', true);
       }
@@ -428,6 +479,7 @@ class Replicator {
       lagMs: this.lagMs,
       unlinked: this.unlinked,
       unwrittenKeys: this.writing.size + this.unwritten.size,
+      resyncs: this.resyncs,
       peers: [...this.links.values()].map((l) => ({
         cache: l.peer.cache,
         port: l.peer.port,
