@@ -161,13 +161,15 @@ describe('active geo-replication on the mission-critical example', () => {
     expect(await a.exists('{refused}:list', '{refused}:stream', '{refused}:k')).toBe(0);
   });
 
-  test('a write in one region is visible in the others, a counter adds up concurrent increments', async () => {
+  test('a write in one region is visible in the others (binary-safe), a counter adds up concurrent increments', async () => {
     await Promise.all(clients.map((c, i) => c.incrby('{basic}:counter', i + 1)));
-    await clients[0].set('{basic}:greeting', 'hello');
+    await clients[0].set('{basic}:greeting', 'héllo ✓');
+    await clients[1].hset('{basic}:bytes', Buffer.from([0, 255, 10]), Buffer.from([13, 10, 200]));
     await quiesce();
     for (const c of clients) {
       expect(await c.get('{basic}:counter')).toBe('6');
-      expect(await c.get('{basic}:greeting')).toBe('hello');
+      expect(await c.get('{basic}:greeting')).toBe('héllo ✓');
+      expect(await c.hgetBuffer('{basic}:bytes', Buffer.from([0, 255, 10]))).toEqual(Buffer.from([13, 10, 200]));
     }
   });
 

@@ -10,7 +10,7 @@
  *   the peer has them; a peer that merges a change ships it on to every peer (so a change also travels around a
  *   broken link, and back to a sender that restarted meanwhile). Merges are joins: order, duplicates and delays do
  *   not matter, and a merge that changes nothing is not shipped again.
- * - On start it flushes the region, pulls the full state from every live peer and materializes it: rejoin and catch-up
+ * - On start it flushes the region, pulls the full state from every live linked peer and materializes it: rejoin and catch-up
  *   after a region failure. After a failover inside the region it rewrites every key (the old primary may have died
  *   before replicating the last writes).
  * - A client's write that cannot reach the region's Redis within 15 s is answered with -TRYAGAIN; the CRDT has it and
@@ -203,8 +203,8 @@ class Replicator {
   }
 
   public async start(): Promise<void> {
-    // Rejoin: the region's Redis is rebuilt from the group's state.
-    await this.retryUntil(() => this.materializer.flushAll(), 'flush the region before catch-up');
+    // Rejoin: the region's Redis is rebuilt from the group's state (an unlinked member keeps what its Redis has).
+    if (this.links.size > 0) await this.retryUntil(() => this.materializer.flushAll(), 'flush the region before catch-up');
     for (const link of this.links.values()) {
       try {
         const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
@@ -449,7 +449,8 @@ class Replicator {
   private sample(states: Record<string, KeyState>): void {
     const now = Date.now();
     for (const s of Object.values(states)) {
-      const newest = Math.max(0, ...Object.values(s.entries).map((e) => e.t));
+      let newest = 0;
+      for (const e of Object.values(s.entries)) if (e.t > newest) newest = e.t;
       if (newest === 0) continue;
       this.received.push(Math.max(0, now - Math.floor(newest / 1000)));
       if (this.received.length > 1000) this.received.shift();
