@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
 import { forceUnlink } from './geo/group';
 import { isAlive } from './processes';
-import { command, RespError, text } from './resp';
+import { command, RespError, text, type RespValue } from './resp';
 import { logEvent, readState } from './state';
 
 /** The primaries (not failed, owning slots) in a CLUSTER NODES reply, with their slot ranges. */
@@ -34,7 +34,7 @@ export function primariesFromClusterNodes(raw: string): CachePrimary[] {
 }
 
 /** A cache made of the redis-servers on `ports` (a function, so it follows restarts and state changes). */
-export function clusterCache(region: string, ports: () => readonly number[], onForceUnlink?: (ids: readonly string[]) => void | Promise<unknown>): ControlPlaneCache {
+export function clusterCache(region: string, ports: () => readonly number[], onForceUnlink?: (ids: readonly string[]) => void): ControlPlaneCache {
   const primaries = async (): Promise<CachePrimary[]> => {
     const errors: string[] = [];
     for (const port of ports()) {
@@ -57,8 +57,42 @@ export function clusterCache(region: string, ports: () => readonly number[], onF
         if (reply instanceof RespError) throw new Error(`FLUSHALL on ${primary.port}: ${reply.message}`);
       }
     },
+    forceUnlink: async (ids) => onForceUnlink?.(ids),
+  };
+}
+
+/**
+ * A geo-replicated member as the control plane sees it: flush is a replicated delete of every key (the service
+ * flushes the database and its linked databases), an import is adopted by the region's replicator so that it reaches
+ * the other members, and force-unlink really unlinks.
+ */
+export function geoCache(base: ControlPlaneCache, stateDir: string, cacheName: string, replicatorPort: number): ControlPlaneCache {
+  const call = async (args: string[], timeoutMs: number): Promise<RespValue> => {
+    let reply: RespValue;
+    try {
+      reply = await command(replicatorPort, args, timeoutMs);
+    } catch (error) {
+      throw new Error(`the geo replicator of ${cacheName} did not answer ${args[0]} (${(error as Error).message}); is the region up?`);
+    }
+    if (reply instanceof RespError) throw new Error(`${args[0]} on the geo replicator of ${cacheName}: ${reply.message}`);
+    return reply;
+  };
+  return {
+    ...base,
+    flush: async () => {
+      await call(['GEO.FLUSH'], 60000);
+    },
+    imported: async () => {
+      const result = JSON.parse(text(await call(['GEO.ADOPT'], 120000))) as { keys: number; refused: string[] };
+      if (result.refused.length > 0) {
+        throw new Error(
+          `imported ${result.keys} key(s), but ${result.refused.length} key(s) of types a geo-replicated cache cannot merge were deleted instead of imported (the emulator refuses lists and streams in geo mode): ${result.refused.slice(0, 10).join(', ')}${result.refused.length > 10 ? ', ...' : ''}`,
+        );
+      }
+    },
     forceUnlink: async (ids) => {
-      await onForceUnlink?.(ids);
+      logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cacheName}`);
+      await forceUnlink(stateDir, cacheName, ids);
     },
   };
 }
@@ -69,15 +103,12 @@ export function stateResolver(stateDir: string): (name: string) => ControlPlaneC
     const find = () => readState(stateDir)?.caches.find((c) => c.name.toLowerCase() === name.toLowerCase());
     const cache = find();
     if (!cache) return undefined;
-    return clusterCache(
+    const base = clusterCache(
       cache.region,
       () => (find()?.redis ?? []).filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port),
-      async (ids) => {
-        logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`);
-        // Geo-replicated: the named members really leave the group (their replicators stop exchanging states).
-        if (cache.geo) await forceUnlink(stateDir, cache.name, ids);
-      },
+      (ids) => logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`),
     );
+    return cache.geo ? geoCache(base, stateDir, cache.name, cache.geo.replicatorPort) : base;
   };
 }
 

@@ -54,8 +54,10 @@ export interface ControlPlaneCache {
   primaries(): Promise<CachePrimary[]>;
   /** Deletes every key (every primary). */
   flush(): Promise<void>;
-  /** Records a force-unlink of geo members (geo replication is emulated elsewhere). */
+  /** Force-unlink of geo members (the geo replicators stop exchanging with them). */
   forceUnlink?(ids: readonly string[]): Promise<void>;
+  /** Called after an import loaded its RDBs (a geo-replicated cache replicates what was loaded). */
+  imported?(): Promise<void>;
 }
 
 export interface ControlPlaneOptions {
@@ -266,6 +268,7 @@ export async function importCache(cache: ControlPlaneCache, blobs: readonly SasU
   };
   let keys = 0;
   for (const rdb of rdbs) keys += (await loadRdbInto(rdb, target)).keys;
+  await cache.imported?.();
   return keys;
 }
 

@@ -1270,7 +1270,7 @@ class ProxyServer {
     } catch {
       return c.reply(errorReply('ERR invalid cursor').raw);
     }
-    const ports = this.scope();
+    const ports = c.session.internal ? this.routing.primaries : this.scope(); // the geo replicator reads the whole cache
     const index = Number(cursor % SCAN_SHARDS);
     if (index >= ports.length) return c.reply(encodeReply(['0', []]));
     const upstreamCursor = cursor / SCAN_SHARDS;

@@ -280,6 +280,37 @@ describe('active geo-replication on the mission-critical example', () => {
     expect(await clients[1].get('{basic}:counter')).toBe('6');
   });
 
+  test('export from one region, import into another: the import reaches every region; a flush empties the whole group', async () => {
+    const s = await status(stateDir);
+    const token = s.services.controlPlaneToken ?? undefined;
+    const { accountName, accountKey } = readState(stateDir)!.services!.azurite!;
+    const blobEndpoint = s.services.blobEndpoint!;
+    const azurite = { blobEndpoint, accountName, accountKey, connectionString: `DefaultEndpointsProtocol=http;AccountName=${accountName};AccountKey=${accountKey};BlobEndpoint=${blobEndpoint};` } as any;
+    const { containerSasUrl, blobSasUrl, blobService } = await import('./support-cp-storage');
+    await clients[0].set('{imp}:s', 'v', 'EX', 7200);
+    await clients[0].hset('{imp}:h', 'f', '1', 'g', '2');
+    await clients[1].sadd('{imp}:set', 'a', 'b');
+    await clients[2].zadd('{imp}:z', 1.5, 'm', 2, 'n');
+    await quiesce();
+    const before = await digest(clients[0], 'imp');
+    await blobService(azurite).getContainerClient('geo-exports').createIfNotExists();
+    const exported = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[0], 'export'), { token, body: { sasUri: containerSasUrl(azurite, 'geo-exports', 'geo') } }), token);
+    expect(exported.status).toBe('Succeeded');
+    const blobs: string[] = [];
+    for await (const b of blobService(azurite).getContainerClient('geo-exports').listBlobsFlat({ prefix: 'geo/' })) blobs.push(b.name);
+    await clients[2].set('{imp}:extra', 'deleted by the import');
+    await quiesce();
+    const imported = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[1], 'import'), { token, body: { sasUris: blobs.map((b) => blobSasUrl(azurite, 'geo-exports', b)) } }), token);
+    expect(imported.status).toBe('Succeeded');
+    await quiesce();
+    for (const c of clients) expect((await digest(c, 'imp')).text).toBe(before.text);
+    expect(before.keys).toBe(4);
+    const flushed = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[2], 'flush'), { token, body: {} }), token);
+    expect(flushed.status).toBe('Succeeded');
+    await quiesce();
+    expect(await Promise.all(clients.map((c) => c.dbsize()))).toEqual([0, 0, 0]);
+  });
+
   test('force-unlink through the control plane: the unlinked member stops exchanging, the others go on', async () => {
     const s = await status(stateDir);
     const id = `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-local/providers/Microsoft.Cache/redisEnterprise/${names[2]}/databases/default`;

@@ -18,7 +18,10 @@
  *
  * Its own commands: `GEO.MERGE <from> <json>` (key states from a peer), `GEO.PULL` (every key state, JSON),
  * `GEO.STATUS` (JSON: peers, pending keys, lag), `GEO.UNLINK <cache>...` (force-unlink: stop exchanging with them; the
- * replicator's own cache unlinks it from every peer), PING.
+ * replicator's own cache unlinks it from every peer), `GEO.FLUSH` (the control plane's flush: a replicated delete of
+ * every key, so the linked members are flushed too), `GEO.ADOPT` (after the control plane imported an RDB into the
+ * region: every key in the region's Redis becomes a replicated write; keys of types that cannot be merged are
+ * deleted and named in the answer), PING.
  */
 import * as net from 'net';
 import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
@@ -136,7 +139,21 @@ class Materializer {
     return this.connecting;
   }
 
-  /** Sends the commands of one key (pipelined); resolves true when Redis took them. */
+  /** Runs one command on the internal session (reads for GEO.ADOPT). */
+  public async call(args: readonly string[]): Promise<RespValue> {
+    const client = await this.connect();
+    try {
+      return await client.call(args.map((a) => Buffer.from(a, 'latin1')), 10000);
+    } catch (error) {
+      if (this.client === client) {
+        client.close();
+        this.client = undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Sends the commands of one key (pipelined); resolves when Redis took them all. */
   public async write(commands: string[][]): Promise<void> {
     const client = await this.connect();
     try {
@@ -425,6 +442,14 @@ class Replicator {
       case 'GEO.UNLINK':
         this.unlink(args.slice(1));
         return encodeReply('OK', true);
+      case 'GEO.FLUSH': {
+        const changed = [...new Set(this.replica.keyNames().flatMap((k) => this.replica.apply(['DEL', k]).changedKeys))];
+        this.changed(changed);
+        await Promise.all(changed.map((k) => this.writeKey(k)));
+        return encodeReply(changed.length);
+      }
+      case 'GEO.ADOPT':
+        return encodeReply(Buffer.from(JSON.stringify(await this.adopt())));
       case 'GEO.MERGE': {
         const from = args[1];
         if (this.unlinked || !this.links.has(from)) return encodeReply(new RespError(`ERR ${this.config.cache} is not linked with ${from}`));
@@ -443,6 +468,48 @@ class Replicator {
         return encodeReply(reply, typeof reply === 'string');
       }
     }
+  }
+
+  /**
+   * After an import loaded an RDB into the region's Redis: every key there becomes a local write (SET, HSET, SADD,
+   * ZADD, PEXPIREAT), merged and shipped like any other. Keys of other types (lists, streams) cannot be merged: they
+   * are deleted from the region and listed in `refused`.
+   */
+  private async adopt(): Promise<{ keys: number; refused: string[] }> {
+    const m = this.materializer;
+    const names = new Set<string>();
+    let cursor = '0';
+    do {
+      const reply = await m.call(['SCAN', cursor, 'COUNT', '1000']);
+      if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new Error(`SCAN answered ${text(reply as RespValue)}`);
+      cursor = text(reply[0]);
+      for (const k of reply[1]) names.add((k as Buffer).toString('latin1'));
+    } while (cursor !== '0');
+    const latin1 = (v: RespValue): string[] => (Array.isArray(v) ? v.map((x) => (x as Buffer).toString('latin1')) : []);
+    const changed = new Set<string>();
+    const refused: string[] = [];
+    let keys = 0;
+    for (const key of [...names].sort()) {
+      const type = text(await m.call(['TYPE', key]));
+      let write: string[];
+      if (type === 'string') write = ['SET', key, ((await m.call(['GET', key])) as Buffer).toString('latin1')];
+      else if (type === 'hash') write = ['HSET', key, ...latin1(await m.call(['HGETALL', key]))];
+      else if (type === 'set') write = ['SADD', key, ...latin1(await m.call(['SMEMBERS', key]))];
+      else if (type === 'zset') write = ['ZADD', key, ...latin1(await m.call(['ZRANGE', key, '0', '-1', 'WITHSCORES'])).flatMap((x, i, all) => (i % 2 === 0 ? [all[i + 1], x] : []))];
+      else {
+        if (type !== 'none') refused.push(`${key} (${type})`);
+        continue;
+      }
+      const expireAt = Number(await m.call(['PEXPIRETIME', key]));
+      this.replica.apply(['DEL', key]).changedKeys.forEach((k) => changed.add(k));
+      this.replica.apply(write).changedKeys.forEach((k) => changed.add(k));
+      if (expireAt > 0) this.replica.apply(['PEXPIREAT', key, String(expireAt)]).changedKeys.forEach((k) => changed.add(k));
+      keys++;
+    }
+    for (const entry of refused) await m.write([['DEL', entry.slice(0, entry.lastIndexOf(' ('))]]);
+    this.changed([...changed]);
+    await Promise.all([...changed].map((k) => this.writeKey(k)));
+    return { keys, refused };
   }
 
   /** Replication delay samples: now minus the newest write in each merged key state. */
