@@ -16,6 +16,7 @@ import { sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
 import { arm, databasePath, waitForOperation } from './support-cp-storage';
 import { isAlive } from '../../src/emulator/processes';
+import { command, text } from '../../src/emulator/resp';
 
 jest.setTimeout(180000);
 
@@ -305,6 +306,13 @@ describe('active geo-replication on the mission-critical example', () => {
     await quiesce();
     for (const c of clients) expect((await digest(c, 'imp')).text).toBe(before.text);
     expect(before.keys).toBe(4);
+    // A list an RDB brought into a region cannot be merged: adoption deletes it and names it.
+    const primary = (await status(stateDir)).caches.find((c) => c.name === names[1])!.nodes.flatMap((n) => n.shards).find((r) => r.role === 'primary')!;
+    await command(primary.port, ['RPUSH', '{imp}:list', 'x']);
+    const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'])));
+    expect(adopted).toEqual({ keys: 4, refused: ['{imp}:list (list)'] });
+    expect(await command(primary.port, ['EXISTS', '{imp}:list'])).toBe(0);
+    await quiesce(); // the flush removes what its region has seen (a concurrent write would survive it)
     const flushed = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[2], 'flush'), { token, body: {} }), token);
     expect(flushed.status).toBe('Succeeded');
     await quiesce();

@@ -149,9 +149,10 @@ export const GEO_FIDELITY = {
     'hash fields and sorted-set members add-wins with LWW values/scores; sets add-wins observed-remove; DEL/UNLINK remove what they observed',
     'expiry: among concurrent EXPIREs the longer TTL wins, PERSIST beats EXPIRE; concurrent writes of different types: the latest write decides the type',
     'region failure and rejoin (the region is rebuilt from the group), force-unlink (the named members stop exchanging)',
+    'control-plane flush of a member flushes the whole group; an import into a member is replicated to every member',
   ],
   notEmulated: [
-    'in geo mode: lists, streams, scripts (EVAL/FCALL), MULTI with writes, RENAME/COPY/SETRANGE/bit and HyperLogLog commands and every other write without a merge rule are refused',
+    'in geo mode: lists, streams, scripts (EVAL/FCALL), MULTI with writes, RENAME/COPY/SETRANGE/bit and HyperLogLog commands and every other write without a merge rule are refused (and deleted from an import)',
     'the service\u2019s exact timestamps and its replication topology (the emulator ships full key states over loopback)',
     'tombstones of removed keys are kept until the emulator stops (one number per region and key)',
   ],
