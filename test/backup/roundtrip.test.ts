@@ -238,6 +238,8 @@ describe('backup round trip through the emulator', () => {
     cliPrefix = /prefix\s+(\S+)/.exec(run.stdout)![1];
     expect(cliPrefix).toMatch(new RegExp(`^${CACHE}/\\d{4}-\\d{2}-\\d{2}T\\d{6}Z(-\\d+)?/$`));
     expect(cliPrefix).not.toBe(handlerPrefix);
+    // Azurite has no lifecycle management: the emulator ran the stack's retention rule (nothing is 30 days old yet).
+    expect(run.stderr).toMatch(/lifecycle rule \(run by the emulator\): 0 blob\(s\) past retention deleted, \d+ kept \(not emulated: version\.delete_after_days_since_creation/);
     expect(run.stdout).toMatch(/blob\s+\S+shard0\.rdb\.gz\s+[\d.]+ (B|KB|MB)\s+sha256 [0-9a-f]{16}/);
     expect(run.stdout).toContain(`dataset   ${expectedKeys} key(s)`);
     // Both exports recorded the same dataset.

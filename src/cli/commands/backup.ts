@@ -20,6 +20,7 @@ import { ExportError, FAILURE_RECORD_NAME, MANIFEST_NAME, runExport, type ArmCli
 import { readSettings, SETTING, SettingsError, type ExportSettings } from '../../backup/settings';
 import { primariesFromClusterNodes } from '../../emulator/control-plane-main';
 import { digestPrimaries, type DatasetSummary } from '../../emulator/dataset-digest';
+import { applyLifecycle, lifecycleRules, type LifecycleRule } from '../../emulator/lifecycle';
 import { isAlive } from '../../emulator/processes';
 import { command, RespError, text } from '../../emulator/resp';
 import { DEFAULT_STATE_DIR, readState, trackedPids, type EmulatorState } from '../../emulator/state';
@@ -72,6 +73,8 @@ export interface StackExport {
   readonly containerName: string;
   /** App settings; values that are Terraform references are kept as written (`${...}`). */
   readonly settings: Readonly<Record<string, string>>;
+  /** The stack's blob lifecycle rules, which the emulator runs itself after a local export (Azurite has none). */
+  readonly lifecycle: readonly LifecycleRule[];
 }
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -124,6 +127,7 @@ export function readStackExports(stack: string, cwd = process.cwd()): StackExpor
         resourceGroupName: literal(cache?.resource_group_name),
         containerName: amr.backup.container ?? 'redis-exports',
         settings: appSettings,
+        lifecycle: lifecycleRules(resources as Parameters<typeof lifecycleRules>[0]),
       });
     }
   }
@@ -294,12 +298,26 @@ export async function backupRun(target: BackupTarget, io: BackupIo): Promise<Exp
   const failures: string[] = [];
   const telemetry = logTelemetry({ info: () => undefined, error: (line) => failures.push(line) });
   io.stderr(`exporting ${target.settings.cacheName} (${target.mode === 'emulator' ? 'local emulator' : 'Azure'}) to ${target.settings.containerUrl}/${target.settings.prefix}/ ...\n`);
+  let manifest: ExportManifest;
   try {
-    return await runExport(target.settings, { ...target.exportClients(), telemetry, polling: { initialMs: 500, maxMs: 10000 } });
+    manifest = await runExport(target.settings, { ...target.exportClients(), telemetry, polling: { initialMs: 500, maxMs: 10000 } });
   } catch (error) {
     if (error instanceof ExportError) throw new BackupFailed(`amr backup run: the export of '${target.settings.cacheName}' failed (${error.reason}): ${error.message}`);
     throw error;
   }
+  if (target.mode === 'emulator') {
+    // Azure runs the retention rule daily; Azurite has none, so the emulator runs the stack's rule after each export.
+    const outcome = await applyLifecycle(target.container, target.exported.lifecycle).catch((error: Error) => {
+      io.stderr(`lifecycle rule not applied: ${error.message.split('\n')[0]}\n`);
+      return undefined;
+    });
+    if (outcome) {
+      const tiered = outcome.tiered.length > 0 ? `, ${outcome.tiered.length} moved to a cooler tier` : '';
+      const skipped = outcome.notEmulated.length > 0 ? ` (not emulated: ${outcome.notEmulated.join(', ')})` : '';
+      io.stderr(`lifecycle rule (run by the emulator): ${outcome.deleted.length} blob(s) past retention deleted${tiered}, ${outcome.kept} kept${skipped}\n`);
+    }
+  }
+  return manifest;
 }
 
 export function renderRun(manifest: ExportManifest): string {
