@@ -70,6 +70,18 @@ export function armClient(getToken: () => Promise<string>): ArmClient {
   };
 }
 
+/** Streams a blob and returns its sha256 (hex) and size. */
+export async function blobSha256(container: ContainerClient, name: string): Promise<{ sha256: string; size: number }> {
+  const download = await container.getBlobClient(name).download();
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
 /** The exports container; `sign` makes the SAS query of a window. */
 export function containerStorage(container: ContainerClient, sign: (window: SasWindow) => Promise<string>): ExportStorage {
   return {
@@ -82,16 +94,7 @@ export function containerStorage(container: ContainerClient, sign: (window: SasW
       for await (const blob of container.listBlobsFlat({ prefix })) blobs.push({ name: blob.name, size: blob.properties.contentLength ?? 0 });
       return blobs;
     },
-    async digest(name: string) {
-      const download = await container.getBlobClient(name).download();
-      const hash = createHash('sha256');
-      let size = 0;
-      for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        size += chunk.length;
-      }
-      return { sha256: hash.digest('hex'), size };
-    },
+    digest: (name: string) => blobSha256(container, name),
     async create(name: string, content: string, contentType: string): Promise<void> {
       const data = Buffer.from(content, 'utf8');
       await container.getBlockBlobClient(name).upload(data, data.length, {

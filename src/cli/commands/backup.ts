@@ -14,8 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, SASProtocol, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
-import { createHash } from 'crypto';
-import { armClient, azureClients, emulatorClients, logTelemetry, parseContainerUrl } from '../../backup/clients';
+import { armClient, azureClients, blobSha256, emulatorClients, logTelemetry, parseContainerUrl } from '../../backup/clients';
 import { ExportError, FAILURE_RECORD_NAME, MANIFEST_NAME, runExport, type ArmClient, type ArmResponse, type ExportDependencies, type ExportManifest } from '../../backup/export';
 import { readSettings, SETTING, SettingsError, type ExportSettings } from '../../backup/settings';
 import { primariesFromClusterNodes } from '../../emulator/control-plane-main';
@@ -440,7 +439,7 @@ export async function backupRestore(target: BackupTarget, options: { from: strin
   const lines: string[] = [];
   // 1. The blobs are the ones the export wrote.
   for (const blob of manifest.blobs) {
-    const digest = await storageCall(`reading '${blob.name}'`, () => sha256Of(target.container, blob.name));
+    const digest = await storageCall(`reading '${blob.name}'`, () => blobSha256(target.container, blob.name));
     if (digest.sha256 !== blob.sha256 || digest.size !== blob.size) {
       throw new BackupFailed(`amr backup restore: '${blob.name}' changed since the export (sha256 ${digest.sha256.slice(0, 16)}…, ${digest.size} bytes; manifest: ${blob.sha256.slice(0, 16)}…, ${blob.size} bytes); nothing was imported`);
     }
@@ -552,16 +551,6 @@ async function readJsonBlob<T>(container: ContainerClient, name: string): Promis
   }
 }
 
-async function sha256Of(container: ContainerClient, name: string): Promise<{ sha256: string; size: number }> {
-  const download = await container.getBlobClient(name).download();
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of download.readableStreamBody as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), size };
-}
 
 /** A storage call; its failure is the operation failing (exit 1), in one line. */
 async function storageCall<T>(what: string, call: () => Promise<T>): Promise<T> {
