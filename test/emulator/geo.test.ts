@@ -41,6 +41,34 @@ function prng(seed: number): () => number {
 }
 
 /** A random write of any geo-merged type on a few keys (hash-tagged: multi-key commands stay in one slot). */
+/** Random geo writes from each client (5 ms apart) until `stop()`, which reports acknowledged writes and unexpected errors. */
+function writeLoad(clients: readonly Redis[], rng: () => number, prefix: string): { stop(): Promise<{ acknowledged: number; errors: string[] }> } {
+  const errors: string[] = [];
+  let acknowledged = 0;
+  let writing = true;
+  const writer = async (client: Redis) => {
+    while (writing) {
+      const [cmd, ...args] = randomWrite(rng, prefix);
+      try {
+        await client.call(cmd, ...args);
+        acknowledged++;
+      } catch (error) {
+        // Type clashes of the random workload are the application's errors, not the emulator's.
+        if (!/WRONGTYPE|not an integer|not a valid float/.test((error as Error).message)) errors.push((error as Error).message);
+      }
+      await sleep(5);
+    }
+  };
+  const writers = clients.map(writer);
+  return {
+    async stop() {
+      writing = false;
+      await Promise.all(writers);
+      return { acknowledged, errors };
+    },
+  };
+}
+
 function randomWrite(rng: () => number, prefix: string): string[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
   const k = `{${prefix}}:${pick(['a', 'b', 'c', 'd', 'e'])}`;
@@ -201,28 +229,11 @@ describe('active geo-replication on the mission-critical example', () => {
       const cache = s.caches.find((c) => c.name === name)!;
       return new Redis({ port: cache.nodes.find((n) => n.zone === '2')!.proxy.port, password: cache.password ?? undefined, maxRetriesPerRequest: 1 });
     });
-    const rng = prng(7);
-    const errors: string[] = [];
-    let acknowledged = 0;
-    let writing = true;
-    const writer = async (client: Redis) => {
-      while (writing) {
-        const [cmd, ...args] = randomWrite(rng, 'zone');
-        try {
-          await client.call(cmd, ...args);
-          acknowledged++;
-        } catch (error) {
-          if (!/WRONGTYPE|not an integer|not a valid float/.test((error as Error).message)) errors.push((error as Error).message);
-        }
-        await sleep(5);
-      }
-    };
-    const writers = zone2.map(writer);
+    const load = writeLoad(zone2, prng(7), 'zone');
     await sleep(300);
     await fail({ kind: 'zone', target: '1' }, stateDir);
     await sleep(2500);
-    writing = false;
-    await Promise.all(writers);
+    const { acknowledged, errors } = await load.stop();
     try {
       expect(errors).toEqual([]);
       expect(acknowledged).toBeGreaterThan(100);
@@ -241,23 +252,7 @@ describe('active geo-replication on the mission-critical example', () => {
   });
 
   test('a region fails under writes: the other regions keep accepting writes; after recovery it catches up', async () => {
-    const rng = prng(42);
-    const errors: string[] = [];
-    let acknowledged = 0;
-    let writing = true;
-    const writer = async (client: Redis) => {
-      while (writing) {
-        const [cmd, ...args] = randomWrite(rng, 'outage');
-        try {
-          await client.call(cmd, ...args);
-          acknowledged++;
-        } catch (error) {
-          if (!/WRONGTYPE|not an integer|not a valid float/.test((error as Error).message)) errors.push((error as Error).message);
-        }
-        await sleep(5);
-      }
-    };
-    const writers = [writer(clients[0]), writer(clients[2])];
+    const load = writeLoad([clients[0], clients[2]], prng(42), 'outage');
     await sleep(300);
     const killed = await fail({ kind: 'region', target: names[1] }, stateDir);
     expect(killed).toContain(`${names[1]}/geo-replicator`);
@@ -265,8 +260,7 @@ describe('active geo-replication on the mission-critical example', () => {
     const during = (await status(stateDir)).geo[0].members;
     expect(during[1].replicator.alive).toBe(false);
     expect(during[0].report!.peers.find((p) => p.cache === names[1])!.reachable).toBe(false);
-    writing = false;
-    await Promise.all(writers);
+    const { acknowledged, errors } = await load.stop();
     expect(errors).toEqual([]);
     expect(acknowledged).toBeGreaterThan(100);
     const recovered = await recover({ kind: 'region', target: names[1] }, stateDir);
