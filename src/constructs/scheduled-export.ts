@@ -83,9 +83,12 @@ export class FunctionPlan {
 }
 
 export interface ScheduledExportProps {
-  /** The cache to export. Give this or `group`. */
+  /** The cache to export. Give this or `group`. @default - none: exactly one of `cache` and `group` is required */
   readonly cache?: ManagedRedis;
-  /** A geo-replication group: its members hold one replicated database, so exporting one member backs up all. Give this or `cache`. */
+  /**
+   * A geo-replication group: its members hold one replicated database, so exporting one member backs up all. Give this or `cache`.
+   * @default - none: exactly one of `cache` and `group` is required
+   */
   readonly group?: GeoReplicationGroup;
   /** Which member of `group` to export, by index. @default 0 (the first member) */
   readonly exportMember?: number;
