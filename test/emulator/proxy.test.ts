@@ -279,6 +279,27 @@ describe('EnterpriseCluster with node-redis', () => {
   });
 });
 
+describe('NoCluster with node-redis', () => {
+  test('one endpoint: SET/GET, cross-slot MSET/MGET/DEL, SCAN over every shard', async () => {
+    const client = createClient({ url: `redis://127.0.0.1:${noCluster.port}` });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const keys = manyKeys('nc-nr', 30);
+      await client.mSet(keys.map((k) => [k, `v-${k}`] as [string, string]));
+      expect(new Set(keys.map(keySlot)).size).toBeGreaterThan(1);
+      expect(await client.mGet(keys)).toEqual(keys.map((k) => `v-${k}`));
+      const seen: string[] = [];
+      for await (const key of client.scanIterator({ MATCH: 'nc-nr:*', COUNT: 50 })) seen.push(key);
+      expect(seen.sort()).toEqual([...keys].sort());
+      expect(await client.del(keys)).toBe(keys.length);
+      expect(await client.exists(keys)).toBe(0);
+    } finally {
+      await client.quit();
+    }
+  });
+});
+
 describe('AUTH and refuseFlush', () => {
   test('commands before AUTH get NOAUTH, a wrong password WRONGPASS, the right one works', async () => {
     const client = await raw.connect(secured.port);
