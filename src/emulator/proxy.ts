@@ -94,7 +94,7 @@ export const ERRORS = {
   noPassword: 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
   crossslot: "CROSSSLOT Keys in request don't hash to the same slot",
   clusterDisabled: 'ERR This instance has cluster support disabled',
-  flushRefused: (cmd: string) => `ERR ${cmd} is not allowed on a geo-replicated cache; use the flush operation of the control plane`,
+  flushRefused: (cmd: string) => `ERR ${cmd} is not allowed on a geo-replicated cache (AMR-RUN-009); use the flush operation of the control plane (it flushes every linked member)`,
   notServed: (slot: number) => `CLUSTERDOWN Hash slot not served (slot ${slot} has no primary)`,
   unreachable: (port: number) => `CLUSTERDOWN The cluster is down (primary 127.0.0.1:${port} is unreachable; failover pending)`,
   blocked: (cmd: string) => `ERR command '${cmd}' is blocked on Azure Managed Redis (the emulator's proxy refuses it too)`,

@@ -183,7 +183,7 @@ describe('active geo-replication on the mission-critical example', () => {
 
   test('FLUSHALL, list and stream commands and writes inside MULTI are refused with clear errors', async () => {
     const [a] = clients;
-    await expect(a.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache');
+    await expect(a.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache (AMR-RUN-009)');
     await expect(a.lpush('{refused}:list', 'x')).rejects.toThrow('ERR LPUSH is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report');
     await expect(a.xadd('{refused}:stream', '*', 'f', 'v')).rejects.toThrow(/XADD is not supported on a geo-replicated cache/);
     await expect(a.multi().set('{refused}:k', 'v').exec()).rejects.toThrow(/EXECABORT/);

@@ -344,7 +344,7 @@ describe('AUTH and refuseFlush', () => {
 
   test('FLUSHALL and FLUSHDB are refused on a geo-replicated cache', async () => {
     const client = ioredis(secured.port, { password: 's3cret' });
-    await expect(client.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache; use the flush operation of the control plane');
+    await expect(client.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache (AMR-RUN-009); use the flush operation of the control plane');
     await expect(client.flushdb()).rejects.toThrow(/FLUSHDB is not allowed on a geo-replicated cache/);
     expect(await client.get('auth:k')).toBe('v');
     client.disconnect();
