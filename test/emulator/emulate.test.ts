@@ -81,6 +81,47 @@ describe('amr emulate on the production example', () => {
     expect(s.caches[0].nodes.every((n) => n.status === 'up')).toBe(true);
   });
 
+  test('a node is killed under a write load: writes through another node resume within 2 s, and it rejoins', async () => {
+    const s = await status(stateDir);
+    const cache = s.caches[0];
+    const survivor = cache.nodes.find((n) => n.id === 'n3')!;
+    const client = new Redis({ port: survivor.proxy.port, password: cache.password ?? undefined, maxRetriesPerRequest: 0, commandTimeout: 1000 });
+    client.on('error', () => undefined);
+    let writing = true;
+    let failed = 0;
+    const acknowledged: number[] = [];
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        try {
+          await client.set(`node-fault:${i}`, String(i));
+          acknowledged.push(Date.now());
+        } catch {
+          failed++;
+        }
+        await sleep(5);
+      }
+    })();
+    let killed: string[] = [];
+    try {
+      await sleep(300);
+      killed = await fail({ kind: 'node', target: 'orders-cache-prod/n1' }, stateDir);
+      await sleep(3000);
+    } finally {
+      writing = false;
+      await writer;
+      client.disconnect();
+      await recover({ kind: 'node', target: 'orders-cache-prod/n1' }, stateDir);
+    }
+    expect(killed).toEqual(['orders-cache-prod/n1 (zone 1)']);
+    const longestGap = Math.max(...acknowledged.slice(1).map((t, i) => t - acknowledged[i]));
+    expect(acknowledged.length).toBeGreaterThan(200);
+    expect(longestGap).toBeLessThan(2000);
+    expect(failed + longestGap).toBeGreaterThan(0);
+    const after = (await status(stateDir)).caches[0];
+    expect(after.health).toBe('healthy');
+    expect(after.nodes.every((n) => n.status === 'up')).toBe(true);
+  });
+
   test('a zone failure loses no write acknowledged with WAIT 1 0', async () => {
     const report = await drill({ kind: 'zone', cache: 'orders-cache-prod', zone: '2', writesPerSecond: 100, waitForReplica: true, faultMs: 2000, stateDir });
     expect(report.writesAcknowledged).toBeGreaterThan(50);
