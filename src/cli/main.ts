@@ -31,6 +31,7 @@ Usage:
   amr rules [--format text|markdown|json]
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
+  amr diagram PATH... [--format mermaid|svg] [--output FILE]
   amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N] [--geo-lag-ms MS]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
   amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
@@ -72,7 +73,7 @@ function parseArgs(command: string, args: readonly string[]): Parsed {
     if (value === undefined) throw usageError.missingValue(name);
     flags.set(name, [...(flags.get(name) ?? []), value]);
     if (name === '--format') outputs.push({ format: value });
-    if (name === '--output') {
+    if (name === '--output' && command !== 'diagram') {
       const last = outputs[outputs.length - 1];
       if (!last || last.output !== undefined) throw usageError.outputWithoutFormat();
       last.output = value;
@@ -149,6 +150,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       const report = await runSla(parsed.positional, load);
       io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'markdown' ? renderSlaMarkdown(report) : renderSlaText(report));
       return 0;
+    }
+    case 'diagram': {
+      const { DIAGRAM_FORMATS, runDiagram } = await import('./commands/diagram');
+      return runDiagram(parsed.positional, { format: choice(parsed, '--format', DIAGRAM_FORMATS), output: one(parsed, '--output') }, load, io.stdout);
     }
     case 'emulate': {
       const { runEmulate } = await import('./commands/emulate');
