@@ -74,7 +74,7 @@ describe('amr diagram --format mermaid (default)', () => {
     expect(text.startsWith('flowchart LR\n')).toBe(true);
     expect(text).toContain('subgraph region_westeurope["westeurope · zones: 1,2,3"]');
     expect(text.match(/^ {2}subgraph /gm)).toHaveLength(1);
-    expect(text).toMatch(/cache_\w+\["orders-cache-prod<br\/>Balanced_B10 · HA: yes<br\/>zone redundant: yes<br\/>clustering: EnterpriseCluster · SLA: 99\.99%"\]/);
+    expect(text).toMatch(/cache_\w+\["orders-cache-prod<br\/>Balanced_B10 · HA: yes<br\/>zone redundant: yes<br\/>clustering: EnterpriseCluster<br\/>SLA: 99\.99%"\]/);
     expect(text).toMatch(/storage_\w+\[\("\w+<br\/>export storage · RA-GZRS<br\/>region: westeurope"\)\]/);
     expect(text).toMatch(/exporter_\w+\[\["[^"]+<br\/>scheduled export \(function app\)<br\/>every 6 h \(0 0 \*\/6 \* \* \*\)"\]\]/);
     expect(text).toMatch(/^ {2}cache_\w+ -- export every 6 h --> storage_\w+$/m);
@@ -98,7 +98,7 @@ describe('amr diagram --format mermaid (default)', () => {
     const pairs = [0, 1, 2].flatMap((i) => [0, 1, 2].filter((j) => j > i).map((j) => [caches[i], caches[j]].sort().join(' ')));
     expect(geo.sort()).toEqual(pairs.sort());
     expect(text.match(/ -- export every 4 h --> /g)).toHaveLength(1);
-    expect(text).toMatch(/sessions-geo-westeurope<br\/>MemoryOptimized_M20 · HA: yes<br\/>zone redundant: yes<br\/>clustering: EnterpriseCluster · SLA: 99\.999%/);
+    expect(text).toMatch(/sessions-geo-westeurope<br\/>MemoryOptimized_M20 · HA: yes<br\/>zone redundant: yes<br\/>clustering: EnterpriseCluster<br\/>SLA: 99\.999%/);
     // The exported member is the one in westeurope, and its storage sits in the same region.
     const westeurope = text.slice(text.indexOf('subgraph region_westeurope'), text.indexOf('  end', text.indexOf('subgraph region_westeurope')));
     const exported = /^ {2}(\S+) -- export every 4 h --> (\S+)$/m.exec(text)!;
@@ -111,8 +111,8 @@ describe('amr diagram --format mermaid (default)', () => {
     const run = await amr(['diagram', production, missionCritical]);
     expect(run.code).toBe(0);
     expect(run.stdout.match(/^ {2}subgraph region_westeurope\[/gm)).toHaveLength(1);
-    expect(run.stdout).toContain('orders-cache-prod (production)');
-    expect(run.stdout).toContain('sessions-geo-westeurope (mission-critical)');
+    expect(run.stdout).toContain('"orders-cache-prod<br/>stack: production<br/>Balanced_B10');
+    expect(run.stdout).toContain('"sessions-geo-westeurope<br/>stack: mission-critical<br/>MemoryOptimized_M20');
     const ids = mermaidIds(run.stdout);
     expect(new Set(ids.declared).size).toBe(ids.declared.length);
   });
@@ -185,6 +185,7 @@ describe('hand-written HCL with unknown values', () => {
     expect(svg.stdout).toContain('geo: grp&quot;&amp;&lt;x&gt;');
     expect(svg.stdout).toContain('>region unknown</text>');
     expect(svg.stdout).toContain('>zones unknown</text>');
+    expect(svg.stdout).toContain('>zone redundant: unknown</text>');
   });
 });
 

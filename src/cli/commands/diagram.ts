@@ -245,24 +245,25 @@ export function regionLabel(region: DiagramRegion): [string, string] {
   return [region.name ?? 'region unknown', zones];
 }
 
-function displayName(n: DiagramNode, topology: Topology): string {
-  const name = n.name ?? n.address;
-  return topology.stacks.length > 1 ? `${name} (${n.stack})` : name;
+/** The node's name (its address when the name is unknown), and its stack when the input has several. */
+function displayName(n: DiagramNode, topology: Topology): string[] {
+  return [n.name ?? n.address, ...(topology.stacks.length > 1 ? [`stack: ${n.stack}`] : [])];
 }
 
 /** The text lines of a cache node. */
 export function cacheLines(c: DiagramCache, topology: Topology): string[] {
   return [
-    displayName(c, topology),
+    ...displayName(c, topology),
     `${c.sku ?? 'SKU unknown'} · HA: ${yesNo(c.highAvailability)}`,
     `zone redundant: ${yesNo(c.zoneRedundant)}`,
-    `clustering: ${c.clusteringPolicy ?? unknown} · SLA: ${c.sla ?? unknown}`,
+    `clustering: ${c.clusteringPolicy ?? unknown}`,
+    `SLA: ${c.sla ?? unknown}`,
   ];
 }
 
 /** The text lines of an export storage account node. */
 export function storageLines(s: DiagramStorage, topology: Topology): string[] {
-  return [displayName(s, topology), `export storage · ${s.redundancy ?? 'redundancy unknown'}`, `region: ${s.region ?? unknown}`];
+  return [...displayName(s, topology), `export storage · ${s.redundancy ?? 'redundancy unknown'}`, `region: ${s.region ?? unknown}`];
 }
 
 const EXPORTER_KIND: Readonly<Record<string, string>> = {
@@ -278,7 +279,7 @@ const every = (hours: number | null): string => (hours === null ? 'interval unkn
 
 /** The text lines of an exporter node. */
 export function exporterLines(e: DiagramExporter, topology: Topology): string[] {
-  return [displayName(e, topology), `scheduled export (${EXPORTER_KIND[e.type] ?? e.type})`, `${every(e.intervalHours)}${e.schedule ? ` (${e.schedule})` : ''}`];
+  return [...displayName(e, topology), `scheduled export (${EXPORTER_KIND[e.type] ?? e.type})`, `${every(e.intervalHours)}${e.schedule ? ` (${e.schedule})` : ''}`];
 }
 
 /** The label of a backup edge, e.g. `export every 6 h`. */
@@ -475,29 +476,40 @@ export function renderSvg(topology: Topology): string {
     return { x1, y1: from.y + from.h / 2, x2, y2: to.y + to.h / 2 };
   };
 
+  // Each geo link ends at its own height on a cache's side, so links sharing a cache do not overlap.
+  const slots = new Map<string, number>();
+  const endY = (key: string, box: Box) => {
+    const slot = slots.get(key) ?? 0;
+    slots.set(key, slot + 1);
+    return box.y + 14 + 10 * (slot % Math.max(1, Math.floor((box.h - 30) / 10)));
+  };
   let arc = 0;
   for (const link of topology.geoLinks) {
     const a = boxes.get(link.a)!;
     const b = boxes.get(link.b)!;
     const [left, right] = a.column <= b.column ? [a, b] : [b, a];
+    const [leftKey, rightKey] = a.column <= b.column ? [link.a, link.b] : [link.b, link.a];
     const text = geoLabel(link);
     const attrs = `fill="none" stroke="${colors.geo}" stroke-width="2" marker-start="url(#arrow-geo)" marker-end="url(#arrow-geo)"`;
     if (right.column - left.column > 1) {
-      const x1 = left.x + left.w / 2;
-      const x2 = right.x + right.w / 2;
-      const peak = margin + SVG.titleHeight + 8 + arc++ * SVG.arcLane;
-      const control = 2 * peak - (left.y + right.y) / 2;
-      out.push(`  <path d="M${fmt(x1)},${fmt(left.y)} Q${fmt((x1 + x2) / 2)},${fmt(control)} ${fmt(x2)},${fmt(right.y)}" ${attrs}/>`);
-      pill((x1 + x2) / 2, peak, text, colors.geo);
+      // Out through the gap after the left column, over the columns in its own lane, down the gap before the right one.
+      const k = arc++;
+      const y1 = endY(leftKey, left);
+      const y2 = endY(rightKey, right);
+      const out1 = colX(left.column) + colWidth + colGap / 2 - 6 * k;
+      const in2 = colX(right.column) - colGap / 2 + 6 * k;
+      const laneY = margin + SVG.titleHeight + 8 + k * SVG.arcLane;
+      out.push(`  <path d="M${fmt(left.x + left.w)},${fmt(y1)} H${fmt(out1)} V${fmt(laneY)} H${fmt(in2)} V${fmt(y2)} H${fmt(right.x)}" stroke-linejoin="round" ${attrs}/>`);
+      pill((out1 + in2) / 2, laneY, text, colors.geo);
     } else if (right.column === left.column) {
       const x = left.x + left.w;
       const [p, q] = left.y <= right.y ? [left, right] : [right, left];
       out.push(`  <path d="M${fmt(x)},${fmt(p.y + p.h / 2)} C${fmt(x + 24)},${fmt(p.y + p.h / 2)} ${fmt(x + 24)},${fmt(q.y + q.h / 2)} ${fmt(x)},${fmt(q.y + q.h / 2)}" ${attrs}/>`);
       pill(x + 18, (p.y + p.h / 2 + q.y + q.h / 2) / 2, text, colors.geo);
     } else {
-      const s = straight(left, right);
-      out.push(`  <path d="M${fmt(s.x1)},${fmt(s.y1)} L${fmt(s.x2)},${fmt(s.y2)}" ${attrs}/>`);
-      pill((s.x1 + s.x2) / 2, (s.y1 + s.y2) / 2 - 12, text, colors.geo);
+      const [y1, y2] = [endY(leftKey, left), endY(rightKey, right)];
+      out.push(`  <path d="M${fmt(left.x + left.w)},${fmt(y1)} L${fmt(right.x)},${fmt(y2)}" ${attrs}/>`);
+      pill((left.x + left.w + right.x) / 2, (y1 + y2) / 2 - 12, text, colors.geo);
     }
   }
 
@@ -515,7 +527,7 @@ export function renderSvg(topology: Topology): string {
     const attrs = `fill="none" stroke="${colors.backup}" stroke-width="1.6" marker-end="url(#arrow-backup)"`;
     if (from.column === to.column) {
       const x = colX(from.column) + 32 - 8 * lane('left', from.column);
-      const y1 = from.y + from.h / 2;
+      const y1 = from.y + from.h - 12;
       const y2 = to.y + to.h / 2;
       out.push(`  <path d="M${fmt(from.x)},${fmt(y1)} H${fmt(x)} V${fmt(y2)} H${fmt(to.x)}" ${attrs}/>`);
       const ly = (y1 + y2) / 2;
@@ -548,7 +560,7 @@ export function renderSvg(topology: Topology): string {
     const style = styles[kind];
     out.push(
       `  <g class="${kind}">`,
-      `    <title>${xmlText(full)}</title>`,
+      `    <title>${xmlText([...lines, full].join('\n'))}</title>`,
       `    <rect x="${fmt(box.x)}" y="${fmt(box.y)}" width="${fmt(box.w)}" height="${fmt(box.h)}" rx="${kind === 'storage' ? 4 : 8}" ry="${kind === 'storage' ? 4 : 8}" fill="${style.fill}" stroke="${style.stroke}" stroke-width="1.5"/>`,
       ...lines.map(
         (line, i) =>
