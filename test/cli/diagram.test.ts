@@ -5,7 +5,7 @@ import { Testing } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { ProductionStack } from '../../examples/production/stack';
 import { mermaidText, NO_CACHES, scheduleIntervalHours, xmlText } from '../../src/cli/commands/diagram';
-import { amr, workdir } from './run';
+import { amr, CACHE_STATE, plan, workdir } from './run';
 
 function synth(make: (app: ReturnType<typeof Testing.app>) => void): string {
   const app = Testing.app();
@@ -186,6 +186,20 @@ describe('hand-written HCL with unknown values', () => {
     expect(svg.stdout).toContain('>region unknown</text>');
     expect(svg.stdout).toContain('>zones unknown</text>');
     expect(svg.stdout).toContain('>zone redundant: unknown</text>');
+  });
+});
+
+describe('a plan on standard input', () => {
+  test('after values are drawn; a location known only after apply is "unknown"', async () => {
+    const input = plan([
+      { address: 'azurerm_managed_redis.known', actions: ['no-op'], before: CACHE_STATE, after: CACHE_STATE },
+      { address: 'azurerm_managed_redis.fresh', actions: ['create'], before: null, after: { ...CACHE_STATE, name: 'fresh', location: undefined }, after_unknown: { location: true } },
+    ]);
+    const run = await amr(['diagram', '-'], { stdin: input });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('subgraph region_westeurope["westeurope · zones: 1,2,3"]');
+    expect(run.stdout).toContain('subgraph region_unknown["region unknown · zones unknown"]');
+    expect(run.stdout).toMatch(/^ {4}cache_fresh\["fresh<br\/>Balanced_B10 · HA: yes<br\/>zone redundant: unknown/m);
   });
 });
 
