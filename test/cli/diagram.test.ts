@@ -189,6 +189,37 @@ describe('hand-written HCL with unknown values', () => {
   });
 });
 
+const WEIRD = JSON.stringify({ "resource": {
+  "azurerm_managed_redis": {
+    "a": { "name": 42, "location": ["westeurope"], "sku_name": null, "high_availability_enabled": "${var.ha}", "default_database": "${local.db}" },
+    "b": { "name": "b", "location": "${azurerm_resource_group.rg.location}", "sku_name": "Balanced_B10", "default_database": [{ "geo_replication_group_name": "g" }] },
+    "c": { "name": "c", "location": "northeurope", "sku_name": "Balanced_B10", "default_database": { "geo_replication_group_name": "g", "clustering_policy": "${var.cp}" } }
+  },
+  "azurerm_managed_redis_geo_replication": {
+    "link": { "managed_redis_id": "${azurerm_managed_redis.b.id}", "linked_managed_redis_ids": ["${azurerm_managed_redis.c.id}", "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Cache/redisEnterprise/a"] }
+  },
+  "azurerm_linux_function_app": {
+    "fn": { "name": "exp", "location": "northeurope", "app_settings": { "AMR_EXPORT_SCHEDULE": "0 0 */12 * * *" } }
+  },
+  "azurerm_storage_account": {
+    "sa": { "name": "sa", "location": "westus", "account_replication_type": "${var.rep}" }
+  }
+} });
+
+describe('odd values', () => {
+  test('wrong types, unresolved blocks and literal ids are "unknown", never a crash', async () => {
+    const dir = workdir({ 'cdk.tf.json': WEIRD });
+    const run = await amr(['diagram', 'cdk.tf.json'], { cwd: dir });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('cache_a["azurerm_managed_redis.a<br/>SKU unknown · HA: unknown<br/>zone redundant: unknown<br/>clustering: unknown<br/>SLA: unknown"]');
+    expect(run.stdout).toMatch(/^ {2}cache_b <-->\|"geo: g"\| cache_c$/m);
+    expect(run.stdout).toContain('every 12 h (0 0 */12 * * *)');
+    const svg = await amr(['diagram', 'cdk.tf.json', '--format', 'svg'], { cwd: dir });
+    expect(svg.code).toBe(0);
+    assertWellFormedXml(svg.stdout);
+  });
+});
+
 describe('a plan on standard input', () => {
   test('after values are drawn; a location known only after apply is "unknown"', async () => {
     const input = plan([
