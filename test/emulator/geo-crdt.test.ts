@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { digestOf, GEO_WRITE_COMMANDS, GeoReplica, materializeKey, type KeyState } from '../../src/emulator/geo/crdt';
-import { RespError } from '../../src/emulator/resp';
+import { command as redisCommand, RespError, text } from '../../src/emulator/resp';
+import { startTestCluster } from '../support/cluster';
 
 /** Regions on a shared fake clock (each with its own skew, so clocks disagree as real ones do). */
 function group(count: number, skews: number[] = []) {
@@ -62,6 +63,26 @@ describe('merge rules', () => {
     syncAll([a, b, c]);
     expect([a, b, c].map((r) => value(r, 'n'))).toEqual(['102', '102', '102']);
     expect(reply(c, 'INCRBYFLOAT', 'n', '0.5')).toBe('102.5');
+  });
+
+  test('float counters reply as Redis 7.0 does (long double, 17 digits trimmed), checked against a real redis-server', async () => {
+    const cluster = await startTestCluster(1, 0);
+    const real = async (...args: string[]) => text(await redisCommand(cluster.ports[0], args));
+    try {
+      const { regions: [a, b] } = group(2);
+      for (const delta of ['0.1', '0.2', '-0.3', '10.50', '-12.125', '3']) {
+        expect(reply(a, 'INCRBYFLOAT', 'f', delta)).toBe(await real('INCRBYFLOAT', 'f', delta));
+      }
+      // Concurrent float increments in two regions add up exactly, as one real server adds them in sequence.
+      expect(reply(a, 'HINCRBYFLOAT', 'h', 'x', '0.7')).toBe(await real('HINCRBYFLOAT', 'h', 'x', '0.7'));
+      reply(b, 'HINCRBYFLOAT', 'h', 'x', '0.6');
+      syncAll([a, b]);
+      const sequential = await real('HINCRBYFLOAT', 'h', 'x', '0.6');
+      expect(sequential).toBe('1.3');
+      expect([value(a, 'h', 'x'), value(b, 'h', 'x')]).toEqual([sequential, sequential]);
+    } finally {
+      await cluster.stop();
+    }
   });
 
   test('counters: DEL removes the increments it observed; a concurrent increment survives', () => {

@@ -141,14 +141,41 @@ export function formatDouble(n: number): string {
   return String(n);
 }
 
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/** A plain decimal string as a BigInt scaled by 10^scale. */
+function scaled(s: string, scale: number): bigint {
+  const negative = s.startsWith('-');
+  const [whole, fraction = ''] = (negative ? s.slice(1) : s).split('.');
+  const value = BigInt(whole + fraction.padEnd(scale, '0'));
+  return negative ? -value : value;
+}
+
+/**
+ * Exact decimal `a + sign * b` when both are plain decimals: Redis computes INCRBYFLOAT and HINCRBYFLOAT in long
+ * double and prints 17 fraction digits with trailing zeros trimmed, so `0.1 + 0.2` replies `0.3`, which exact decimal
+ * arithmetic reproduces and a JavaScript double does not (0.30000000000000004). Exact sums are also associative, so
+ * regions that add the same counters in any order agree. Other forms (exponents, inf) fall back to doubles.
+ */
+function decimalSum(a: string, b: string, sign: 1n | -1n): string | undefined {
+  if (!PLAIN_DECIMAL.test(a) || !PLAIN_DECIMAL.test(b)) return undefined;
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const sum = scaled(a, scale) + sign * scaled(b, scale);
+  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  const text = fraction ? `${whole}.${fraction}` : whole;
+  return sum < 0n ? `-${text}` : text;
+}
+
 function addNumbers(a: string, b: string): string {
   if (INTEGER.test(a) && INTEGER.test(b)) return (BigInt(a) + BigInt(b)).toString();
-  return formatDouble(Number(parseFloatStrict(a)) + Number(parseFloatStrict(b)));
+  return decimalSum(a, b, 1n) ?? formatDouble(Number(parseFloatStrict(a)) + Number(parseFloatStrict(b)));
 }
 
 function subNumbers(a: string, b: string): string {
   if (INTEGER.test(a) && INTEGER.test(b)) return (BigInt(a) - BigInt(b)).toString();
-  return formatDouble(Number(parseFloatStrict(a)) - Number(parseFloatStrict(b)));
+  return decimalSum(a, b, -1n) ?? formatDouble(Number(parseFloatStrict(a)) - Number(parseFloatStrict(b)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
