@@ -105,6 +105,45 @@ export const GEO_WRITE_COMMANDS: ReadonlySet<string> = new Set([
   'del', 'unlink', 'expire', 'pexpire', 'expireat', 'pexpireat', 'persist',
 ]);
 
+/**
+ * Reads the replicator answers from the CRDT view inside a geo transaction (MULTI with merged writes runs there, and a
+ * read must see the transaction's own earlier writes). Any other read is refused in a transaction that writes.
+ */
+export const GEO_TRANSACTION_READS: ReadonlySet<string> = new Set([
+  'get', 'mget', 'strlen', 'exists', 'type', 'ttl', 'pttl', 'expiretime', 'pexpiretime',
+  'hget', 'hmget', 'hgetall', 'hkeys', 'hvals', 'hlen', 'hexists', 'hstrlen',
+  'smembers', 'sismember', 'smismember', 'scard',
+  'zscore', 'zmscore', 'zcard', 'zrange',
+  'ping', 'echo', 'time',
+]);
+
+/** Redis 7.0 arities (command name included; negative: at least) of the commands a geo transaction may queue. */
+const ARITY: Readonly<Record<string, number>> = {
+  set: -3, setnx: 3, setex: 4, psetex: 4, mset: -3, msetnx: -3, getset: 3, getdel: 2, getex: -2, append: 3,
+  incr: 2, decr: 2, incrby: 3, decrby: 3, incrbyfloat: 3,
+  hset: -4, hmset: -4, hsetnx: 4, hdel: -3, hincrby: 4, hincrbyfloat: 4,
+  sadd: -3, srem: -3, spop: -2, smove: 4,
+  zadd: -4, zrem: -3, zincrby: 4, zpopmin: -2, zpopmax: -2,
+  del: -2, unlink: -2, expire: -3, pexpire: -3, expireat: -3, pexpireat: -3, persist: 2,
+  get: 2, mget: -2, strlen: 2, exists: -2, type: 2, ttl: 2, pttl: 2, expiretime: 2, pexpiretime: 2,
+  hget: 3, hmget: -3, hgetall: 2, hkeys: 2, hvals: 2, hlen: 2, hexists: 3, hstrlen: 3,
+  smembers: 2, sismember: 3, smismember: -3, scard: 2,
+  zscore: 3, zmscore: -3, zcard: 2, zrange: -4,
+  ping: -1, echo: 2, time: 1,
+};
+
+/**
+ * The queue-time error of a command inside a geo transaction (Redis checks the arity when it queues; an error there
+ * makes EXEC answer EXECABORT), or undefined when it can be queued.
+ */
+export function geoQueueError(args: readonly string[]): string | undefined {
+  const name = args[0].toLowerCase();
+  const arity = ARITY[name];
+  if (arity === undefined) return undefined;
+  if (arity > 0 ? args.length !== arity : args.length < -arity) return `ERR wrong number of arguments for '${name}' command`;
+  return undefined;
+}
+
 /** The error a refused write gets (clear, names the command, points to the fidelity report). */
 export function geoRefusal(command: string): string {
   return `ERR ${command.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`;
@@ -383,17 +422,36 @@ export class GeoReplica {
     return materializeKey(key, this.keys.get(key));
   }
 
-  /** Runs one write command (arguments as latin1 strings, name first). */
+  /**
+   * Runs one write command (arguments as latin1 strings, name first); a read of {@link GEO_TRANSACTION_READS} is
+   * answered from the CRDT view (what a transaction's reads see).
+   */
   public apply(args: readonly string[]): ApplyResult {
     this.changed = new Set();
     let reply: RespValue;
     try {
-      reply = this.run(args[0].toLowerCase(), args.slice(1));
+      const name = args[0].toLowerCase();
+      reply = GEO_TRANSACTION_READS.has(name) ? this.read(name, args.slice(1)) : this.run(name, args.slice(1));
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       reply = new RespError(error.message);
     }
     return { reply, changedKeys: [...this.changed] };
+  }
+
+  /**
+   * Runs a transaction's queued commands in order, as EXEC does: nothing else runs in between (the caller is
+   * single-threaded), a runtime error of one command is its element of the reply and does not stop the others, and
+   * reads see the earlier writes. Queue-time errors (see {@link geoQueueError}) are the caller's: EXECABORT.
+   */
+  public applyTransaction(commands: ReadonlyArray<readonly string[]>): { reply: RespValue[]; changedKeys: string[] } {
+    const changed = new Set<string>();
+    const reply = commands.map((args) => {
+      const result = this.apply(args);
+      result.changedKeys.forEach((k) => changed.add(k));
+      return result.reply;
+    });
+    return { reply, changedKeys: [...changed] };
   }
 
   // ----- entry bookkeeping ----------------------------------------------------------------------------------------
@@ -677,6 +735,116 @@ export class GeoReplica {
         if (!view || view.expireAt === null) return 0;
         this.setExpiry(a[0], 'persist');
         return 1;
+      }
+      default:
+        throw new CommandError(geoRefusal(name));
+    }
+  }
+
+  /** The reads of {@link GEO_TRANSACTION_READS}, answered as Redis 7.0 does (RESP2) from the view of the keys. */
+  private read(name: string, a: string[]): RespValue {
+    const arityError = geoQueueError([name, ...a]);
+    if (arityError) throw new CommandError(arityError);
+    const now = this.now();
+    const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
+    const of = (key: string, type?: KeyView['type']): KeyView | undefined => {
+      const view = this.view(key, now);
+      if (view && type && view.type !== type) throw new CommandError(WRONGTYPE);
+      return view;
+    };
+    const ttl = (ms: boolean, absolute: boolean): number => {
+      const view = of(a[0]);
+      if (!view) return -2;
+      if (view.expireAt === null) return -1;
+      const t = absolute ? view.expireAt : Math.max(0, view.expireAt - now);
+      return ms ? t : Math.floor((t + 500) / 1000);
+    };
+    const sortedZset = (view: KeyView | undefined): Array<[string, string]> =>
+      [...(view?.fields ?? [])].sort(([ma, sa], [mb, sb]) => Number(parseFloatStrict(sa)) - Number(parseFloatStrict(sb)) || (ma < mb ? -1 : ma > mb ? 1 : 0));
+    switch (name) {
+      case 'ping':
+        if (a.length > 1) throw new CommandError(`ERR wrong number of arguments for 'ping' command`);
+        return a.length === 1 ? bytes(a[0]) : 'PONG';
+      case 'echo':
+        return bytes(a[0]);
+      case 'time': {
+        const us = BigInt(Date.now()) * 1000n;
+        return [Buffer.from(String(us / 1000000n)), Buffer.from(String(us % 1000000n))];
+      }
+      case 'get': {
+        const view = of(a[0], 'string');
+        return view ? bytes(view.fields.get('')!) : null;
+      }
+      case 'mget':
+        return a.map((k) => {
+          const view = this.view(k, now);
+          return view?.type === 'string' ? bytes(view.fields.get('')!) : null;
+        });
+      case 'strlen':
+        return of(a[0], 'string')?.fields.get('')!.length ?? 0;
+      case 'exists':
+        return a.filter((k) => this.view(k, now)).length;
+      case 'type':
+        return of(a[0])?.type ?? 'none';
+      case 'ttl':
+      case 'pttl':
+        return ttl(name === 'pttl', false);
+      case 'expiretime':
+      case 'pexpiretime':
+        return ttl(name === 'pexpiretime', true);
+      case 'hget': {
+        const v = of(a[0], 'hash')?.fields.get(a[1]);
+        return v === undefined ? null : bytes(v);
+      }
+      case 'hmget': {
+        const view = of(a[0], 'hash');
+        return a.slice(1).map((f) => (view?.fields.has(f) ? bytes(view.fields.get(f)!) : null));
+      }
+      case 'hgetall':
+        return [...(of(a[0], 'hash')?.fields ?? [])].flatMap(([f, v]) => [bytes(f), bytes(v)]);
+      case 'hkeys':
+        return [...(of(a[0], 'hash')?.fields.keys() ?? [])].map(bytes);
+      case 'hvals':
+        return [...(of(a[0], 'hash')?.fields.values() ?? [])].map(bytes);
+      case 'hlen':
+        return of(a[0], 'hash')?.fields.size ?? 0;
+      case 'hexists':
+        return of(a[0], 'hash')?.fields.has(a[1]) ? 1 : 0;
+      case 'hstrlen':
+        return of(a[0], 'hash')?.fields.get(a[1])?.length ?? 0;
+      case 'smembers':
+        return [...(of(a[0], 'set')?.fields.keys() ?? [])].map(bytes);
+      case 'sismember':
+        return of(a[0], 'set')?.fields.has(a[1]) ? 1 : 0;
+      case 'smismember': {
+        const view = of(a[0], 'set');
+        return a.slice(1).map((m) => (view?.fields.has(m) ? 1 : 0));
+      }
+      case 'scard':
+        return of(a[0], 'set')?.fields.size ?? 0;
+      case 'zscore': {
+        const v = of(a[0], 'zset')?.fields.get(a[1]);
+        return v === undefined ? null : bytes(v);
+      }
+      case 'zmscore': {
+        const view = of(a[0], 'zset');
+        return a.slice(1).map((m) => (view?.fields.has(m) ? bytes(view.fields.get(m)!) : null));
+      }
+      case 'zcard':
+        return of(a[0], 'zset')?.fields.size ?? 0;
+      case 'zrange': {
+        const options = a.slice(3).map((o) => o.toUpperCase());
+        if (options.some((o) => o !== 'WITHSCORES')) throw new CommandError('ERR ZRANGE inside a transaction on a geo-replicated cache supports only <start> <stop> [WITHSCORES] in the emulator; see the fidelity report');
+        if (!isInteger(a[1]) || !isInteger(a[2])) throw new CommandError(NOT_INTEGER);
+        const sorted = sortedZset(of(a[0], 'zset'));
+        const n = sorted.length;
+        let start = Number(a[1]);
+        let stop = Number(a[2]);
+        if (start < 0) start = Math.max(0, n + start);
+        if (stop < 0) stop = n + stop;
+        if (stop >= n) stop = n - 1;
+        const range = start > stop ? [] : sorted.slice(start, stop + 1);
+        return range.flatMap(([m, s]) => (options.length > 0 ? [bytes(m), Buffer.from(s)] : [bytes(m)]));
       }
       default:
         throw new CommandError(geoRefusal(name));
