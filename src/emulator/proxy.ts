@@ -28,6 +28,7 @@ import { createHash, timingSafeEqual } from 'crypto';
 import * as net from 'net';
 import { encodeCommand, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from './resp';
 import { keySlot, SLOT_COUNT } from './slots';
+import { GEO_TRANSACTION_READS, geoQueueError } from './geo/crdt';
 
 export interface ProxyConfig {
   readonly listenPort: number;
@@ -47,6 +48,7 @@ export interface ProxyConfig {
    * writes are refused, reads go to Redis as usual. The replicator writes the merged keys back through a proxy on a
    * session marked internal (`AMR.GEO.INTERNAL <internalToken>`), which skips all of this, the FLUSH refusal and
    * OSSCluster redirections. `commands`: the (lower-case) write commands the replicator merges (GEO_WRITE_COMMANDS).
+   * A MULTI that queues a merged write runs in the replicator as one unit (`GEO.EXEC`); WATCH is refused.
    */
   readonly geo?: { readonly replicatorPort: number; readonly internalToken: string; readonly commands: readonly string[] };
 }
@@ -100,7 +102,9 @@ export const ERRORS = {
   blocked: (cmd: string) => `ERR command '${cmd}' is blocked on Azure Managed Redis (the emulator's proxy refuses it too)`,
   unsupported: (what: string) => `ERR ${what} is not supported by the emulator's proxy`,
   geoRefused: (cmd: string) => `ERR ${cmd.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`,
-  geoInTransaction: (cmd: string) => `ERR ${cmd} inside MULTI is not supported on a geo-replicated cache by the emulator; see the fidelity report`,
+  geoTransactionRead: (cmd: string) =>
+    `ERR ${cmd.toUpperCase()} cannot be combined with writes inside MULTI on a geo-replicated cache by the emulator (the transaction runs in the geo replicator, which answers only ${[...GEO_TRANSACTION_READS].map((c) => c.toUpperCase()).join(', ')}); see the fidelity report`,
+  geoWatch: 'ERR WATCH is not supported on a geo-replicated cache by the emulator (a change merged from another region could not trigger it); see the fidelity report',
   geoUnreachable: 'TRYAGAIN the geo replicator of this region is unreachable',
 } as const;
 
@@ -560,6 +564,10 @@ interface Transaction {
   slot?: number;
   /** A queued command was refused: EXEC answers EXECABORT. */
   dirty: boolean;
+  /** Geo mode: a merged write is queued, EXEC sends the transaction to the region's replicator (see geoWrite). */
+  geoWrites?: boolean;
+  /** Geo mode: a queued read the replicator cannot answer (a write may not join it). */
+  geoOpaqueRead?: string;
 }
 
 let nextSessionId = 1;
@@ -1012,10 +1020,20 @@ class ProxyServer {
 
   /**
    * Geo mode: a write the CRDT merges goes to the region's replicator (after the same CROSSSLOT and MOVED checks a
-   * direct write gets); any other write is refused; inside MULTI, writes are refused. Returns whether it replied.
+   * direct write gets); any other write is refused. Returns whether it replied.
+   *
+   * Inside MULTI, a merged write is queued as usual (same slot and MOVED checks as any transaction) and marks the
+   * transaction: its EXEC runs in the replicator (geoExec), which answers the queued reads from its CRDT so that they
+   * see the transaction's writes. So a transaction may not mix writes with reads the replicator cannot answer (refused
+   * at queue time, EXEC then answers EXECABORT); a transaction without writes runs in Redis as before. WATCH is
+   * refused: a change merged from another region would have to trigger it too.
    */
   private geoWrite(ctx: Ctx, rule: Rule | undefined): boolean {
-    if (rule?.handler) return false; // answered by the proxy (FLUSHALL/FLUSHDB get the service's error)
+    if (ctx.name === 'watch' && !ctx.session.tx) {
+      ctx.reply(errorReply(ERRORS.geoWatch).raw);
+      return true;
+    }
+    if (rule?.handler) return false; // answered by the proxy (FLUSHALL/FLUSHDB get the service's error; PING, ECHO, TIME, MULTI, EXEC...)
     const refuse = (message: string) => {
       if (ctx.session.tx) ctx.session.tx.dirty = true;
       ctx.reply(errorReply(message).raw);
@@ -1026,10 +1044,27 @@ class ProxyServer {
     let info = table.get(ctx.name);
     if (info?.subcommands && ctx.args.length > 1) info = table.get(`${ctx.name}|${lower(ctx.args[1])}`) ?? info;
     const merged = this.geoCommands.has(ctx.name);
+    const tx = ctx.session.tx;
     // Scripts and functions may write keys nobody can see in advance; their read-only variants are fine.
-    if (!merged && !info?.write && !['eval', 'evalsha', 'fcall'].includes(ctx.name)) return false;
+    if (!merged && !info?.write && !['eval', 'evalsha', 'fcall'].includes(ctx.name)) {
+      if (tx && info && !GEO_TRANSACTION_READS.has(ctx.name)) {
+        if (tx.geoWrites) return refuse(ERRORS.geoTransactionRead(ctx.name));
+        tx.geoOpaqueRead ??= ctx.name;
+      } else if (tx) {
+        // Redis checks the arity when it queues (a transaction without writes would get the same from Redis).
+        const invalid = geoQueueError(ctx.args.map((a) => a.toString('latin1')));
+        if (invalid) return refuse(invalid);
+      }
+      return false;
+    }
     if (!merged) return refuse(ERRORS.geoRefused(ctx.name));
-    if (ctx.session.tx) return refuse(ERRORS.geoInTransaction(ctx.name.toUpperCase()));
+    if (tx) {
+      if (tx.geoOpaqueRead) return refuse(ERRORS.geoTransactionRead(tx.geoOpaqueRead));
+      const invalid = geoQueueError(ctx.args.map((a) => a.toString('latin1')));
+      if (invalid) return refuse(invalid);
+      tx.geoWrites = true;
+      return false; // queued by queueInTransaction
+    }
     const positions = this.positions(ctx, rule);
     if (positions !== 'movable' && positions.length > 0) {
       const slots = positions.map((i) => keySlot(ctx.args[i]));
@@ -1372,6 +1407,7 @@ class ProxyServer {
       watching?.upstream.destroy();
       return c.reply(errorReply('EXECABORT Transaction discarded because of previous errors.').raw);
     }
+    if (tx.geoWrites) return this.geoExec(c, tx.commands); // geo mode: the replicator runs it (see geoWrite)
     const slot = tx.slot ?? watching?.slot;
     const target = slot === undefined ? this.anyPrimary() : this.routing.owner[slot];
     if (!target) {
@@ -1403,6 +1439,13 @@ class ProxyServer {
       },
       { upstream: dedicated },
     );
+  }
+
+  /** Geo mode: a transaction with merged writes goes to the region's replicator as one `GEO.EXEC`; its reply is EXEC's. */
+  private geoExec(c: Ctx, commands: Buffer[]): void {
+    this.pool(this.config.geo!.replicatorPort)
+      .get()
+      .request(encodeCommand([Buffer.from('GEO.EXEC'), ...commands]), 1, c.session, (outcome) => c.reply(outcome.ok ? outcome.replies[0].raw : errorReply(ERRORS.geoUnreachable).raw));
   }
 
   public discard(c: Ctx): void {

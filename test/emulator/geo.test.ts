@@ -2,7 +2,7 @@
  * Active geo-replication end to end, with real redis-server processes: the mission-critical example's group of three
  * regions (one shard each), randomized concurrent writes in every region through ioredis, quiescence, identical
  * digests read back from every region; a region failure under writes and its catch-up; force-unlink through the
- * control plane; FLUSHALL and list commands refused.
+ * control plane; FLUSHALL and list commands refused (transactions: geo-transaction.test.ts).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -181,12 +181,12 @@ describe('active geo-replication on the mission-critical example', () => {
     expect(fidelity.notEmulated.join('\n')).toMatch(/lists, streams/);
   });
 
-  test('FLUSHALL, list and stream commands and writes inside MULTI are refused with clear errors', async () => {
+  test('FLUSHALL, list and stream commands (also inside MULTI: EXECABORT) are refused with clear errors', async () => {
     const [a] = clients;
     await expect(a.flushall()).rejects.toThrow('ERR FLUSHALL is not allowed on a geo-replicated cache (AMR-RUN-009)');
     await expect(a.lpush('{refused}:list', 'x')).rejects.toThrow('ERR LPUSH is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report');
     await expect(a.xadd('{refused}:stream', '*', 'f', 'v')).rejects.toThrow(/XADD is not supported on a geo-replicated cache/);
-    await expect(a.multi().set('{refused}:k', 'v').exec()).rejects.toThrow(/EXECABORT/);
+    await expect(a.multi().set('{refused}:k', 'v').lpush('{refused}:list', 'x').exec()).rejects.toThrow(/EXECABORT/);
     expect(await a.exists('{refused}:list', '{refused}:stream', '{refused}:k')).toBe(0);
   });
 

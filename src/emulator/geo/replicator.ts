@@ -16,6 +16,13 @@
  * - A client's write that cannot reach the region's Redis within 15 s is answered with -TRYAGAIN; the CRDT has it and
  *   it is retried in the background (an ambiguous outcome, like a timeout against the service).
  *
+ * - `GEO.EXEC <command>...` (each argument one RESP-encoded queued command): a client's MULTI/EXEC that writes, sent
+ *   by the proxy as one unit. The commands are applied to the CRDT in order with nothing in between (this process is
+ *   single-threaded), reads answered from the CRDT (they see the transaction's own writes); the reply is the EXEC
+ *   array; the changed keys (one slot) are written into Redis in one MULTI/EXEC, so a reader of the region sees all of
+ *   the transaction or none of it, and are shipped to peers together (one GEO.MERGE unless more than 500 keys are
+ *   pending for a peer); a peer writes the keys of one slot that a merge changed in one MULTI/EXEC too.
+ *
  * Its own commands: `GEO.MERGE <from> <json>` (key states from a peer), `GEO.PULL` (every key state, JSON),
  * `GEO.STATUS` (JSON: peers, pending keys, lag), `GEO.UNLINK <cache>...` (force-unlink: stop exchanging with them; the
  * replicator's own cache unlinks it from every peer), `GEO.FLUSH` (the control plane's flush: a replicated delete of
@@ -25,6 +32,7 @@
  */
 import * as net from 'net';
 import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 
 export interface ReplicatorPeer {
@@ -186,6 +194,25 @@ export interface ReplicatorHandle {
   close(): Promise<void>;
 }
 
+interface WriteJob {
+  readonly keys: readonly string[];
+  again: boolean;
+  /** Resolved by the next completed write of the job's keys. */
+  readonly waiters: Array<(error?: Error) => void>;
+  /** Called when the job ends (whatever the outcome): a group write waiting for the keys may start. */
+  readonly ended: Array<() => void>;
+}
+
+/** Keys grouped by hash slot (one MULTI/EXEC per group). */
+function bySlot(keys: readonly string[]): string[][] {
+  const groups = new Map<number, string[]>();
+  for (const k of keys) {
+    const slot = keySlot(Buffer.from(k, 'latin1'));
+    groups.set(slot, [...(groups.get(slot) ?? []), k]);
+  }
+  return [...groups.values()];
+}
+
 class Replicator {
   public readonly replica: GeoReplica;
   private readonly links = new Map<string, PeerLink>();
@@ -196,8 +223,8 @@ class Replicator {
   private retryTimer?: NodeJS.Timeout;
   /** Keys whose latest state is not yet in Redis (a write failed); retried in the background. */
   private readonly unwritten = new Set<string>();
-  /** Keys being written now, and whether they changed again meanwhile. */
-  private readonly writing = new Map<string, { again: boolean; waiters: Array<(error?: Error) => void> }>();
+  /** Keys being written now (a job may write several keys of one slot together), and whether they changed again meanwhile. */
+  private readonly writing = new Map<string, WriteJob>();
   private readonly received: number[] = [];
   private unlinked = false;
   private closing = false;
@@ -280,25 +307,47 @@ class Replicator {
    * again after it (so Redis always ends with the latest state, whatever fails and is retried).
    */
   private writeKey(key: string): Promise<void> {
+    return this.writeKeys([key]);
+  }
+
+  /**
+   * Writes the current state of keys of one slot into Redis, several keys in one MULTI/EXEC (a reader sees all of
+   * them or none). A group waits until none of its keys is being written, then writes them as one job; a change of
+   * any of them during the write makes the job write them all again.
+   */
+  private async writeKeys(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    if (keys.length > 1) {
+      for (;;) {
+        const busy = keys.map((k) => this.writing.get(k)).find((j) => j !== undefined);
+        if (!busy) break;
+        await new Promise<void>((resolve) => busy.ended.push(resolve));
+      }
+    }
     return new Promise<void>((resolve, reject) => {
       const waiter = (error?: Error) => (error ? reject(error) : resolve());
-      const busy = this.writing.get(key);
+      const busy = this.writing.get(keys[0]);
       if (busy) {
+        // one key only (a group waited above): write it again after the write in flight
         busy.again = true;
         busy.waiters.push(waiter);
         return;
       }
-      const job = { again: false, waiters: [waiter] };
-      this.writing.set(key, job);
+      const job: WriteJob = { keys, again: false, waiters: [waiter], ended: [] };
+      for (const k of keys) this.writing.set(k, job);
+      const end = () => {
+        for (const k of keys) this.writing.delete(k);
+        job.ended.splice(0).forEach((e) => e());
+      };
       const run = async (): Promise<void> => {
         const deadline = Date.now() + MATERIALIZE_DEADLINE_MS;
         for (;;) {
           job.again = false;
           const waiters = job.waiters.splice(0);
           try {
-            await this.materializer.write(this.replica.materialize(key));
+            await this.materializer.write(this.materialize(keys));
             if (!job.again) {
-              this.writing.delete(key);
+              end();
               waiters.forEach((w) => w());
               return;
             }
@@ -306,8 +355,8 @@ class Replicator {
           } catch (error) {
             job.waiters.unshift(...waiters);
             if (Date.now() > deadline || this.closing) {
-              this.writing.delete(key);
-              this.unwritten.add(key);
+              end();
+              for (const k of keys) this.unwritten.add(k);
               job.waiters.splice(0).forEach((w) => w(error as Error));
               return;
             }
@@ -317,6 +366,13 @@ class Replicator {
       };
       void run();
     });
+  }
+
+  /** The Redis commands that write keys' states: one key as before, several in one MULTI/EXEC. */
+  private materialize(keys: readonly string[]): string[][] {
+    if (keys.length === 1) return this.replica.materialize(keys[0]);
+    const inner = keys.flatMap((k) => this.replica.materialize(k).filter((c) => c[0] !== 'MULTI' && c[0] !== 'EXEC'));
+    return [['MULTI'], ...inner, ['EXEC']];
   }
 
   /** Rewrites every key when the region's set of primaries changes (a failover). */
@@ -458,13 +514,28 @@ class Replicator {
         const changed = this.replica.merge(states);
         // Merged changes go on to every peer, the sender included (it may have restarted and lost them since).
         this.changed(changed);
-        for (const k of changed) void this.writeKey(k).catch(() => undefined);
+        // The keys of one slot are written together (a transaction of another region appears all at once).
+        for (const group of bySlot(changed)) void this.writeKeys(group).catch(() => undefined);
         return encodeReply('OK', true);
+      }
+      case 'GEO.EXEC': {
+        // A client's transaction (see the header): applied atomically, written per slot in one MULTI/EXEC.
+        const commands = (value as Buffer[]).slice(1).map((raw) => {
+          const [parsed] = new RespParser().push(raw);
+          if (!parsed || !Array.isArray(parsed.value)) throw new Error('GEO.EXEC: a queued command is not a RESP array');
+          return (parsed.value as Buffer[]).map((b) => b.toString('latin1'));
+        });
+        const { reply, changedKeys } = this.replica.applyTransaction(commands);
+        this.changed(changedKeys);
+        await Promise.all(bySlot(changedKeys).map((group) => this.writeKeys(group)));
+        // As Redis replies EXEC: status replies stay simple strings inside the array.
+        return Buffer.concat([Buffer.from(`*${reply.length}\r\n`), ...reply.map((r) => encodeReply(r, typeof r === 'string'))]);
       }
       default: {
         const { reply, changedKeys } = this.replica.apply(args);
         this.changed(changedKeys);
-        await Promise.all(changedKeys.map((k) => this.writeKey(k)));
+        // MSET, SMOVE, DEL of several keys: the keys of one slot are written together, as Redis applies them.
+        await Promise.all(bySlot(changedKeys).map((group) => this.writeKeys(group)));
         return encodeReply(reply, typeof reply === 'string');
       }
     }

@@ -1,0 +1,304 @@
+/**
+ * MULTI/EXEC on a geo-replicated cache, end to end with real redis-server processes (the mission-critical example's
+ * group of three regions, one shard each): a transaction that writes runs in the region's geo replicator as one unit
+ * (ioredis and node-redis `multi()`), its replies are EXEC's, its effects reach every region, a reader never sees half
+ * of it, concurrent transactions in several regions converge; queue-time errors give EXECABORT, DISCARD works, WATCH is
+ * refused with a clear error.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Redis from 'ioredis';
+import { createClient } from 'redis';
+import { App } from 'cdktf';
+import { MissionCriticalStack } from '../../examples/mission-critical/stack';
+import { down, status, up } from '../../src/emulator/emulator';
+import { isAlive, sleep } from '../../src/emulator/processes';
+import { readState, trackedPids } from '../../src/emulator/state';
+import { RespClient, RespError, text, type RespValue } from '../../src/emulator/resp';
+
+jest.setTimeout(180000);
+
+function synthesize(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-tx-'));
+  const app = new App({ outdir });
+  new MissionCriticalStack(app, 'mission-critical');
+  app.synth();
+  return path.join(outdir, 'stacks', 'mission-critical');
+}
+
+/** A small seeded PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () => {
+  const stackDir = synthesize();
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-tx-state-'));
+  /** One client per region, in the group's member order. */
+  let clients: Redis[] = [];
+  let names: string[] = [];
+  let endpoints: Array<{ port: number; password?: string }> = [];
+
+  beforeAll(async () => {
+    await up({ source: stackDir, stateDir, shards: 1 });
+    names = readState(stateDir)!.geoGroups![0].members.slice();
+    const s = await status(stateDir);
+    endpoints = names.map((name) => {
+      const cache = s.caches.find((c) => c.name === name)!;
+      return { port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined };
+    });
+    clients = endpoints.map((e) => new Redis({ port: e.port, password: e.password, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }));
+    await Promise.all(clients.map((c) => c.connect()));
+  });
+
+  afterAll(async () => {
+    clients.forEach((c) => c.disconnect());
+    const pids = trackedPids(readState(stateDir)!);
+    await down({ stateDir, purge: true });
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  /** Waits until no replicator has a change its peers have not acknowledged, nor a key not yet in Redis. */
+  const quiesce = async (timeoutMs = 30000) => {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > deadline) throw new Error(`geo group did not quiesce within ${timeoutMs} ms`);
+      const [group] = (await status(stateDir)).geo;
+      const reports = group.members.filter((m) => m.linked).map((m) => m.report);
+      const idle = reports.every((r) => r !== undefined && r.unwrittenKeys === 0 && r.peers.every((p) => p.pendingKeys === 0));
+      quiet = idle ? quiet + 1 : 0;
+      await sleep(50);
+    }
+  };
+
+  /** A canonical digest of every key under `prefix`, read back from one region. */
+  const digest = async (client: Redis, prefix: string): Promise<{ keys: number; sha: string; text: string }> => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const lines: string[] = [];
+    for (const key of [...new Set(keys)].sort()) {
+      const type = await client.type(key);
+      let value: unknown;
+      if (type === 'string') value = await client.get(key);
+      else if (type === 'hash') value = Object.entries(await client.hgetall(key)).sort();
+      else if (type === 'set') value = (await client.smembers(key)).sort();
+      else if (type === 'zset') value = await client.zrange(key, 0, -1, 'WITHSCORES');
+      lines.push(JSON.stringify([key, type, value, await client.call('PEXPIRETIME', key)]));
+    }
+    const text = lines.join('\n');
+    return { keys: lines.length, sha: createHash('sha1').update(text).digest('hex'), text };
+  };
+
+  /** A raw RESP session on region `i` (every reply, errors included, as sent). */
+  const raw = async (i: number): Promise<{ call: (...args: string[]) => Promise<RespValue>; close: () => void }> => {
+    const client = await RespClient.connect(endpoints[i].port);
+    if (endpoints[i].password) await client.call(['AUTH', endpoints[i].password!]);
+    return { call: (...args) => client.call(args), close: () => client.close() };
+  };
+
+  test('ioredis multi() in region A: HSET + INCRBY + SADD + GET reply as EXEC does, and the effects reach every region', async () => {
+    const [a] = clients;
+    await a.set('{tx}:n', '10');
+    const replies = await a
+      .multi()
+      .hset('{tx}:h', 'f', 'v', 'g', 'w')
+      .incrby('{tx}:n', 5)
+      .sadd('{tx}:s', 'x', 'y')
+      .get('{tx}:n')
+      .hgetall('{tx}:h')
+      .smembers('{tx}:s')
+      .exec();
+    expect(replies!.map(([e]) => e)).toEqual([null, null, null, null, null, null]);
+    expect(replies!.map(([, r]) => r)).toEqual([2, 15, 2, '15', { f: 'v', g: 'w' }, ['x', 'y']]);
+    await quiesce();
+    for (const c of clients) {
+      expect(await c.hgetall('{tx}:h')).toEqual({ f: 'v', g: 'w' });
+      expect(await c.get('{tx}:n')).toBe('15');
+      expect((await c.smembers('{tx}:s')).sort()).toEqual(['x', 'y']);
+    }
+  });
+
+  test('node-redis multi() in region B: replies, a runtime error does not abort the others, effects in every region', async () => {
+    const client = createClient({ url: `redis://127.0.0.1:${endpoints[1].port}`, password: endpoints[1].password });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const replies = await client
+        .multi()
+        .hSet('{nr}:h', { f: '1' })
+        .hIncrBy('{nr}:h', 'f', 41)
+        .incrBy('{nr}:n', 7)
+        .sAdd('{nr}:s', ['a', 'b'])
+        .zAdd('{nr}:z', [{ score: 1.5, value: 'm' }])
+        .expire('{nr}:n', 3600)
+        .ttl('{nr}:n')
+        .get('{nr}:n')
+        .hGet('{nr}:h', 'f')
+        .exec();
+      expect(replies).toEqual([1, 42, 7, 2, 1, true, 3600, '7', '42']);
+      // A runtime error is that command's element; the others run (node-redis rejects EXEC and names the error).
+      const failed = (await client.multi().set('{nr}:k', 'text').incr('{nr}:k').append('{nr}:k', '!').get('{nr}:k').exec().then(
+        () => ({ replies: [], errorIndexes: [] }),
+        (e: { replies: unknown[]; errorIndexes: number[] }) => e,
+      )) as { replies: unknown[]; errorIndexes: number[] };
+      expect(failed.errorIndexes).toEqual([1]);
+      expect(String(failed.replies[1])).toMatch(/ERR value is not an integer or out of range/);
+      expect([failed.replies[0], failed.replies[2], failed.replies[3]]).toEqual(['OK', 5, 'text!']);
+      expect(await client.get('{nr}:k')).toBe('text!');
+    } finally {
+      await client.quit();
+    }
+    await quiesce();
+    for (const c of clients) {
+      expect(await c.hget('{nr}:h', 'f')).toBe('42');
+      expect(await c.get('{nr}:n')).toBe('7');
+      expect(await c.ttl('{nr}:n')).toBeGreaterThan(3500);
+      expect(await c.zscore('{nr}:z', 'm')).toBe('1.5');
+      expect(await c.get('{nr}:k')).toBe('text!');
+    }
+  });
+
+  test('queue-time errors give EXECABORT (unmergeable writes keep their clear refusal); DISCARD works; WATCH is refused', async () => {
+    const s = await raw(0);
+    try {
+      expect(await s.call('MULTI')).toBe('OK');
+      expect(text(await s.call('SET', '{q}:k', 'v'))).toBe('QUEUED');
+      expect(await s.call('LPUSH', '{q}:l', 'x')).toEqual(new RespError('ERR LPUSH is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report'));
+      expect(await s.call('EXEC')).toEqual(new RespError('EXECABORT Transaction discarded because of previous errors.'));
+      // Wrong arity, as Redis checks it when queueing.
+      await s.call('MULTI');
+      expect(await s.call('HSET', '{q}:h', 'f')).toEqual(new RespError("ERR wrong number of arguments for 'hset' command"));
+      expect(await s.call('EXEC')).toEqual(new RespError('EXECABORT Transaction discarded because of previous errors.'));
+      // A read the replicator cannot answer does not mix with writes (in either order).
+      await s.call('MULTI');
+      await s.call('SET', '{q}:k', 'v');
+      expect(text(await s.call('GETRANGE', '{q}:k', '0', '1'))).toMatch(/^ERR GETRANGE cannot be combined with writes inside MULTI on a geo-replicated cache/);
+      expect(await s.call('EXEC')).toEqual(new RespError('EXECABORT Transaction discarded because of previous errors.'));
+      await s.call('MULTI');
+      expect(text(await s.call('GETRANGE', '{q}:k', '0', '1'))).toBe('QUEUED');
+      expect(text(await s.call('SET', '{q}:k', 'v'))).toMatch(/^ERR GETRANGE cannot be combined with writes inside MULTI/);
+      expect(await s.call('EXEC')).toEqual(new RespError('EXECABORT Transaction discarded because of previous errors.'));
+      // Cross-slot transactions are refused as everywhere.
+      await s.call('MULTI');
+      await s.call('SET', '{q}:k', 'v');
+      expect(await s.call('SET', '{other}:k', 'v')).toEqual(new RespError("CROSSSLOT Keys in request don't hash to the same slot"));
+      expect(await s.call('EXEC')).toEqual(new RespError('EXECABORT Transaction discarded because of previous errors.'));
+      // DISCARD drops the queued writes.
+      await s.call('MULTI');
+      await s.call('SET', '{q}:k', 'v');
+      expect(await s.call('DISCARD')).toBe('OK');
+      expect(await s.call('EXEC')).toEqual(new RespError('ERR EXEC without MULTI'));
+      // WATCH: a change merged from another region could not trigger it.
+      expect(text(await s.call('WATCH', '{q}:k'))).toMatch(/^ERR WATCH is not supported on a geo-replicated cache by the emulator/);
+      // A transaction without writes still runs in Redis, with any read.
+      await s.call('MULTI');
+      await s.call('GETRANGE', '{q}:k', '0', '1');
+      await s.call('EXISTS', '{q}:k');
+      expect(await s.call('EXEC')).toEqual([Buffer.from(''), 0]);
+    } finally {
+      s.close();
+    }
+    await quiesce();
+    for (const c of clients) expect(await c.exists('{q}:k', '{q}:l', '{q}:h')).toBe(0);
+    await expect(clients[0].multi().set('{q}:k', 'v').lpush('{q}:l', 'x').exec()).rejects.toThrow(/EXECABORT/);
+  });
+
+  test('a reader never sees half of a transaction, in its region or in another', async () => {
+    const [a, b] = clients;
+    const readerA = new Redis({ port: endpoints[0].port, password: endpoints[0].password });
+    const readerB = new Redis({ port: endpoints[1].port, password: endpoints[1].password });
+    const torn: string[] = [];
+    let writing = true;
+    const read = async (r: Redis) => {
+      let reads = 0;
+      while (writing) {
+        const [x, y, z] = await r.mget('{atom}:a', '{atom}:b', '{atom}:c');
+        const h = await r.hget('{atom}:h', 'f');
+        if (x !== y || y !== z) torn.push(`${x} ${y} ${z}`);
+        void h;
+        reads++;
+      }
+      return reads;
+    };
+    const readers = [read(readerA), read(readerB)];
+    try {
+      for (let i = 0; i < 150; i++) {
+        const v = String(i);
+        await a.multi().set('{atom}:a', v).set('{atom}:b', v).hset('{atom}:h', 'f', v).set('{atom}:c', v).exec();
+      }
+    } finally {
+      writing = false;
+    }
+    const reads = await Promise.all(readers);
+    readerA.disconnect();
+    readerB.disconnect();
+    expect(torn).toEqual([]);
+    expect(reads.every((n) => n > 20)).toBe(true);
+    await quiesce();
+    expect(await b.mget('{atom}:a', '{atom}:b', '{atom}:c')).toEqual(['149', '149', '149']);
+  });
+
+  test.each([1, 2, 3])('seed %i: concurrent transactions in every region converge to one digest', async (seed) => {
+    const rng = prng(seed);
+    const prefix = `txseed${seed}`;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+    const randomCommand = (): string[] => {
+      const k = `{${prefix}}:${pick(['a', 'b', 'c', 'd'])}`;
+      const f = pick(['f', 'g']);
+      return pick<() => string[]>([
+        () => ['SET', k, pick(['x', '1', '2'])],
+        () => ['INCRBY', k, pick(['1', '-2', '5'])],
+        () => ['HSET', k, f, pick(['v', '3'])],
+        () => ['HINCRBY', k, f, '2'],
+        () => ['HDEL', k, f],
+        () => ['SADD', k, f, 'm'],
+        () => ['SREM', k, f],
+        () => ['ZADD', k, pick(['1', '2.5']), f],
+        () => ['ZINCRBY', k, '1', f],
+        () => ['DEL', k],
+        () => ['EXPIRE', k, '7200'],
+        () => ['GET', k],
+        () => ['EXISTS', k],
+      ])();
+    };
+    let transactions = 0;
+    for (let burst = 0; burst < 25; burst++) {
+      await Promise.all(
+        clients.map(async (c) => {
+          const tx = c.multi();
+          for (let i = 0, n = 2 + Math.floor(rng() * 4); i < n; i++) {
+            const [cmd, ...args] = randomCommand();
+            tx.call(cmd, ...args);
+          }
+          const replies = await tx.exec();
+          expect(replies).toBeTruthy();
+          // Only the workload's type clashes may fail (a runtime error of one command, the others ran).
+          for (const [error] of replies!) if (error) expect(error.message).toMatch(/WRONGTYPE|not an integer/);
+          transactions++;
+        }),
+      );
+      if (rng() < 0.3) await sleep(Math.floor(rng() * 30));
+    }
+    expect(transactions).toBe(75);
+    await quiesce();
+    const digests = await Promise.all(clients.map((c) => digest(c, prefix)));
+    expect(digests[0].keys).toBeGreaterThan(0);
+    expect(digests[1].text).toBe(digests[0].text);
+    expect(digests[2].text).toBe(digests[0].text);
+  });
+});
