@@ -126,6 +126,9 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
     expect(replies!.map(([e]) => e)).toEqual([null, null, null, null, null, null]);
     expect(replies!.map(([, r]) => r)).toEqual([2, 15, 2, '15', { f: 'v', g: 'w' }, ['x', 'y']]);
     await quiesce();
+    const fidelity = JSON.parse(fs.readFileSync(path.join(stateDir, 'fidelity.json'), 'utf8'));
+    expect(fidelity.emulated.join('\n')).toMatch(/MULTI\/EXEC with merged writes/);
+    expect(fidelity.notEmulated.join('\n')).toMatch(/WATCH/);
     for (const c of clients) {
       expect(await c.hgetall('{tx}:h')).toEqual({ f: 'v', g: 'w' });
       expect(await c.get('{tx}:n')).toBe('15');

@@ -150,9 +150,11 @@ export const GEO_FIDELITY = {
     'expiry: among concurrent EXPIREs the longer TTL wins, PERSIST beats EXPIRE; concurrent writes of different types: the latest write decides the type',
     'region failure and rejoin (the region is rebuilt from the group), force-unlink (the named members stop exchanging)',
     'control-plane flush of a member flushes the whole group; an import into a member is replicated to every member',
+    'MULTI/EXEC with merged writes: runs in the region\u2019s replicator as one unit (commands in order, nothing interleaved, reads answered from the CRDT see the transaction\u2019s own writes, a runtime error is one element of the reply, queue-time errors give EXECABORT, DISCARD); its keys are written into each region\u2019s Redis in one MULTI/EXEC per slot (a reader sees all of it or none) and shipped to the other regions together',
   ],
   notEmulated: [
-    'in geo mode: lists, streams, scripts (EVAL/FCALL), MULTI with writes, RENAME/COPY/SETRANGE/bit and HyperLogLog commands and every other write without a merge rule are refused (and deleted from an import)',
+    'in geo mode: lists, streams, scripts (EVAL/FCALL), RENAME/COPY/SETRANGE/bit and HyperLogLog commands and every other write without a merge rule are refused (and deleted from an import)',
+    'in geo mode: WATCH (a change merged from another region could not trigger it), and in a MULTI with writes any read other than GET, MGET, STRLEN, EXISTS, TYPE, (P)TTL, (P)EXPIRETIME, HGET, HMGET, HGETALL, HKEYS, HVALS, HLEN, HEXISTS, HSTRLEN, SMEMBERS, S(M)ISMEMBER, SCARD, ZSCORE, ZMSCORE, ZCARD, ZRANGE <start> <stop> [WITHSCORES], PING, ECHO, TIME are refused',
     'the service\u2019s exact timestamps and its replication topology (the emulator ships full key states over loopback)',
     'tombstones of removed keys are kept until the emulator stops (one number per region and key)',
   ],
