@@ -9,7 +9,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { startAzurite } from './azurite';
 import { formCluster, waitClusterReady } from './cluster';
-import { GEO_WRITE_COMMANDS } from './geo/crdt';
+import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
 import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from './manifest';
 import { freePorts } from './ports';
@@ -134,7 +134,7 @@ function writeProxyConfig(stateDir: string, cache: CacheState, node: NodeState):
       proxyForRedis,
       password: cache.password ?? undefined,
       refuseFlush: cache.geoReplicationGroupName !== null,
-      geo: cache.geo ? { replicatorPort: cache.geo.replicatorPort, internalToken: cache.geo.internalToken, commands: [...GEO_WRITE_COMMANDS] } : undefined,
+      geo: cache.geo ? { replicatorPort: cache.geo.replicatorPort, internalToken: cache.geo.internalToken, commands: [...GEO_WRITE_COMMANDS], transactionReads: [...GEO_TRANSACTION_READS], arity: GEO_ARITY } : undefined,
     }),
   );
   return file;

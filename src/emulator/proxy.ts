@@ -28,7 +28,6 @@ import { createHash, timingSafeEqual } from 'crypto';
 import * as net from 'net';
 import { encodeCommand, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from './resp';
 import { keySlot, SLOT_COUNT } from './slots';
-import { GEO_TRANSACTION_READS, geoQueueError } from './geo/crdt';
 
 export interface ProxyConfig {
   readonly listenPort: number;
@@ -49,8 +48,17 @@ export interface ProxyConfig {
    * session marked internal (`AMR.GEO.INTERNAL <internalToken>`), which skips all of this, the FLUSH refusal and
    * OSSCluster redirections. `commands`: the (lower-case) write commands the replicator merges (GEO_WRITE_COMMANDS).
    * A MULTI that queues a merged write runs in the replicator as one unit (`GEO.EXEC`); WATCH is refused.
+   * `transactionReads`: the reads the replicator answers in such a transaction (GEO_TRANSACTION_READS; default none);
+   * `arity`: Redis arities of the commands it may queue, checked at queue time as Redis does (GEO_ARITY; default none).
+   * (Passed in, not imported: the proxy's process loads only proxy, resp and slots.)
    */
-  readonly geo?: { readonly replicatorPort: number; readonly internalToken: string; readonly commands: readonly string[] };
+  readonly geo?: {
+    readonly replicatorPort: number;
+    readonly internalToken: string;
+    readonly commands: readonly string[];
+    readonly transactionReads?: readonly string[];
+    readonly arity?: Readonly<Record<string, number>>;
+  };
 }
 
 export interface ProxyHandle {
@@ -102,8 +110,8 @@ export const ERRORS = {
   blocked: (cmd: string) => `ERR command '${cmd}' is blocked on Azure Managed Redis (the emulator's proxy refuses it too)`,
   unsupported: (what: string) => `ERR ${what} is not supported by the emulator's proxy`,
   geoRefused: (cmd: string) => `ERR ${cmd.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`,
-  geoTransactionRead: (cmd: string) =>
-    `ERR ${cmd.toUpperCase()} cannot be combined with writes inside MULTI on a geo-replicated cache by the emulator (the transaction runs in the geo replicator, which answers only ${[...GEO_TRANSACTION_READS].map((c) => c.toUpperCase()).join(', ')}); see the fidelity report`,
+  geoTransactionRead: (cmd: string, reads: Iterable<string>) =>
+    `ERR ${cmd.toUpperCase()} cannot be combined with writes inside MULTI on a geo-replicated cache by the emulator (the transaction runs in the geo replicator, which answers only ${[...reads].map((c) => c.toUpperCase()).join(', ') || 'writes'}); see the fidelity report`,
   geoWatch: 'ERR WATCH is not supported on a geo-replicated cache by the emulator (a change merged from another region could not trigger it); see the fidelity report',
   geoUnreachable: 'TRYAGAIN the geo replicator of this region is unreachable',
 } as const;
@@ -736,10 +744,13 @@ class ProxyServer {
   private nodeId = '';
   private readonly trace = process.env.AMR_PROXY_TRACE === '1';
   private readonly geoCommands: ReadonlySet<string>;
+  /** Geo mode: reads the replicator answers inside a transaction that writes (ProxyConfig.geo.transactionReads). */
+  private readonly geoReads: ReadonlySet<string>;
 
   public constructor(public readonly config: ProxyConfig) {
     this.oss = config.clusteringPolicy === 'OSSCluster';
     this.geoCommands = new Set(config.geo?.commands ?? []);
+    this.geoReads = new Set(config.geo?.transactionReads ?? []);
     this.seeds = new Set(config.seeds);
     this.server = net.createServer((socket) => {
       if (this.closing) {
@@ -1047,20 +1058,20 @@ class ProxyServer {
     const tx = ctx.session.tx;
     // Scripts and functions may write keys nobody can see in advance; their read-only variants are fine.
     if (!merged && !info?.write && !['eval', 'evalsha', 'fcall'].includes(ctx.name)) {
-      if (tx && info && !GEO_TRANSACTION_READS.has(ctx.name)) {
-        if (tx.geoWrites) return refuse(ERRORS.geoTransactionRead(ctx.name));
+      if (tx && info && !this.geoReads.has(ctx.name)) {
+        if (tx.geoWrites) return refuse(ERRORS.geoTransactionRead(ctx.name, this.geoReads));
         tx.geoOpaqueRead ??= ctx.name;
       } else if (tx) {
         // Redis checks the arity when it queues (a transaction without writes would get the same from Redis).
-        const invalid = geoQueueError(ctx.args.map((a) => a.toString('latin1')));
+        const invalid = this.geoArityError(ctx);
         if (invalid) return refuse(invalid);
       }
       return false;
     }
     if (!merged) return refuse(ERRORS.geoRefused(ctx.name));
     if (tx) {
-      if (tx.geoOpaqueRead) return refuse(ERRORS.geoTransactionRead(tx.geoOpaqueRead));
-      const invalid = geoQueueError(ctx.args.map((a) => a.toString('latin1')));
+      if (tx.geoOpaqueRead) return refuse(ERRORS.geoTransactionRead(tx.geoOpaqueRead, this.geoReads));
+      const invalid = this.geoArityError(ctx);
       if (invalid) return refuse(invalid);
       tx.geoWrites = true;
       return false; // queued by queueInTransaction
@@ -1078,6 +1089,13 @@ class ProxyServer {
       .get()
       .request(ctx.raw, 1, ctx.session, (outcome) => ctx.reply(outcome.ok ? outcome.replies[0].raw : errorReply(ERRORS.geoUnreachable).raw));
     return true;
+  }
+
+  /** Geo transactions: the arity error Redis gives when it queues the command (GEO_ARITY in the config), if any. */
+  private geoArityError(ctx: Ctx): string | undefined {
+    const arity = this.config.geo?.arity?.[ctx.name];
+    if (arity === undefined || (arity > 0 ? ctx.args.length === arity : ctx.args.length >= -arity)) return undefined;
+    return `ERR wrong number of arguments for '${ctx.name}' command`;
   }
 
   /** `AMR.GEO.INTERNAL <token>`: marks the geo replicator's session (authenticated, not intercepted). */

@@ -117,8 +117,11 @@ export const GEO_TRANSACTION_READS: ReadonlySet<string> = new Set([
   'ping', 'echo', 'time',
 ]);
 
-/** Redis 7.0 arities (command name included; negative: at least) of the commands a geo transaction may queue. */
-const ARITY: Readonly<Record<string, number>> = {
+/**
+ * Redis 7.0 arities (command name included; negative: at least) of the commands a geo transaction may queue (the
+ * proxy gets them in its config: it checks them when it queues, as Redis does).
+ */
+export const GEO_ARITY: Readonly<Record<string, number>> = {
   set: -3, setnx: 3, setex: 4, psetex: 4, mset: -3, msetnx: -3, getset: 3, getdel: 2, getex: -2, append: 3,
   incr: 2, decr: 2, incrby: 3, decrby: 3, incrbyfloat: 3,
   hset: -4, hmset: -4, hsetnx: 4, hdel: -3, hincrby: 4, hincrbyfloat: 4,
@@ -138,7 +141,7 @@ const ARITY: Readonly<Record<string, number>> = {
  */
 export function geoQueueError(args: readonly string[]): string | undefined {
   const name = args[0].toLowerCase();
-  const arity = ARITY[name];
+  const arity = GEO_ARITY[name];
   if (arity === undefined) return undefined;
   if (arity > 0 ? args.length !== arity : args.length < -arity) return `ERR wrong number of arguments for '${name}' command`;
   return undefined;
