@@ -390,4 +390,28 @@ describe('active geo-replication with OSSCluster (cluster-aware clients, two sha
     const nodes = await Promise.all(clusters.map((c) => c.nodes('master').length));
     expect(nodes).toEqual([2, 2, 2]);
   });
+
+  test('MULTI/EXEC through cluster clients on both shards of every region: EXEC replies, the effects reach every region', async () => {
+    const tags = Array.from({ length: 8 }, (_, i) => `osstx${i}`);
+    const replies = await Promise.all(
+      clusters.flatMap((c, region) =>
+        tags.map((tag) => c.multi().incrby(`{${tag}}:n`, region + 1).hset(`{${tag}}:h`, `r${region}`, 'v').sadd(`{${tag}}:s`, `m${region}`).hget(`{${tag}}:h`, `r${region}`).exec()),
+      ),
+    );
+    for (const r of replies) {
+      expect(r!.map(([e]) => e)).toEqual([null, null, null, null]);
+      expect(r!.slice(1).map(([, v]) => v)).toEqual([1, 1, 'v']);
+    }
+    const expected = JSON.stringify(tags.map(() => ['6', { r0: 'v', r1: 'v', r2: 'v' }, ['m0', 'm1', 'm2']]));
+    const view = async (c: InstanceType<typeof Redis.Cluster>) =>
+      JSON.stringify(await Promise.all(tags.map(async (tag) => [await c.get(`{${tag}}:n`), await c.hgetall(`{${tag}}:h`), (await c.smembers(`{${tag}}:s`)).sort()])));
+    const deadline = Date.now() + 20000;
+    let views: string[] = [];
+    while (Date.now() < deadline) {
+      views = await Promise.all(clusters.map(view));
+      if (views.every((v) => v === expected)) break;
+      await sleep(100);
+    }
+    expect(views).toEqual([expected, expected, expected]);
+  });
 });
