@@ -29,10 +29,14 @@ export async function clusterInfo(port: number): Promise<Record<string, string>>
 /** Builds the cluster and resolves when it is ready. `busPorts` maps each node's port to its cluster bus port. */
 export async function formCluster(shards: readonly ShardSpec[], busPorts: ReadonlyMap<number, number>, timeoutMs = 30000): Promise<void> {
   const all = shards.flatMap((s) => [s.primaryPort, ...s.replicaPorts]);
-  for (const shard of shards) {
+  for (const [index, shard] of shards.entries()) {
     const client = await RespClient.connect(shard.primaryPort);
     try {
       await client.strict(['CLUSTER', 'ADDSLOTSRANGE', shard.slots[0], shard.slots[1]]);
+      // Distinct config epochs from the start (as `redis-cli --cluster create` sets them): primaries that all start at
+      // epoch 0 settle their collision by gossip some time later, and a TAKEOVER in that window can bump a replica to
+      // an epoch no greater than its dead primary's, so the other nodes refuse its claim to the slots (seen under load).
+      await client.strict(['CLUSTER', 'SET-CONFIG-EPOCH', index + 1]);
     } finally {
       client.close();
     }
@@ -62,11 +66,16 @@ export async function formCluster(shards: readonly ShardSpec[], busPorts: Readon
   await waitClusterReady(shards, deadline);
 }
 
-/** Every node reports cluster_state:ok and every replica's link to its primary is up. */
+/**
+ * Every node reports cluster_state:ok and knows the newest config epoch (so a later TAKEOVER bumps past every
+ * primary's), and every replica's link to its primary is up.
+ */
 export async function waitClusterReady(shards: readonly ShardSpec[], deadline = Date.now() + 30000): Promise<void> {
   for (const port of shards.flatMap((s) => [s.primaryPort, ...s.replicaPorts])) {
-    while ((await clusterInfo(port)).cluster_state !== 'ok') {
-      if (Date.now() > deadline) throw new Error(`cluster_state is not ok on node ${port}`);
+    for (;;) {
+      const state = await clusterInfo(port);
+      if (state.cluster_state === 'ok' && Number(state.cluster_current_epoch) >= shards.length) break;
+      if (Date.now() > deadline) throw new Error(`cluster_state is not ok on node ${port} (or it never learned the current epoch)`);
       await sleep(20);
     }
   }
