@@ -5,7 +5,6 @@
  * of it, concurrent transactions in several regions converge; queue-time errors give EXECABORT, DISCARD works, WATCH is
  * refused with a clear error.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,6 +12,7 @@ import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { App } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
+import { geoDigest, quiesceGeo } from './support-geo';
 import { down, status, up } from '../../src/emulator/emulator';
 import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
@@ -67,42 +67,8 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
-  /** Waits until no replicator has a change its peers have not acknowledged, nor a key not yet in Redis. */
-  const quiesce = async (timeoutMs = 30000) => {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2) {
-      if (Date.now() > deadline) throw new Error(`geo group did not quiesce within ${timeoutMs} ms`);
-      const [group] = (await status(stateDir)).geo;
-      const reports = group.members.filter((m) => m.linked).map((m) => m.report);
-      const idle = reports.every((r) => r !== undefined && r.unwrittenKeys === 0 && r.peers.every((p) => p.pendingKeys === 0));
-      quiet = idle ? quiet + 1 : 0;
-      await sleep(50);
-    }
-  };
-
-  /** A canonical digest of every key under `prefix`, read back from one region. */
-  const digest = async (client: Redis, prefix: string): Promise<{ keys: number; sha: string; text: string }> => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await client.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    const lines: string[] = [];
-    for (const key of [...new Set(keys)].sort()) {
-      const type = await client.type(key);
-      let value: unknown;
-      if (type === 'string') value = await client.get(key);
-      else if (type === 'hash') value = Object.entries(await client.hgetall(key)).sort();
-      else if (type === 'set') value = (await client.smembers(key)).sort();
-      else if (type === 'zset') value = await client.zrange(key, 0, -1, 'WITHSCORES');
-      lines.push(JSON.stringify([key, type, value, await client.call('PEXPIRETIME', key)]));
-    }
-    const text = lines.join('\n');
-    return { keys: lines.length, sha: createHash('sha1').update(text).digest('hex'), text };
-  };
+  const quiesce = (timeoutMs?: number) => quiesceGeo(stateDir, timeoutMs);
+  const digest = geoDigest;
 
   /** A raw RESP session on region `i` (every reply, errors included, as sent). */
   const raw = async (i: number): Promise<{ call: (...args: string[]) => Promise<RespValue>; close: () => void }> => {
