@@ -109,6 +109,7 @@ export const ERRORS = {
   unreachable: (port: number) => `CLUSTERDOWN The cluster is down (primary 127.0.0.1:${port} is unreachable; failover pending)`,
   blocked: (cmd: string) => `ERR command '${cmd}' is blocked on Azure Managed Redis (the emulator's proxy refuses it too)`,
   unsupported: (what: string) => `ERR ${what} is not supported by the emulator's proxy`,
+  waitLost: (port: number) => `CLUSTERDOWN WAIT: primary 127.0.0.1:${port}, which took this connection's last command, failed; whether that write reached a replica is unknown (retry the write)`,
   geoRefused: (cmd: string) => `ERR ${cmd.toUpperCase()} is not supported on a geo-replicated cache by the emulator (cannot be merged conflict-free); see the fidelity report`,
   geoTransactionRead: (cmd: string, reads: Iterable<string>) =>
     `ERR ${cmd.toUpperCase()} cannot be combined with writes inside MULTI on a geo-replicated cache by the emulator (the transaction runs in the geo replicator, which answers only ${[...reads].map((c) => c.toUpperCase()).join(', ') || 'writes'}); see the fidelity report`,
@@ -1367,11 +1368,17 @@ class ProxyServer {
     c.reply(errorReply(ERRORS.blocked(`CONFIG ${c.args[1]?.toString().toUpperCase() ?? ''}`.trim())).raw);
   }
 
-  /** WAIT on the connection that carried this client's last command, so that it waits for that write. */
+  /**
+   * WAIT on the connection that carried this client's last command, so that it waits for that write. When that
+   * connection is gone (its primary failed after acknowledging), no other server can vouch for the write: another
+   * primary would answer from its own replicas at once, and a write the failed primary never replicated would count
+   * as safe. So the client gets an error instead.
+   */
   public wait(c: Ctx): void {
     if (c.args.length !== 3) return c.reply(arityError(c));
     const last = c.session.lastUpstream;
-    if (last && !last.closed) {
+    if (last?.closed) return c.reply(errorReply(ERRORS.waitLost(last.port)).raw);
+    if (last) {
       this.send(last.port, c.session, c.raw, 1, (r) => c.reply(r[0].raw), { upstream: last });
       this.pools.get(last.port)?.rotate(last);
       return;

@@ -48,6 +48,10 @@ test('a killed primary: in-flight clients disconnected, CLUSTERDOWN until TAKEOV
     expect(await writer.call(['WAIT', '1', '0'])).toBe(1);
   }
 
+  // A client whose last write went to the primary about to fail: WAIT must not be answered by another server.
+  const lastWriter = await raw.connect(enterprise.port);
+  expect(await lastWriter.call(['SET', k0, `value of ${k0}`])).toBe('OK');
+
   const inFlight = await raw.connect(enterprise.port);
   const blocked = inFlight.call(['BLPOP', k0.replace('shard0', 'queue0'), '0'], 30000);
   const idle = await raw.connect(enterprise.port);
@@ -58,6 +62,10 @@ test('a killed primary: in-flight clients disconnected, CLUSTERDOWN until TAKEOV
   await expect(blocked).rejects.toThrow(/connection closed/);
 
   expect(plain(await idle.call(['GET', k0]))).toEqual({ error: expect.stringMatching(/^CLUSTERDOWN/) });
+  await waitFor(async () => {
+    const reply = plain(await lastWriter.call(['WAIT', '1', '0']));
+    return typeof reply === 'object' && reply !== null && 'error' in reply ? reply : undefined;
+  }, 'WAIT after the failure to be refused').then((reply) => expect(reply).toEqual({ error: expect.stringMatching(/^CLUSTERDOWN WAIT: primary 127\.0\.0\.1:\d+, which took this connection's last command, failed/) }));
   expect(text(await idle.call(['GET', k1]))).toBe(`value of ${k1}`);
 
   const replica = s0.replicaPorts[0];
