@@ -14,7 +14,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { App } from 'cdktf';
 import { ProductionStack } from '../examples/production/stack';
 import { emulatorClients, logTelemetry } from '../src/backup/clients';
 import { runExport } from '../src/backup/export';
@@ -24,17 +23,12 @@ import { down, up } from '../src/emulator/emulator';
 import { dumpRdb } from '../src/emulator/rdb-transfer';
 import { RespClient } from '../src/emulator/resp';
 import { readState } from '../src/emulator/state';
+import { synthesizeStack } from '../test/support/synth';
 
 const MB = 1024 * 1024;
 const TARGET_MB = Number(process.env.AMR_BENCH_BACKUP_MB ?? 80);
 
-function synthesize(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-backup-'));
-  const app = new App({ outdir });
-  new ProductionStack(app, 'production');
-  app.synth();
-  return path.join(outdir, 'stacks', 'production');
-}
+const synthesizeProduction = (): string => synthesizeStack('production', (app, id) => new ProductionStack(app, id));
 
 /** ~TARGET_MB of values (3/4 random hex, 1/4 repetitive: neither incompressible nor trivially compressible). */
 async function fill(port: number): Promise<number> {
@@ -61,7 +55,7 @@ async function fill(port: number): Promise<number> {
 const rate = (bytes: number, ms: number) => `${(bytes / MB / (ms / 1000)).toFixed(1)} MB/s`;
 
 export async function benchBackup(): Promise<void> {
-  const stackDir = synthesize();
+  const stackDir = synthesizeProduction();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-backup-state-'));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-backup-rdb-'));
   await up({ source: stackDir, stateDir, shards: 1 });

@@ -10,7 +10,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
 import Redis from 'ioredis';
 import { MissionCriticalStack } from '../examples/mission-critical/stack';
 import { ProductionStack } from '../examples/production/stack';
@@ -18,14 +17,9 @@ import { drill } from '../src/emulator/drill';
 import { down, status, up } from '../src/emulator/emulator';
 import { freePorts } from '../src/emulator/ports';
 import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
+import { synthesizeStack } from '../test/support/synth';
 
-function synthesize(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-emulator-'));
-  const app = new App({ outdir });
-  new ProductionStack(app, 'production');
-  app.synth();
-  return path.join(outdir, 'stacks', 'production');
-}
+const synthesizeProduction = (): string => synthesizeStack('production', (app, id) => new ProductionStack(app, id));
 
 interface BenchResult {
   readonly rps: number;
@@ -46,7 +40,7 @@ function redisBenchmark(port: number, pipeline: number, password: string | null)
 }
 
 export async function benchEmulator(): Promise<void> {
-  const stackDir = synthesize();
+  const stackDir = synthesizeProduction();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-state-'));
 
   // Start-up against bare redis-servers (the same count, no cluster, no proxies) in this run.
@@ -103,11 +97,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
  * visible in the second region minus time acknowledged in the first. Run for each configured extra lag.
  */
 export async function benchGeoLag(rate = 500, seconds = 10, extraLags: readonly number[] = [0, 20]): Promise<void> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-geo-'));
-  const app = new App({ outdir });
-  new MissionCriticalStack(app, 'mission-critical');
-  app.synth();
-  const stackDir = path.join(outdir, 'stacks', 'mission-critical');
+  const stackDir = synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
   console.log(`geo lag (mission-critical example, 3 regions x 1 shard; ${rate} SET/s for ${seconds} s in the first region, read in the second)`);
   for (const geoLagMs of extraLags) {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-geo-state-'));

@@ -14,7 +14,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
 import Redis from 'ioredis';
-import { App } from 'cdktf';
 import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { ProductionStack } from '../../examples/production/stack';
 import { emulatorClients } from '../../src/backup/clients';
@@ -26,21 +25,15 @@ import { startAzurite } from '../../src/emulator/azurite';
 import { down, fail, recover, status, up } from '../../src/emulator/emulator';
 import { isAlive, stopProcess } from '../../src/emulator/processes';
 import { readState, trackedPids, writeState } from '../../src/emulator/state';
+import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(180000);
 
 const CACHE = 'orders-cache-prod';
 const CONTAINER = 'redis-exports';
 
-function synthesizeProduction(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-backup-rt-'));
-  const app = new App({ outdir });
-  new ProductionStack(app, 'production');
-  app.synth();
-  return path.join(outdir, 'stacks', 'production');
-}
 
-const stackDir = synthesizeProduction();
+const stackDir = synthesizeStack('production', (app, id) => new ProductionStack(app, id));
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-backup-rt-state-'));
 let client: Redis;
 let startedPids: number[] = [];

@@ -8,25 +8,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { App } from 'cdktf';
 import { DevStack } from '../../examples/dev/stack';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { ProductionStack } from '../../examples/production/stack';
 import { BACKUP_HELP, readStackExports, resolveTarget } from '../../src/cli/commands/backup';
 import { UsageError } from '../../src/cli/errors';
 import { amr } from './run';
+import { synthesizeStack } from '../support/synth';
 
-function synth(name: string, make: (app: App) => void): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `amr-backup-cli-${name}-`));
-  const app = new App({ outdir });
-  make(app);
-  app.synth();
-  return path.join(outdir, 'stacks', name);
-}
+const production = synthesizeStack('production', (app, id) => new ProductionStack(app, id));
+const dev = synthesizeStack('dev', (app, id) => new DevStack(app, id));
+const missionCritical = synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
 
-const production = synth('production', (app) => new ProductionStack(app, 'production'));
-const dev = synth('dev', (app) => new DevStack(app, 'dev'));
-const missionCritical = synth('mission-critical', (app) => new MissionCriticalStack(app, 'mission-critical'));
 /** A directory without an emulator in .amr/emulator: the commands go to Azure. */
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-backup-cli-cwd-'));
 const CACHE_ID = '/subscriptions/1111/resourceGroups/rg-orders-prod/providers/Microsoft.Cache/redisEnterprise/orders-cache-prod';

@@ -9,10 +9,11 @@ import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import Redis from 'ioredis';
 import { createCluster } from 'redis';
-import { App, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { ManagedRedis, Persistence, Sku } from '../../src';
 import { isAlive } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
+import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(180000);
 
@@ -34,23 +35,21 @@ function amr(args: string[]): Promise<Run> {
 }
 
 function synthesizeOssStack(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-emulate-cli-'));
-  const app = new App({ outdir });
-  const stack = new TerraformStack(app, 'oss');
-  new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  new ManagedRedis(stack, 'catalog', {
-    name: 'catalog-cache',
-    resourceGroupName: 'rg-catalog',
-    location: 'westeurope',
-    sku: Sku.BALANCED_B5,
-    zoneRedundant: true,
-    clusteringPolicy: 'OSSCluster',
-    accessKeysAuthentication: true,
-    persistence: Persistence.appendOnlyFile(),
-    preventDestroy: false,
+  return synthesizeStack('oss', (app, id) => {
+    const stack = new TerraformStack(app, id);
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    new ManagedRedis(stack, 'catalog', {
+      name: 'catalog-cache',
+      resourceGroupName: 'rg-catalog',
+      location: 'westeurope',
+      sku: Sku.BALANCED_B5,
+      zoneRedundant: true,
+      clusteringPolicy: 'OSSCluster',
+      accessKeysAuthentication: true,
+      persistence: Persistence.appendOnlyFile(),
+      preventDestroy: false,
+    });
   });
-  app.synth();
-  return path.join(outdir, 'stacks', 'oss');
 }
 
 describe('amr emulate through bin/amr.js on an OSSCluster stack', () => {

@@ -6,25 +6,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { App } from 'cdktf';
 import { ProductionStack } from '../../examples/production/stack';
 import { drill } from '../../src/emulator/drill';
 import { down, fail, recover, status, up } from '../../src/emulator/emulator';
 import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
+import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(120000);
 
-function synthesizeProduction(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-emulate-'));
-  const app = new App({ outdir });
-  new ProductionStack(app, 'production');
-  app.synth();
-  return path.join(outdir, 'stacks', 'production');
-}
 
 describe('amr emulate on the production example', () => {
-  const stackDir = synthesizeProduction();
+  const stackDir = synthesizeStack('production', (app, id) => new ProductionStack(app, id));
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-emulate-state-'));
   const progress: string[] = [];
   let pids: number[] = [];

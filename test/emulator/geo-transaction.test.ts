@@ -10,9 +10,10 @@ import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { App } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { geoDigest, quiesceGeo } from './support-geo';
+import { prng } from '../support/prng';
+import { synthesizeStack } from '../support/synth';
 import { down, status, up } from '../../src/emulator/emulator';
 import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
@@ -20,28 +21,10 @@ import { RespClient, RespError, text, type RespValue } from '../../src/emulator/
 
 jest.setTimeout(180000);
 
-function synthesize(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-tx-'));
-  const app = new App({ outdir });
-  new MissionCriticalStack(app, 'mission-critical');
-  app.synth();
-  return path.join(outdir, 'stacks', 'mission-critical');
-}
-
-/** A small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const synthesizeMissionCritical = () => synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
 
 describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () => {
-  const stackDir = synthesize();
+  const stackDir = synthesizeMissionCritical();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-tx-state-'));
   /** One client per region, in the group's member order. */
   let clients: Redis[] = [];

@@ -8,39 +8,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { App } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { geoDigest, quiesceGeo } from './support-geo';
+import { prng } from '../support/prng';
+import { synthesizeStack } from '../support/synth';
 import { down, fail, recover, status, up } from '../../src/emulator/emulator';
-import { sleep } from '../../src/emulator/processes';
+import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
 import { arm, databasePath, waitForOperation } from './support-cp-storage';
-import { isAlive } from '../../src/emulator/processes';
 import { command, text } from '../../src/emulator/resp';
 
 jest.setTimeout(180000);
 
-function synthesize(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-'));
-  const app = new App({ outdir });
-  new MissionCriticalStack(app, 'mission-critical');
-  app.synth();
-  return path.join(outdir, 'stacks', 'mission-critical');
-}
+const synthesizeMissionCritical = () => synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
 
-/** A small seeded PRNG (mulberry32), so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A random write of any geo-merged type on a few keys (hash-tagged: multi-key commands stay in one slot). */
 /** Random geo writes from each client (5 ms apart) until `stop()`, which reports acknowledged writes and unexpected errors. */
 function writeLoad(clients: readonly Redis[], rng: () => number, prefix: string): { stop(): Promise<{ acknowledged: number; errors: string[] }> } {
   const errors: string[] = [];
@@ -69,6 +50,7 @@ function writeLoad(clients: readonly Redis[], rng: () => number, prefix: string)
   };
 }
 
+/** A random write of any geo-merged type on a few keys (hash-tagged: multi-key commands stay in one slot). */
 function randomWrite(rng: () => number, prefix: string): string[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
   const k = `{${prefix}}:${pick(['a', 'b', 'c', 'd', 'e'])}`;
@@ -99,7 +81,7 @@ function randomWrite(rng: () => number, prefix: string): string[] {
 }
 
 describe('active geo-replication on the mission-critical example', () => {
-  const stackDir = synthesize();
+  const stackDir = synthesizeMissionCritical();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-geo-state-'));
   /** One client per region, in the group's member order. */
   let clients: Redis[] = [];
@@ -307,7 +289,7 @@ describe('active geo-replication with OSSCluster (cluster-aware clients, two sha
 
   beforeAll(async () => {
     // The same group, with the OSS clustering policy: each proxy serves its own primaries and redirects with MOVED.
-    const manifest = JSON.parse(fs.readFileSync(path.join(synthesize(), 'amr.topology.json'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(synthesizeMissionCritical(), 'amr.topology.json'), 'utf8'));
     for (const cache of manifest.caches) cache.clusteringPolicy = 'OSSCluster';
     const file = path.join(stateDir, 'oss.topology.json');
     fs.writeFileSync(file, JSON.stringify(manifest));

@@ -2,22 +2,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
 import { ProductionStack } from '../../examples/production/stack';
 import { startAzurite, type Azurite } from '../../src/emulator/azurite';
 import { applyLifecycle, lifecycleAction, lifecycleRules, type LifecycleRule } from '../../src/emulator/lifecycle';
 import { blobService } from './support-cp-storage';
+import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(60000);
 
 const DAY = 24 * 60 * 60 * 1000;
 
 function productionResources(): Parameters<typeof lifecycleRules>[0] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-lifecycle-'));
-  const app = new App({ outdir });
-  new ProductionStack(app, 'production');
-  app.synth();
-  return JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8')).resource;
+  const stackDir = synthesizeStack('production', (app, id) => new ProductionStack(app, id));
+  return JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')).resource;
 }
 
 describe('lifecycleRules: read from the synthesized stack', () => {
