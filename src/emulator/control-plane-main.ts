@@ -6,6 +6,7 @@
  * it serve HTTPS, which clients that authenticate through the Azure SDK's bearer-token policy need.
  */
 import * as fs from 'fs';
+import { parseClusterNodes, servingPrimaries } from './cluster-nodes';
 import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
 import { forceUnlink } from './geo/group';
 import { isAlive } from './processes';
@@ -14,23 +15,7 @@ import { logEvent, readState } from './state';
 
 /** The primaries (not failed, owning slots) in a CLUSTER NODES reply, with their slot ranges. */
 export function primariesFromClusterNodes(raw: string): CachePrimary[] {
-  const primaries: CachePrimary[] = [];
-  for (const line of raw.trim().split('\n')) {
-    const fields = line.trim().split(' ');
-    if (fields.length < 8) continue;
-    const flags = fields[2].split(',');
-    if (!flags.includes('master') || flags.includes('fail') || flags.includes('noaddr')) continue;
-    const slots = fields
-      .slice(8)
-      .filter((f) => !f.startsWith('[')) // slots being migrated or imported
-      .map((f): [number, number] => {
-        const [from, to] = f.split('-').map(Number);
-        return [from, to ?? from];
-      });
-    if (slots.length === 0) continue;
-    primaries.push({ port: Number(fields[1].split('@')[0].split(':').pop()), slots });
-  }
-  return primaries;
+  return servingPrimaries(parseClusterNodes(raw)).map((n) => ({ port: n.port, slots: n.ranges.map(([from, to]): [number, number] => [from, to]) }));
 }
 
 /** A cache made of the redis-servers on `ports` (a function, so it follows restarts and state changes). */

@@ -16,7 +16,7 @@ import { freePorts } from './ports';
 import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';
 import { command, text } from './resp';
 import { DEFAULT_STATE_DIR, logEvent, readState, trackedPids, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
-import { parseClusterNodes } from './supervisor';
+import { parseClusterNodes } from './cluster-nodes';
 import { notEmulated, redisSettings, shapeCache } from './topology';
 
 export class EmulatorError extends Error {}

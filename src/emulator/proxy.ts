@@ -27,6 +27,7 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import * as net from 'net';
 import { encodeCommand, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from './resp';
+import { parseClusterNodes, type ClusterNodeLine } from './cluster-nodes';
 import { keySlot, SLOT_COUNT } from './slots';
 
 export interface ProxyConfig {
@@ -323,33 +324,9 @@ function parseCommandTable(reply: RespValue): Map<string, CommandInfo> {
 // Routing: who owns each slot, from CLUSTER NODES of every reachable seed, merged by config epoch
 // ---------------------------------------------------------------------------------------------------------------
 
-interface ClusterNodeLine {
-  readonly id: string;
-  readonly port: number;
-  readonly primary: boolean;
-  readonly primaryId: string | null;
-  readonly epoch: number;
-  readonly ranges: ReadonlyArray<readonly [number, number]>;
-}
-
-export function parseClusterNodes(raw: string): ClusterNodeLine[] {
-  const out: ClusterNodeLine[] = [];
-  for (const line of raw.split('\n')) {
-    const parts = line.trim().split(' ');
-    if (parts.length < 8) continue;
-    const [id, address, flags, primaryId, , , epoch] = parts;
-    const hostPort = address.split('@')[0].split(',')[0];
-    const port = Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
-    if (!port || flags.includes('noaddr') || flags.includes('handshake')) continue;
-    const ranges: Array<[number, number]> = [];
-    for (const slot of parts.slice(8)) {
-      if (slot.startsWith('[')) continue; // migrating/importing markers
-      const [from, to] = slot.split('-').map(Number);
-      ranges.push([from, to ?? from]);
-    }
-    out.push({ id, port, primary: flags.includes('master'), primaryId: primaryId === '-' ? null : primaryId, epoch: Number(epoch), ranges });
-  }
-  return out;
+/** The nodes of one CLUSTER NODES reply that can route: address known, not still in the handshake. */
+function routableNodes(raw: string): ClusterNodeLine[] {
+  return parseClusterNodes(raw).filter((n) => n.port !== 0 && !n.flags.includes('noaddr') && !n.flags.includes('handshake'));
 }
 
 export interface Routing {
@@ -858,7 +835,7 @@ class ProxyServer {
     const ports = [...this.seeds];
     const replies = await Promise.all(ports.map((port) => this.seedCall(port, ['CLUSTER', 'NODES'])));
     if (this.closing) return;
-    const views = replies.filter((r): r is RespValue => r !== undefined).map((r) => parseClusterNodes(text(r)));
+    const views = replies.filter((r): r is RespValue => r !== undefined).map((r) => routableNodes(text(r)));
     if (views.length === 0) return; // nothing reachable: keep the last known routing
     const next = mergeViews(views);
     for (const port of next.nodes) this.seeds.add(port);

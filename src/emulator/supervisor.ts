@@ -6,6 +6,7 @@
 import { command, text } from './resp';
 import { sleep } from './processes';
 import { logEvent, readState, type CacheState, type FailoverProfile } from './state';
+import { parseClusterNodes, type ClusterNodeLine } from './cluster-nodes';
 
 export interface SupervisorTiming {
   readonly tickMs: number;
@@ -20,27 +21,6 @@ export const TIMINGS: Record<FailoverProfile, SupervisorTiming> = {
   realistic: { tickMs: 500, pingTimeoutMs: 1000, detectionMs: () => 9000 + Math.random() * 5000 },
 };
 
-interface ClusterNode {
-  readonly id: string;
-  readonly port: number;
-  readonly primary: boolean;
-  readonly primaryId: string | null;
-  readonly failed: boolean;
-}
-
-/** Parses CLUSTER NODES. */
-export function parseClusterNodes(raw: string): ClusterNode[] {
-  return raw
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line) => {
-      const [id, address, flagText, primaryId] = line.split(' ');
-      const port = Number(address.split('@')[0].split(':').pop());
-      const flags = flagText.split(','); // e.g. myself,master,nofailover (note: 'nofailover' is not 'fail')
-      return { id, port, primary: flags.includes('master'), primaryId: primaryId === '-' ? null : primaryId, failed: flags.includes('fail') };
-    });
-}
 
 async function responsive(port: number, timeoutMs: number): Promise<boolean> {
   try {
@@ -51,7 +31,7 @@ async function responsive(port: number, timeoutMs: number): Promise<boolean> {
 }
 
 /** The cluster's view from any responsive node. */
-async function clusterView(cache: CacheState, alive: ReadonlySet<number>, timeoutMs: number): Promise<ClusterNode[] | undefined> {
+async function clusterView(cache: CacheState, alive: ReadonlySet<number>, timeoutMs: number): Promise<ClusterNodeLine[] | undefined> {
   for (const r of cache.redis) {
     if (!alive.has(r.port)) continue;
     try {

@@ -17,7 +17,7 @@ import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, 
 import { armClient, azureClients, blobSha256, emulatorClients, logTelemetry, parseContainerUrl } from '../../backup/clients';
 import { ExportError, FAILURE_RECORD_NAME, MANIFEST_NAME, runExport, type ArmClient, type ArmResponse, type ExportDependencies, type ExportManifest } from '../../backup/export';
 import { readSettings, SETTING, SettingsError, type ExportSettings } from '../../backup/settings';
-import { primariesFromClusterNodes } from '../../emulator/control-plane-main';
+import { parseClusterNodes, servingPrimaries } from '../../emulator/cluster-nodes';
 import { digestPrimaries, type DatasetSummary } from '../../emulator/dataset-digest';
 import { applyLifecycle, lifecycleRules, type LifecycleRule } from '../../emulator/lifecycle';
 import { isAlive } from '../../emulator/processes';
@@ -492,7 +492,7 @@ export async function liveDigest(state: EmulatorState, cacheName: string): Promi
     try {
       const reply = await command(r.port, ['CLUSTER', 'NODES'], 2000);
       if (reply instanceof RespError) throw new Error(reply.message);
-      return await digestPrimaries(primariesFromClusterNodes(text(reply)).map((p) => p.port));
+      return await digestPrimaries(servingPrimaries(parseClusterNodes(text(reply))).map((n) => n.port));
     } catch (error) {
       errors.push(`${r.port}: ${(error as Error).message}`);
     }

@@ -34,6 +34,7 @@ import * as net from 'net';
 import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
+import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
 
 export interface ReplicatorPeer {
   readonly cache: string;
@@ -388,11 +389,9 @@ class Replicator {
           continue;
         }
         if (reply instanceof RespError) continue;
-        const primaries = text(reply)
-          .split('\n')
-          .map((line) => line.trim().split(' '))
-          .filter((f) => f.length > 8 && f[2].split(',').includes('master') && !f[2].split(',').some((flag) => flag === 'fail' || flag === 'fail?'))
-          .map((f) => f[0])
+        const primaries = servingPrimaries(parseClusterNodes(text(reply)))
+          .filter((n) => !n.flags.includes('fail?'))
+          .map((n) => n.id)
           .sort()
           .join(',');
         if (this.primaries !== undefined && primaries !== this.primaries) {
