@@ -11,8 +11,11 @@
  * redis-servers have it).
  */
 import { createHash } from 'crypto';
+import { parseClusterNodes, servingPrimaries } from './cluster-nodes';
+import { isAlive } from './processes';
 import { startTemporaryServer } from './rdb-transfer';
-import { RespClient, RespError, text, type RespValue } from './resp';
+import { command, RespClient, RespError, text, type RespValue } from './resp';
+import type { EmulatorState } from './state';
 
 export const DATASET_DIGEST_ALGORITHM = 'amr.dataset/v1';
 
@@ -120,4 +123,22 @@ export async function digestRdb(rdb: Buffer): Promise<DatasetDigest> {
 export async function digestPrimaries(ports: readonly number[]): Promise<DatasetSummary> {
   const parts = await Promise.all(ports.map((port) => digestServer(port)));
   return parts.reduce((all, part) => all.merge(part), new DatasetDigest()).summary();
+}
+
+/** The digest of a running emulated cache, read from its current primaries (through any live redis-server of it). */
+export async function cacheDigest(state: EmulatorState, cacheName: string): Promise<DatasetSummary> {
+  const cache = state.caches.find((c) => c.name.toLowerCase() === cacheName.toLowerCase());
+  if (!cache) throw new Error(`the emulator runs no cache '${cacheName}' (it runs ${state.caches.map((c) => c.name).join(', ')})`);
+  const errors: string[] = [];
+  for (const r of cache.redis) {
+    if (r.pid === undefined || !isAlive(r.pid)) continue;
+    try {
+      const reply = await command(r.port, ['CLUSTER', 'NODES'], 2000);
+      if (reply instanceof RespError) throw new Error(reply.message);
+      return await digestPrimaries(servingPrimaries(parseClusterNodes(text(reply))).map((n) => n.port));
+    } catch (error) {
+      errors.push(`${r.port}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`cannot read '${cacheName}' to verify it (${errors.join('; ') || 'no redis-server of it is running'})`);
 }

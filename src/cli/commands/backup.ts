@@ -17,11 +17,9 @@ import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, 
 import { armClient, azureClients, blobSha256, emulatorClients, logTelemetry, parseContainerUrl } from '../../backup/clients';
 import { ExportError, FAILURE_RECORD_NAME, MANIFEST_NAME, runExport, type ArmClient, type ArmResponse, type ExportDependencies, type ExportManifest } from '../../backup/export';
 import { readSettings, SETTING, SettingsError, type ExportSettings } from '../../backup/settings';
-import { parseClusterNodes, servingPrimaries } from '../../emulator/cluster-nodes';
-import { digestPrimaries, type DatasetSummary } from '../../emulator/dataset-digest';
+import { cacheDigest, type DatasetSummary } from '../../emulator/dataset-digest';
 import { applyLifecycle, lifecycleRules, type LifecycleRule } from '../../emulator/lifecycle';
 import { isAlive } from '../../emulator/processes';
-import { command, RespError, text } from '../../emulator/resp';
 import { DEFAULT_STATE_DIR, readState, trackedPids, type EmulatorState } from '../../emulator/state';
 import { UsageError } from '../errors';
 
@@ -471,7 +469,9 @@ export async function backupRestore(target: BackupTarget, options: { from: strin
     lines.push(`verified  blob sha256 only: the manifest records ${expected.keys} key(s), but amr cannot read a cache's data on Azure to compare`);
     return { cache: cacheName, prefix, keysLoaded, verified: 'blobs-only', expected, lines };
   }
-  const actual = await liveDigest(target.emulator, cacheName);
+  const actual = await cacheDigest(target.emulator, cacheName).catch((error: Error) => {
+    throw new BackupFailed(`amr backup: ${error.message}`);
+  });
   if (actual.keys !== expected.keys || actual.digest !== expected.digest) {
     const expired = expected.earliestExpiry && Date.parse(expected.earliestExpiry) <= Date.now() ? `; keys with TTLs have expired since the export (earliest ${expected.earliestExpiry}), which changes both` : '';
     throw new BackupFailed(
@@ -482,23 +482,6 @@ export async function backupRestore(target: BackupTarget, options: { from: strin
   return { cache: cacheName, prefix, keysLoaded, verified: 'dataset', expected: { keys: expected.keys, digest: expected.digest }, actual, lines };
 }
 
-/** The dataset digest of a running emulated cache, read from its current primaries. */
-export async function liveDigest(state: EmulatorState, cacheName: string): Promise<DatasetSummary> {
-  const cache = state.caches.find((c) => c.name.toLowerCase() === cacheName.toLowerCase());
-  if (!cache) throw new UsageError(`amr backup: the emulator runs no cache '${cacheName}' (it runs ${state.caches.map((c) => c.name).join(', ')})`);
-  const errors: string[] = [];
-  for (const r of cache.redis) {
-    if (r.pid === undefined || !isAlive(r.pid)) continue;
-    try {
-      const reply = await command(r.port, ['CLUSTER', 'NODES'], 2000);
-      if (reply instanceof RespError) throw new Error(reply.message);
-      return await digestPrimaries(servingPrimaries(parseClusterNodes(text(reply))).map((n) => n.port));
-    } catch (error) {
-      errors.push(`${r.port}: ${(error as Error).message}`);
-    }
-  }
-  throw new BackupFailed(`amr backup: cannot read '${cacheName}' to verify it (${errors.join('; ') || 'no redis-server of it is running'})`);
-}
 
 /** POSTs an ARM action and polls its long-running operation to the end; returns the final status body. */
 async function longRunning(arm: ArmClient, url: string, body: unknown, armEndpoint: string, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
