@@ -197,6 +197,19 @@ afterAll(async () => {
   fs.rmSync(path.dirname(path.dirname(stackDir)), { recursive: true, force: true });
 });
 
+/** Copies the blobs of the export under `from` to `to` (not its manifest); returns the original manifest and the copies. */
+async function copyExportBlobs(c: ContainerClient, from: string, to: string): Promise<{ manifest: ExportManifest; blobs: ExportManifest['blobs'][number][] }> {
+  const manifest = JSON.parse((await c.getBlobClient(`${from}manifest.json`).downloadToBuffer()).toString()) as ExportManifest;
+  const blobs: ExportManifest['blobs'][number][] = [];
+  for (const blob of manifest.blobs) {
+    const name = `${to}${blob.name.slice(from.length)}`;
+    const data = await c.getBlobClient(blob.name).downloadToBuffer();
+    await c.getBlockBlobClient(name).upload(data, data.length);
+    blobs.push({ ...blob, name });
+  }
+  return { manifest, blobs };
+}
+
 describe('backup round trip through the emulator', () => {
   let expectedKeys = 0;
   let before: Map<string, KeyState>;
@@ -275,15 +288,8 @@ describe('backup round trip through the emulator', () => {
   test('a restore whose data does not match the manifest exits 1 with one line', async () => {
     // A copy of the export whose manifest records another digest (blobs and their sha256 unchanged).
     const c = container();
-    const manifest = JSON.parse((await c.getBlobClient(`${cliPrefix}manifest.json`).downloadToBuffer()).toString()) as ExportManifest;
     const fake = `${CACHE}/2000-01-01T000000Z/`;
-    const blobs = [];
-    for (const blob of manifest.blobs) {
-      const name = `${fake}${blob.name.slice(cliPrefix.length)}`;
-      const data = await c.getBlobClient(blob.name).downloadToBuffer();
-      await c.getBlockBlobClient(name).upload(data, data.length);
-      blobs.push({ ...blob, name });
-    }
+    const { manifest, blobs } = await copyExportBlobs(c, cliPrefix, fake);
     const tampered = { ...manifest, prefix: fake, blobs, dataset: { ...manifest.dataset!, keys: manifest.dataset!.keys + 1, digest: 'f'.repeat(64) } };
     await c.getBlockBlobClient(`${fake}manifest.json`).upload(JSON.stringify(tampered), JSON.stringify(tampered).length);
     const result = await amr('restore', '--from', fake, '--yes');
@@ -306,15 +312,8 @@ describe('backup round trip through the emulator', () => {
 
   test('a manifest without key count and digest (as the service writes): restore verifies the blob sha256 only, and says so', async () => {
     const c = container();
-    const manifest = JSON.parse((await c.getBlobClient(`${cliPrefix}manifest.json`).downloadToBuffer()).toString()) as ExportManifest;
     const prefix = `${CACHE}/2002-01-01T000000Z/`;
-    const blobs = [];
-    for (const blob of manifest.blobs) {
-      const name = `${prefix}${blob.name.slice(cliPrefix.length)}`;
-      const data = await c.getBlobClient(blob.name).downloadToBuffer();
-      await c.getBlockBlobClient(name).upload(data, data.length);
-      blobs.push({ ...blob, name });
-    }
+    const { manifest, blobs } = await copyExportBlobs(c, cliPrefix, prefix);
     const { dataset: _dropped, ...withoutDataset } = { ...manifest, prefix, blobs };
     await c.getBlockBlobClient(`${prefix}manifest.json`).upload(JSON.stringify(withoutDataset), JSON.stringify(withoutDataset).length);
     const result = await amr('restore', '--from', prefix, '--yes');
