@@ -42,11 +42,10 @@ import { EXPORT_ROLE_ACTIONS } from '../rules/backup/common';
 import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
 import type { Profile } from '../rules/types';
 import { addPropValidation, enableReliabilityChecks } from './checks';
-import { AmrSynthError } from './errors';
+import { AmrSynthError, exportPropProblem } from './errors';
 import type { GeoReplicationGroup } from './geo-replication-group';
 import type { ManagedRedis } from './managed-redis';
 import { App, AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, type ITerraformDependable } from './platform';
-import { exportPropProblem } from './scheduled-export-errors';
 
 /** Replication of the export storage account. Only the geo-redundant ones satisfy AMR-BAK-003. */
 export const StorageRedundancy = {
