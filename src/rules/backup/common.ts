@@ -267,16 +267,6 @@ export function referrersOf(stack: StackView, type: string, attribute: string, t
   return index.get(target.address) ?? [];
 }
 
-/** Resources of `type` whose `attribute` is an unresolved expression naming no resource: they may refer to anything. */
-export function unknownReferrers(stack: StackView, type: string, attribute: string): TerraformResource[] {
-  return memoize(stack, `backupUnknownReferrers:${type}:${attribute}`, () =>
-    ofType(stack, type).filter((r) => {
-      const value = attr(r, attribute);
-      return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
-    }),
-  );
-}
-
 /** True when the cache is in a geo group whose name is not known until apply. */
 export function unknownGroup(cache: TerraformResource): boolean {
   return geoGroupName(cache).kind === 'unknown';

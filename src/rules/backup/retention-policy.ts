@@ -1,7 +1,8 @@
+import { resourcesMaybeReferring } from '../cache/common';
 import { severities } from '../profiles';
 import { blocks, displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { backupMetadata, BACKUP_SOURCES, cachesExportedTo, MANAGEMENT_POLICY, referrersOf, STORAGE_ACCOUNT, unknownReferrers } from './common';
+import { backupMetadata, BACKUP_SOURCES, cachesExportedTo, MANAGEMENT_POLICY, referrersOf, STORAGE_ACCOUNT } from './common';
 
 const DELETE_ACTIONS = ['delete_after_days_since_modification_greater_than', 'delete_after_days_since_creation_greater_than', 'delete_after_days_since_last_access_time_greater_than'];
 
@@ -25,7 +26,7 @@ export const exportRetentionPolicy: Rule = {
       if (rules.kind === 'unknown') return unknown('rule', `cannot judge ${policy.address}: its rules are not known until apply`);
       if (rules.kind === 'known' && (rules.value as Array<Record<string, unknown>>).some((rule) => deletesExports(rule, container))) return pass();
     }
-    const maybe = unknownReferrers(stack, MANAGEMENT_POLICY, 'storage_account_id');
+    const maybe = resourcesMaybeReferring(stack, MANAGEMENT_POLICY, 'storage_account_id');
     if (maybe.length > 0) return unknown('storage_account_id', `cannot tell whether ${maybe.map((p) => p.address).join(', ')} applies to '${displayName(account)}': its storage_account_id is not known until apply`);
     return fail(`no lifecycle rule deletes the exports in '${displayName(account)}': old exports are kept forever`);
   },

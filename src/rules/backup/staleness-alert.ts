@@ -1,8 +1,9 @@
+import { resourcesMaybeReferring } from '../cache/common';
 import { severities } from '../profiles';
 import { ofType } from '../stack-index';
 import { attr, displayName, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { ALERT_TYPES, APPLICATION_INSIGHTS, backupMetadata, BACKUP_SOURCES, EXPORTER_TYPES, isExporter, unknownReferrers } from './common';
+import { ALERT_TYPES, APPLICATION_INSIGHTS, backupMetadata, BACKUP_SOURCES, EXPORTER_TYPES, isExporter } from './common';
 
 /** AMR-BAK-008: an alert fires when the newest backup is older than 2 × the interval. */
 export const stalenessAlert: Rule = {
@@ -31,7 +32,7 @@ export const stalenessAlert: Rule = {
       const connection = attr(exporter, 'site_config.application_insights_connection_string');
       if (connection.kind === 'unknown' && referencedAddresses(connection.expression).length === 0) return unknown('site_config.application_insights_connection_string');
     }
-    const maybe = ALERT_TYPES.flatMap((t) => unknownReferrers(stack, t, 'scopes'));
+    const maybe = ALERT_TYPES.flatMap((t) => resourcesMaybeReferring(stack, t, 'scopes'));
     if (maybe.length > 0) return unknown('scopes', `cannot tell whether ${maybe.map((a) => a.address).join(', ')} watches '${displayName(exporter)}': its scopes are not known until apply`);
     return fail(`no alert watches the exports of '${displayName(exporter)}': a failing schedule goes unnoticed until a restore finds no recent backup`);
   },
