@@ -73,6 +73,7 @@ export const exportPropProblem = {
     `AMR-BAK-005: exportPrefix '${prefix}' is invalid: 1-200 characters of letters, digits, '-', '_', '.' and '/', not starting or ending with '/', without '..' or '//' (fix: e.g. the cache's name)`,
 };
 
-function formatHours(hours: number): string {
+/** Hours for messages: `6 h`, `7.50 h`. */
+export function formatHours(hours: number): string {
   return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(2)} h`;
 }

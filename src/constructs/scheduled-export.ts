@@ -42,7 +42,7 @@ import { EXPORT_ROLE_ACTIONS } from '../rules/backup/common';
 import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
 import type { Profile } from '../rules/types';
 import { addPropValidation, enableReliabilityChecks } from './checks';
-import { AmrSynthError, exportPropProblem } from './errors';
+import { AmrSynthError, exportPropProblem, formatHours } from './errors';
 import type { GeoReplicationGroup } from './geo-replication-group';
 import type { ManagedRedis } from './managed-redis';
 import { App, AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, type ITerraformDependable } from './platform';
@@ -545,6 +545,3 @@ function alphanumeric(text: string): string {
   return text.replace(/[^a-z0-9]/g, '');
 }
 
-function formatHours(hours: number): string {
-  return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(2)} h`;
-}
