@@ -39,7 +39,7 @@ import type { Schedule } from '../backup/schedule';
 import { EXPORT_API_VERSION, SETTING } from '../backup/settings';
 import { zoneSupport } from '../rules/data/regions';
 import { EXPORT_ROLE_ACTIONS } from '../rules/backup/common';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addPropValidation, enableReliabilityChecks } from './checks';
 import { AmrSynthError, exportPropProblem, formatHours } from './errors';

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildTopologyManifest } from '../../emulator/manifest';
+import { buildTopologyManifest } from '../../topology/manifest';
 import { backupMetadata, exportedBy, exportStorage, EXPORTER_TYPES, isExporter, SCHEDULE_SETTING } from '../../rules/backup/common';
 import { GEO_REPLICATION, MANAGED_REDIS } from '../../rules/cache/common';
 import { normalizeRegion, zoneSupport, type ZoneSupport } from '../../rules/data/regions';

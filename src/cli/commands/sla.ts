@@ -1,6 +1,6 @@
 /** `amr sla PATH`: per cache and per geo group, the SLA tier and the expected downtime and data loss per failure kind. */
-import { buildTopologyManifest, type TopologyCache, type TopologyGeoGroup } from '../../emulator/manifest';
-import type { FailureEstimate } from '../../rules/reliability';
+import { buildTopologyManifest, type TopologyCache, type TopologyGeoGroup } from '../../topology/manifest';
+import type { FailureEstimate } from '../../topology/reliability';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
 

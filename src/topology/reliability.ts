@@ -2,7 +2,7 @@
  * What a cache's topology earns (rules.md 1.6): the SLA tier, zone redundancy, and the expected downtime and data-loss
  * window per failure kind. Connectivity SLA only; no SLA covers data.
  */
-import type { ZoneSupport } from './data/regions';
+import type { ZoneSupport } from '../rules/data/regions';
 
 export type SlaTier = 'none' | '99.9%' | '99.99%' | '99.999%';
 
