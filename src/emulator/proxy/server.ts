@@ -26,9 +26,9 @@
  */
 import { createHash, timingSafeEqual } from 'crypto';
 import * as net from 'net';
-import { encodeCommand, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from './resp';
-import { parseClusterNodes, type ClusterNodeLine } from './cluster-nodes';
-import { keySlot, SLOT_COUNT } from './slots';
+import { encodeCommand, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { parseClusterNodes, type ClusterNodeLine } from '../cluster-nodes';
+import { keySlot, SLOT_COUNT } from '../slots';
 
 export interface ProxyConfig {
   readonly listenPort: number;
