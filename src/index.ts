@@ -10,7 +10,7 @@ export * from './topology/manifest';
 export { ALL_RULES, findRule } from './rules/catalogue';
 export { evaluateStack, formatFinding, type EvaluateOptions, type Evaluation } from './rules/engine';
 export { readSynthesizedStack } from './rules/input/synth-json';
-export * from './topology/reliability';
+export { estimateReliability, type FailureEstimate, type FailureKind, type ReliabilityEstimate, type SlaTier, type TopologyFacts } from './topology/reliability';
 export type { Finding, Profile, Rule, RuleMetadata, RuleResult, Severity } from './rules/types';
 export type { RegionOverrides, ZoneSupport } from './rules/data/regions';
 export * from './constructs/geo-replication-group';

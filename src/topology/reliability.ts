@@ -92,3 +92,10 @@ export function estimateReliability(facts: TopologyFacts): ReliabilityEstimate {
   }
   return { sla, highAvailability: facts.highAvailability, zoneRedundant, geoReplicated: geo, failures };
 }
+
+/** The estimate with a scheduled export: for a non-geo cache, a region failure loses at most the interval. */
+export function withScheduledExport(estimate: ReliabilityEstimate, intervalHours: number): ReliabilityEstimate {
+  if (estimate.geoReplicated || !Number.isFinite(intervalHours)) return estimate;
+  const backupRegion = estimateReliability({ highAvailability: true, zoneSupport: 'zones', backupIntervalSeconds: Math.round(intervalHours * 3600) }).failures.find((f) => f.kind === 'region');
+  return { ...estimate, failures: estimate.failures.map((f) => (f.kind === 'region' && backupRegion ? backupRegion : f)) };
+}
