@@ -79,7 +79,7 @@ class Evaluator {
     const values: Value[] = [];
     const literal: boolean[] = [];
     parts.forEach((part, i) => {
-      if (part.type === 'literalValue') {
+      if (isLiteralText(part)) {
         let text = decodeLiteral(sourceOf(part), heredoc);
         if (i === parts.length - 1) text = text.replace(/\n$/, '');
         if (text === '' && parts.length > 1) return;
@@ -165,8 +165,8 @@ class Evaluator {
 
   private quotedTemplate(node: Extract<Node, { type: 'template' }>, scope: Scope): Value {
     const heredoc = node.meta.value.startsWith('<<');
-    const values = node.children.map((part) => (part.type === 'literalValue' ? decodeLiteral(part.meta.value, heredoc) : this.eval(part, scope)));
-    return this.concatenate(values, node.children.map((part) => part.type === 'literalValue'));
+    const values = node.children.map((part) => (isLiteralText(part) ? decodeLiteral(sourceOf(part), heredoc) : this.eval(part, scope)));
+    return this.concatenate(values, node.children.map(isLiteralText));
   }
 
   /** Joins template parts; an unknown part makes the string unknown, written with `${...}` for that part. */
@@ -373,6 +373,11 @@ class Evaluator {
     }
     return text;
   }
+}
+
+/** A template's literal text (an interpolated `${42}` or `${true}` is a typed literal, not text). */
+function isLiteralText(part: Node): boolean {
+  return part.type === 'literalValue' && part.meta.type === 'string';
 }
 
 /** The value of `sym.name` (an object attribute, a namespace entry, or an attribute of an unknown). */

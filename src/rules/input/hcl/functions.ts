@@ -33,8 +33,11 @@ const MAX_WIDTH = 4096;
 interface FunctionDefinition {
   /** Allowed argument counts: [min, max] (max Infinity for variadic). */
   readonly arity: readonly [number, number];
-  /** True when the function copes with unknown parts inside its (known) arguments; else any unknown makes it unknown. */
-  readonly partial?: boolean;
+  /**
+   * True when the function copes with unknown parts inside its (known) arguments, 'all' when it also decides with
+   * unknown arguments (coalesce: the first non-null known argument wins); else any unknown makes the call unknown.
+   */
+  readonly partial?: boolean | 'all';
   readonly call: (args: Value[]) => Value;
 }
 
@@ -44,7 +47,7 @@ function fixed(n: number): readonly [number, number] {
   return [n, n];
 }
 
-function fn(arity: readonly [number, number], call: (args: Value[]) => Value, partial = false): FunctionDefinition {
+function fn(arity: readonly [number, number], call: (args: Value[]) => Value, partial: boolean | 'all' = false): FunctionDefinition {
   return { arity, call, partial };
 }
 
@@ -167,7 +170,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDefinition>> = {
       }
       throw new EvaluationError('coalesce: no non-null, non-empty-string arguments');
     },
-    true,
+    'all',
   ),
   coalescelist: fn(
     [1, Infinity],
@@ -178,7 +181,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDefinition>> = {
       }
       throw new EvaluationError('coalescelist: no non-empty list arguments');
     },
-    true,
+    'all',
   ),
   compact: fn(fixed(1), ([l]) => asList(l, 'compact').filter((v) => v !== null && asString(v, 'compact') !== '')),
   concat: fn([1, Infinity], (args) => args.flatMap((a) => asList(a, 'concat')), true),
@@ -406,6 +409,6 @@ export function callFunction(name: string, args: Value[]): Value {
   if (args.length < min || args.length > max) {
     throw new EvaluationError(`${name}: ${args.length} argument${args.length === 1 ? '' : 's'} given, ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} expected`);
   }
-  if (definition.partial ? args.some((a) => a instanceof Unknown) : args.some(containsUnknown)) return UNKNOWN;
+  if (definition.partial === 'all' ? false : definition.partial ? args.some((a) => a instanceof Unknown) : args.some(containsUnknown)) return UNKNOWN;
   return definition.call(args);
 }
