@@ -67,6 +67,11 @@ export function evaluateString(text: string, scope: Scope, templates: Templates)
   }
 }
 
+/** Evaluates one node of a parsed template (e.g. the default of `optional(string, "x")`); errors make it unknown. */
+export function evaluateNode(node: Node, parsed: ParsedTemplate, scope: Scope): Value {
+  return new Evaluator(parsed.source).template(node, scope);
+}
+
 /** Evaluates one node; evaluation errors make it unknown with its source text. */
 class Evaluator {
   public constructor(private readonly source: Buffer) {}

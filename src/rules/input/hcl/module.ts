@@ -7,7 +7,8 @@
 import type { InputNotice, TerraformResource } from '../../terraform';
 import { evaluateString, evaluateValue, extendScope, type Scope, type Templates } from './evaluate';
 import { isTemplate, parseTemplates, templatesIn } from './syntax';
-import { asBool, asNumber, containsUnknown, EvaluationError, isObject, Namespace, objectOf, sortedKeys, toPlain, Unknown, type Value } from './values';
+import { convertToType } from './types';
+import { asNumber, containsUnknown, EvaluationError, isObject, Namespace, objectOf, sortedKeys, toPlain, Unknown, type Value } from './values';
 
 /** One `.tf` or `.tf.json` file: its display path, its hcl2json document and its text (for line numbers). */
 export interface ModuleFile {
@@ -353,14 +354,14 @@ class Instance {
     const existing = this.children.get(call.name);
     if (existing) return existing;
     const expansion = this.expansion(`module.${call.name}`, call.body);
-    const list = instanceKeys(expansion).map(({ suffix, extra }) => {
+    const list = instanceKeys(expansion).map(({ suffix, key, extra }) => {
       const scope = this.scope(extra);
       const inputs = new Map<string, () => Value>();
       for (const [attribute, value] of Object.entries(call.body)) {
         if (MODULE_META.has(attribute)) continue;
         inputs.set(attribute, once(() => evaluateValue(value, scope, this.context.templates)));
       }
-      return { key: suffix, instance: new Instance(call.definition!, `${this.prefix}module.${call.name}${suffix}.`, this.context, inputs) };
+      return { key, instance: new Instance(call.definition!, `${this.prefix}module.${call.name}${suffix}.`, this.context, inputs) };
     });
     this.children.set(call.name, list);
     return list;
@@ -512,20 +513,20 @@ function expand(body: Record<string, unknown>, scope: Scope, templates: Template
 }
 
 /** The address suffix and the `count`/`each` symbols of each instance. */
-function instanceKeys(expansion: Expansion): Array<{ suffix: string; extra: Record<string, Value> }> {
+function instanceKeys(expansion: Expansion): Array<{ suffix: string; key: string; extra: Record<string, Value> }> {
   switch (expansion.kind) {
     case 'single':
-      return [{ suffix: '', extra: {} }];
+      return [{ suffix: '', key: '', extra: {} }];
     case 'count':
-      return Array.from({ length: Math.min(expansion.count, MAX_INSTANCES + 1) }, (_v, i) => ({ suffix: `[${i}]`, extra: { count: objectOf([['index', i]]) } }));
+      return Array.from({ length: Math.min(expansion.count, MAX_INSTANCES + 1) }, (_v, i) => ({ suffix: `[${i}]`, key: String(i), extra: { count: objectOf([['index', i]]) } }));
     case 'for_each':
-      return expansion.entries.map(([key, value]) => ({ suffix: `[${JSON.stringify(key)}]`, extra: { each: objectOf([['key', key], ['value', value]]) } }));
+      return expansion.entries.map(([key, value]) => ({ suffix: `[${JSON.stringify(key)}]`, key, extra: { each: objectOf([['key', key], ['value', value]]) } }));
     case 'unknown': {
       const isCount = expansion.expression.startsWith('count');
       const extra: Record<string, Value> = isCount
         ? { count: objectOf([['index', new Unknown('count.index')]]) }
         : { each: objectOf([['key', new Unknown('each.key')], ['value', new Unknown('each.value')]]) };
-      return [{ suffix: '[*]', extra }];
+      return [{ suffix: '[*]', key: '*', extra }];
     }
   }
 }
@@ -542,21 +543,6 @@ function instancesValue(expansion: Expansion, address: string): Value {
     case 'unknown':
       return new Unknown(`${address}[*]`, undefined, true);
   }
-}
-
-/** Converts a variable's value to its declared primitive type (`"3"` for a number is 3), as Terraform does. */
-function convertToType(value: Value, type: unknown, templates: Templates): Value {
-  void templates;
-  if (value === null || value instanceof Unknown || typeof type !== 'string') return value;
-  const name = type.replace(/^\$\{([\s\S]*)\}$/, '$1').trim();
-  try {
-    if (name === 'number') return asNumber(value, 'variable');
-    if (name === 'bool') return asBool(value, 'variable');
-    if (name === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
-  } catch {
-    return value; // Terraform rejects the value; the rules judge what was written
-  }
-  return value;
 }
 
 function isPrimitiveType(type: unknown): boolean {

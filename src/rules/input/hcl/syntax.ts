@@ -96,3 +96,11 @@ function firstLine(error: unknown): string {
   const text = String(error instanceof Error ? error.message : error);
   return (text.split('\n').find((l) => l.trim() !== '') ?? 'parse error').replace(/^getExpressionAst errors on input string '[\s\S]*?': /, '');
 }
+
+/** The one expression of a template string that is exactly `${expression}` (e.g. a variable's `type`), else undefined. */
+export function soleExpression(parsed: ParsedTemplate): Node | undefined {
+  const root = parsed.root;
+  if (root.type !== 'template') return undefined;
+  const parts = root.children.filter((p) => !(p.type === 'literalValue' && p.meta.type === 'string' && p.meta.value.trim() === ''));
+  return parts.length === 1 ? parts[0] : undefined;
+}
