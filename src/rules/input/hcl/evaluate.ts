@@ -14,6 +14,7 @@ import {
   equalValues,
   EvaluationError,
   isObject,
+  iterationKey,
   Namespace,
   objectOf,
   sortedKeys,
@@ -299,7 +300,7 @@ class Evaluator {
     const collection = this.eval(collectionNode, scope);
     if (collection instanceof Unknown) return new Unknown(this.render(node, scope));
     let pairs: Array<[Value, Value]>;
-    if (Array.isArray(collection)) pairs = collection.map((v, i) => [i, v]);
+    if (Array.isArray(collection)) pairs = collection.map((v, i) => [iterationKey(collection, i), v]);
     else if (isObject(collection)) pairs = sortedKeys(collection).map((k) => [k, collection[k]]);
     else throw new EvaluationError(`a for expression needs a list, set, map or object, got ${typeName(collection)}`);
     const listOut: Value[] = [];

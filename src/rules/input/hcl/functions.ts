@@ -6,6 +6,7 @@
  */
 import {
   asBool,
+  asSetValue,
   asList,
   asMap,
   asNumber,
@@ -57,8 +58,8 @@ const str = (name: string, call: (s: string) => Value) => fn(fixed(1), ([s]) => 
 function toSet(list: Value[]): Value[] {
   const out: Value[] = [];
   for (const v of list) if (!out.some((o) => equalValues(o, v) === true)) out.push(v);
-  if (out.every((v) => typeof v === 'string')) return (out as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return out;
+  if (out.every((v) => typeof v === 'string')) return asSetValue((out as string[]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  return asSetValue(out);
 }
 
 function format(spec: string, args: Value[]): string {

@@ -8,7 +8,7 @@ import type { InputNotice, TerraformResource } from '../../terraform';
 import { evaluateString, evaluateValue, extendScope, type Scope, type Templates } from './evaluate';
 import { isTemplate, parseTemplates, templatesIn } from './syntax';
 import { convertToType } from './types';
-import { asNumber, containsUnknown, EvaluationError, isObject, Namespace, objectOf, sortedKeys, toPlain, Unknown, type Value } from './values';
+import { asNumber, containsUnknown, iterationKey, EvaluationError, isObject, Namespace, objectOf, sortedKeys, toPlain, Unknown, type Value } from './values';
 
 /** One `.tf` or `.tf.json` file: its display path, its hcl2json document and its text (for line numbers). */
 export interface ModuleFile {
@@ -470,7 +470,7 @@ function expandDynamic(dynamic: unknown, into: Record<string, unknown>, scope: S
         continue;
       }
       const iterator = typeof spec.iterator === 'string' ? spec.iterator.replace(/^\$\{([\s\S]*)\}$/, '$1').trim() : label;
-      const pairs: Array<[Value, Value]> = Array.isArray(forEach) ? forEach.map((v, i) => [i, v]) : sortedKeys(forEach as Record<string, Value>).map((k) => [k, (forEach as Record<string, Value>)[k]]);
+      const pairs: Array<[Value, Value]> = Array.isArray(forEach) ? forEach.map((v, i) => [iterationKey(forEach, i), v]) : sortedKeys(forEach as Record<string, Value>).map((k) => [k, (forEach as Record<string, Value>)[k]]);
       const blocks = Array.isArray(current) ? [...current] : [];
       for (const [key, value] of pairs) {
         const inner = extendScope(scope, { [iterator]: objectOf([['key', key], ['value', value]]) });

@@ -6,7 +6,7 @@
  */
 import { evaluateNode, type Scope, type Templates } from './evaluate';
 import { soleExpression, sourceOf, type Node, type ParsedTemplate } from './syntax';
-import { asBool, asNumber, asString, EvaluationError, isObject, objectOf, Unknown, type Value } from './values';
+import { asBool, asNumber, asSetValue, asString, EvaluationError, isObject, objectOf, Unknown, type Value } from './values';
 
 const NO_NAMES: Scope = { prefix: '', symbol: () => undefined };
 
@@ -46,8 +46,8 @@ function convert(value: Value, type: Node, parsed: ParsedTemplate): Value {
     case 'set': {
       if (!Array.isArray(value)) return value;
       const converted = value.map((v) => convert(v, argument, parsed));
-      if (type.meta.name === 'set' && converted.every((v) => typeof v === 'string')) return [...new Set(converted as string[])].sort();
-      return converted;
+      if (type.meta.name === 'set' && converted.every((v) => typeof v === 'string')) return asSetValue([...new Set(converted as string[])].sort());
+      return type.meta.name === 'set' ? asSetValue(converted) : converted;
     }
     case 'map':
       if (!isObject(value)) return value;

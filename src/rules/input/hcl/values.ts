@@ -20,6 +20,20 @@ export class Unknown {
 
 export type Value = null | boolean | number | string | Unknown | Value[] | { [key: string]: Value };
 
+/** Lists that are sets (from `toset`, `setunion` or a `set(...)` type): iterating them, the key is the element. */
+const SETS = new WeakSet<Value[]>();
+
+/** Marks a list as a set and returns it. */
+export function asSetValue(list: Value[]): Value[] {
+  SETS.add(list);
+  return list;
+}
+
+/** The key of element `i` when iterating a collection: the index of a list, the element itself in a set. */
+export function iterationKey(list: Value[], i: number): Value {
+  return SETS.has(list) ? list[i] : i;
+}
+
 /** A symbol table entered lazily by attribute (`var`, `local`, `module`, resource types): entries are computed on use. */
 export class Namespace {
   public constructor(
