@@ -23,6 +23,7 @@ export const inputError = {
     new UsageError(`amr: '${path}' is JSON but not a cdktf stack, Terraform JSON or a plan: it has no 'resource' or 'resource_changes' (fix: pass cdk.tf.json or the output of 'terraform show -json')`),
   invalidHcl: (path: string, reason: string) => new UsageError(`amr: '${path}' is not valid HCL: ${reason}`),
   emptyDirectory: (path: string) => new UsageError(`amr: '${path}' holds no stacks/*/cdk.tf.json, cdk.tf.json or .tf files (fix: run 'npx cdktf synth' first, or pass the directory of your .tf files)`),
+  tooDeep: (path: string, max: number) => new UsageError(`amr: '${path}' nests brackets more than ${max} levels deep, which no real configuration does (fix: check the file; it may be generated or corrupted)`),
   missingVarFile: (path: string) => new UsageError(`amr: --var-file '${path}': no such file (fix: pass the path of a .tfvars file, relative to the current directory)`),
   duplicateDeclaration: (what: string, first: string, second: string) =>
     new UsageError(`amr: ${what} is declared twice, at ${first} and ${second}; Terraform rejects the module (fix: rename or remove one of them)`),

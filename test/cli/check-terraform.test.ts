@@ -284,6 +284,13 @@ describe('defect 9 and an empty file: a folder of .tf files is one module', () =
     expect(run.stderr).toMatch(new RegExp(`^amr: ${what.replace(/"/g, '"')} is declared twice, at a\\.tf:\\d+ and b\\.tf:\\d+`));
   });
 
+  test('a file nested deeper than the HCL parser can take exits 2 with one line, before it is parsed', async () => {
+    const dir = workdir({ 'main.tf': `locals {\n  x = ${'['.repeat(1200)}${']'.repeat(1200)}\n}\n` });
+    const run = await amr(['check', '.'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^amr: 'main\.tf' nests brackets more than 256 levels deep[^\n]*\n$/);
+  });
+
   test('an empty .tf file beside others is valid', async () => {
     const { code, report } = await check(['empty-file']);
     expect(code).toBe(0);

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HclModuleError, readHcl, type HclDocument, type HclFile, type ModuleFiles, type VariableSource } from '../../rules/input/hcl';
+import { MAX_NESTING, nestingDepth } from '../../rules/input/hcl/syntax';
 import type { StackView } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 
@@ -79,6 +80,7 @@ async function parseFiles(files: ReadonlyArray<{ file: string; text: string }>):
       }
       if (!document || typeof document !== 'object' || Array.isArray(document)) throw inputError.wrongSchema(file);
     } else {
+      if (nestingDepth(text) > MAX_NESTING) throw inputError.tooDeep(file, MAX_NESTING);
       try {
         document = (await parse(file, text)) as HclDocument;
       } catch (error) {

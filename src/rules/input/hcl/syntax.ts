@@ -49,6 +49,10 @@ export async function parseTemplates(texts: Iterable<string>): Promise<Map<strin
     await Promise.all(
       pending.slice(start, start + PARALLEL_PARSES).map(async (text) => {
         const source = heredocOf(text);
+        if (nestingDepth(source) > MAX_NESTING) {
+          parsed.set(text, `nested more than ${MAX_NESTING} levels deep`);
+          return;
+        }
         try {
           const root = (await getExpressionAst('expression.tf', source)) as Node | null;
           parsed.set(text, root ? { root, source: Buffer.from(source, 'utf8') } : 'the expression is empty');
@@ -62,6 +66,26 @@ export async function parseTemplates(texts: Iterable<string>): Promise<Map<strin
 }
 
 const PARALLEL_PARSES = 32;
+
+/**
+ * The deepest bracket nesting the wasm HCL parser is given. Deeper input overflows its stack, and the Go runtime
+ * behind it never recovers (every later parse hangs), so such input is refused before parsing.
+ */
+export const MAX_NESTING = 256;
+
+/** How deeply `(`, `[` and `{` nest in a text (a conservative count: brackets inside strings count too). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return max;
+}
 
 /** Every template string in a JSON-like document (hcl2json output), for `parseTemplates`. */
 export function templatesIn(value: unknown, into: Set<string> = new Set()): Set<string> {
