@@ -23,6 +23,14 @@ export const inputError = {
     new UsageError(`amr: '${path}' is JSON but not a cdktf stack, Terraform JSON or a plan: it has no 'resource' or 'resource_changes' (fix: pass cdk.tf.json or the output of 'terraform show -json')`),
   invalidHcl: (path: string, reason: string) => new UsageError(`amr: '${path}' is not valid HCL: ${reason}`),
   emptyDirectory: (path: string) => new UsageError(`amr: '${path}' holds no stacks/*/cdk.tf.json, cdk.tf.json or .tf files (fix: run 'npx cdktf synth' first, or pass the directory of your .tf files)`),
+  tooDeep: (path: string, max: number) => new UsageError(`amr: '${path}' nests brackets more than ${max} levels deep, which no real configuration does (fix: check the file; it may be generated or corrupted)`),
+  missingVarFile: (path: string) => new UsageError(`amr: --var-file '${path}': no such file (fix: pass the path of a .tfvars file, relative to the current directory)`),
+  duplicateDeclaration: (what: string, first: string, second: string) =>
+    new UsageError(`amr: ${what} is declared twice, at ${first} and ${second}; Terraform rejects the module (fix: rename or remove one of them)`),
+  moduleMissing: (call: string, source: string, at: string) => new UsageError(`amr: ${call} at ${at}: source '${source}' is not a folder of .tf files (fix: correct the module's source path)`),
+  moduleCycle: (call: string, source: string, at: string) => new UsageError(`amr: ${call} at ${at}: source '${source}' calls itself, directly or through other modules (fix: break the cycle)`),
+  tooManyInstances: (address: string, limit: number) => new UsageError(`amr: ${address} expands to more than ${limit} instances (fix: check its count or for_each)`),
+  undeclaredVariable: (name: string) => new UsageError(`amr: --var '${name}=…': the root module declares no variable "${name}" (fix: declare it, or correct the name)`),
   stdinEmpty: () => new UsageError(`amr: nothing on standard input (fix: pipe a document, e.g. 'terraform show -json plan.out | npx amr check -')`),
 };
 
@@ -36,5 +44,6 @@ export const usageError = {
   outputWithoutFormat: () => new UsageError(`amr check: --output must follow a --format (fix: '--format sarif --output amr.sarif')`),
   badSuppressions: (path: string, reason: string) => new UsageError(`amr: suppressions file '${path}' is invalid: ${reason} (fix: a JSON array of { "id", "resource", "reason", "expiresOn" })`),
   badBaseline: (path: string, reason: string) => new UsageError(`amr: baseline '${path}' is invalid: ${reason} (fix: create it with --create-baseline)`),
+  badVarFlag: (value: string) => new UsageError(`amr: --var '${value}' is not NAME=VALUE (fix: --var ha_enabled=false; repeat --var for more)`),
   badVersion: (value: string) => new UsageError(`amr: --provider-version '${value}' is not a version like 4.55.0`),
 };

@@ -11,6 +11,7 @@ import { createBaseline, runCheck, type CheckOptions } from './commands/check';
 import { renderExplain, renderRulesJson, renderRulesMarkdown, renderRulesText } from './commands/rules';
 import { renderSlaMarkdown, renderSlaText, runSla } from './commands/sla';
 import { UsageError, usageError } from './errors';
+import type { CliVariable } from './inputs/hcl-files';
 import { FORMATS, isFailing, type Format } from './report/model';
 import { TOOL } from './version';
 
@@ -28,6 +29,7 @@ Usage:
   amr check PATH... [--profile dev|production|mission-critical] [--format F [--output FILE]]...
                     [--fail-on error|warning|never] [--suppressions FILE] [--baseline FILE]
                     [--create-baseline FILE] [--provider-version X.Y.Z]
+                    [--var-file FILE]... [--var NAME=VALUE]...   (root variables of .tf inputs)
   amr rules [--format text|markdown|json]
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
@@ -48,15 +50,18 @@ interface Parsed {
   readonly positional: string[];
   readonly flags: Map<string, string[]>;
   readonly outputs: Array<{ format: string; output?: string }>;
+  /** `--var-file` and `--var` in the order given (later wins, as in Terraform). */
+  readonly variables: CliVariable[];
 }
 
-const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--stack', '--from', '--to', '--cache-id', '--container-url']);
+const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
 const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
   const outputs: Array<{ format: string; output?: string }> = [];
+  const variables: CliVariable[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '-' || !arg.startsWith('-')) {
@@ -73,13 +78,23 @@ function parseArgs(command: string, args: readonly string[]): Parsed {
     if (value === undefined) throw usageError.missingValue(name);
     flags.set(name, [...(flags.get(name) ?? []), value]);
     if (name === '--format') outputs.push({ format: value });
+    if (name === '--var-file') variables.push({ kind: 'file', path: value });
+    if (name === '--var') variables.push(variableFlag(value));
     if (name === '--output' && command !== 'diagram') {
       const last = outputs[outputs.length - 1];
       if (!last || last.output !== undefined) throw usageError.outputWithoutFormat();
       last.output = value;
     }
   }
-  return { positional, flags, outputs };
+  return { positional, flags, outputs, variables };
+}
+
+/** `--var name=value` (the value may hold `=`; the name is a Terraform identifier). */
+function variableFlag(text: string): CliVariable {
+  const at = text.indexOf('=');
+  const name = at > 0 ? text.slice(0, at).trim() : '';
+  if (!/^[A-Za-z_][\w-]*$/.test(name)) throw usageError.badVarFlag(text);
+  return { kind: 'flag', name, value: text.slice(at + 1) };
 }
 
 function one(parsed: Parsed, flag: string): string | undefined {
@@ -194,6 +209,7 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
     providerVersion,
     suppressionsFile: one(parsed, '--suppressions'),
     baselineFile: one(parsed, '--baseline'),
+    variables: parsed.variables,
   };
   const report = await runCheck(options);
   const reports = await import('./report');

@@ -46,6 +46,11 @@ export interface TerraformResource {
   readonly file?: string;
   readonly line?: number;
   readonly amr?: AmrResourceMetadata;
+  /**
+   * Set when the resource's `count` or `for_each` is not known before apply (e.g. `count = var.n` with no value): the
+   * instances are checked as one, addressed `type.name[*]`, and it may not exist at all. The text names the expression.
+   */
+  readonly unknownInstances?: string;
   /** For resources read from a plan: the planned actions and the values before the change. */
   readonly change?: { readonly actions: readonly string[]; readonly before: Readonly<Record<string, unknown>> | null };
 }
@@ -59,6 +64,18 @@ export interface StackView {
   readonly providerVersion?: string;
   /** Acknowledgements recorded by the constructs (`//.amr.acknowledgements`), honoured by `amr check` too. */
   readonly acknowledgements?: readonly Suppression[];
+  /** Parts of the input that were not checked (e.g. a remote module call), for the report to say so. */
+  readonly notices?: readonly InputNotice[];
+}
+
+/** Something in the input that `amr check` did not check, e.g. a module call whose source is a registry or git. */
+export interface InputNotice {
+  /** What was not checked, e.g. `module.cache`. */
+  readonly subject: string;
+  /** One sentence: what, why, and what to do instead. */
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
 }
 
 /** All resources of a type. */
@@ -138,21 +155,64 @@ export function blocks(resource: TerraformResource, path: string): AttributeValu
   return { kind: 'known', value: Array.isArray(value.value) ? value.value : [value.value] };
 }
 
-const REFERENCE = /(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)/g;
+const INDEX = String.raw`\[(?:\d+|"(?:[^"\\]|\\.)*"|\*)\]`;
+/**
+ * A reference to a resource inside `${...}`: `type.name`, `data.type.name`, with an instance key (`[0]`, `["k"]`,
+ * `[*]`) and module instance prefixes (`module.x.`, `module.x["k"].`).
+ */
+const REFERENCE = new RegExp(String.raw`(?<![\w.\-\]])((?:module\.[A-Za-z_][\w-]*(?:${INDEX})?\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:${INDEX})?)`, 'g');
 
-/** The `type.name` addresses a value refers to through `${...}` interpolations. */
+/** The resource addresses a value refers to through `${...}` interpolations (absolute: module prefix and instance key). */
 export function referencedAddresses(value: unknown): string[] {
   const found = new Set<string>();
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
-      for (const expression of v.match(/\$\{[^}]*\}/g) ?? []) {
-        for (const m of expression.matchAll(REFERENCE)) found.add(`${m[1]}.${m[2]}`);
+      for (const expression of interpolations(v)) {
+        for (const m of expression.matchAll(REFERENCE)) found.add(m[1]);
       }
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };
   visit(value);
   return [...found];
+}
+
+/** The `${...}` parts of a string, braces and quoted strings inside them balanced. */
+function interpolations(text: string): string[] {
+  const out: string[] = [];
+  let start = text.indexOf('${');
+  while (start >= 0) {
+    let depth = 0;
+    let end = start + 2;
+    let quoted = false;
+    for (; end < text.length; end++) {
+      const c = text[end];
+      if (quoted) {
+        if (c === '\\') end++;
+        else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = true;
+      else if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    out.push(text.slice(start, end + 1));
+    start = text.indexOf('${', end + 1);
+  }
+  return out;
+}
+
+/** The resource type of an address (`module.x.azurerm_managed_redis.a[0]` → `azurerm_managed_redis`; data sources `data.type`). */
+export function addressType(address: string): string {
+  const withoutModules = address.replace(new RegExp(String.raw`^(?:module\.[A-Za-z_][\w-]*(?:${INDEX})?\.)*`), '');
+  const [first, second] = withoutModules.split('.');
+  return first === 'data' ? `data.${second}` : first;
+}
+
+/** True when an address names a resource of this type (in any module, any instance). */
+export function isAddressOf(address: string, type: string): boolean {
+  return addressType(address) === type;
 }
 
 /** True when `value` refers to `target` (by address), e.g. `${azurerm_managed_redis.cache.id}`. */

@@ -12,7 +12,7 @@ import { PROVIDER_DEFAULTS } from '../rules/data/values';
 import { profileFor } from '../rules/engine';
 import { groupMembers } from '../rules/geo/common';
 import { estimateReliability, type ReliabilityEstimate } from './reliability';
-import { attr, attrOr, blocks, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../rules/terraform';
+import { attr, attrOr, blocks, knownValue, referencedAddresses, isAddressOf, type StackView, type TerraformResource } from '../rules/terraform';
 import type { Profile } from '../rules/types';
 
 export const TOPOLOGY_MANIFEST_FILE = 'amr.topology.json';
@@ -68,8 +68,8 @@ export function buildTopologyManifest(stack: StackView, options: { regions?: Reg
   const geoGroups = stack.resources
     .filter((r) => r.type === GEO_REPLICATION)
     .map((g) => {
-      const primary = referencedAddresses(g.values.managed_redis_id).filter((a) => a.startsWith(`${MANAGED_REDIS}.`));
-      const linked = referencedAddresses(g.values.linked_managed_redis_ids).filter((a) => a.startsWith(`${MANAGED_REDIS}.`));
+      const primary = referencedAddresses(g.values.managed_redis_id).filter((a) => isAddressOf(a, MANAGED_REDIS));
+      const linked = referencedAddresses(g.values.linked_managed_redis_ids).filter((a) => isAddressOf(a, MANAGED_REDIS));
       const first = caches.find((c) => primary.includes(c.address));
       const group = first ? attr(first, 'default_database.geo_replication_group_name') : undefined;
       return {

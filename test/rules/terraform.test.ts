@@ -1,4 +1,6 @@
 import {
+  addressType,
+  isAddressOf,
   attr,
   attrOr,
   blocks,
@@ -129,9 +131,24 @@ describe('referencedAddresses', () => {
 
   it('finds data sources, indexed and splat references, and references inside function calls', () => {
     expect(referencedAddresses('${data.azurerm_client_config.current.tenant_id}')).toEqual(['data.azurerm_client_config.current']);
-    expect(referencedAddresses('${azurerm_managed_redis.cache[0].id}')).toEqual(['azurerm_managed_redis.cache']);
+    expect(referencedAddresses('${azurerm_managed_redis.cache[0].id}')).toEqual(['azurerm_managed_redis.cache[0]']);
     expect(referencedAddresses('${element(azurerm_managed_redis.cache.*.id, 0)}')).toEqual(['azurerm_managed_redis.cache']);
     expect(referencedAddresses('${azurerm_managed_redis.orders-cache_Resource_1A2B.id}')).toEqual(['azurerm_managed_redis.orders-cache_Resource_1A2B']);
+  });
+
+  it('keeps module prefixes and instance keys, and ignores module outputs', () => {
+    expect(referencedAddresses('${module.x.azurerm_managed_redis.this.id}')).toEqual(['module.x.azurerm_managed_redis.this']);
+    expect(referencedAddresses('${module.x["eu"].module.y[0].azurerm_managed_redis.c["a b"].id}')).toEqual(['module.x["eu"].module.y[0].azurerm_managed_redis.c["a b"]']);
+    expect(referencedAddresses('${azurerm_managed_redis.c[*].id}')).toEqual(['azurerm_managed_redis.c[*]']);
+    expect(referencedAddresses('${module.cache.redis_id}')).toEqual([]);
+    expect(referencedAddresses('${merge({ a = "}" }, { id = azurerm_managed_redis.a.id })}')).toEqual(['azurerm_managed_redis.a']);
+  });
+
+  it('addressType strips module instances and keeps data sources apart', () => {
+    expect(addressType('module.x["k"].module.y.azurerm_managed_redis.a[0]')).toBe('azurerm_managed_redis');
+    expect(addressType('data.azurerm_client_config.current')).toBe('data.azurerm_client_config');
+    expect(isAddressOf('module.x.azurerm_managed_redis.a', 'azurerm_managed_redis')).toBe(true);
+    expect(isAddressOf('module.x.data.azurerm_managed_redis.a', 'azurerm_managed_redis')).toBe(false);
   });
 
   it('finds several references in one string and in nested values, without duplicates', () => {

@@ -8,6 +8,7 @@ import { DEFAULT_PROVIDER_VERSION } from '../../rules/data/values';
 import { evaluateStack } from '../../rules/engine';
 import { compareFindings, DEFAULT_PROFILE } from '../../rules/profiles';
 import { applySuppressions, type Suppression } from '../../rules/suppressions';
+import type { InputNotice } from '../../rules/terraform';
 import type { Finding, Profile } from '../../rules/types';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
@@ -38,11 +39,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let findings: Finding[] = [];
   let resources = 0;
   const caches = [];
+  const notices: InputNotice[] = [];
   for (const input of inputs) {
     for (const stack of input.stacks) {
       const providerVersion = options.providerVersion ?? stack.providerVersion ?? input.lockedProviderVersion ?? DEFAULT_PROVIDER_VERSION;
       const evaluation = evaluateStack(stack, { profile: options.profile, providerVersion, regions: options.regions });
       resources += evaluation.resources;
+      notices.push(...(stack.notices ?? []));
       // Acknowledgements recorded at synth apply as they did there: warnings only.
       const acknowledged = applySuppressions(evaluation.findings, stack.acknowledgements ?? [], {
         today,
@@ -72,7 +75,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       warnings: findings.filter((f) => f.status === 'fail' && f.severity === 'warning').length,
       unknown: findings.filter((f) => f.status === 'unknown').length,
       suppressed: findings.filter((f) => f.status === 'suppressed').length,
+      notChecked: notices.length,
     },
+    notices,
     caches,
     rules: ALL_RULES.map((r) => r.metadata).filter((m) => ruleIds.has(m.id)),
     failOn: options.failOn,

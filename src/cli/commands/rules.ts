@@ -1,6 +1,7 @@
 /** `amr rules` and `amr explain`, and RULES.md, all generated from the rules' own metadata. */
 import { ALL_RULES, BACKUP_RULES, CACHE_RULES, GEO_RULES } from '../../rules/catalogue';
 import { PROFILES, type RuleMetadata } from '../../rules/types';
+import { TERRAFORM_LANGUAGE_SECTION } from './terraform-language';
 
 const SECTIONS: ReadonlyArray<[string, readonly RuleMetadata[]]> = [
   ['One cache', CACHE_RULES.map((r) => r.metadata)],
@@ -38,6 +39,7 @@ export function renderRulesMarkdown(): string {
     for (const m of rules) out.push(`| [${m.id}](#${m.id.toLowerCase()}) | ${escape(m.title)} | ${escape(severityText(m))} | ${m.when.join(', ')} |`);
     out.push('');
   }
+  out.push(TERRAFORM_LANGUAGE_SECTION);
   for (const [, rules] of sections) {
     for (const m of rules) {
       out.push(`### ${m.id}`, '', `**${m.title}.** ${m.statement}`, '', `- Severity: ${severityText(m)}`, `- When: ${m.when.join(', ')}`, `- Fix: ${m.fix}`, `- Sources: ${m.sources.join('; ')}`, '');

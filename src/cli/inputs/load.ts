@@ -5,12 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readHcl, type HclDocument } from '../../rules/input/hcl';
 import { isTerraformPlan, readPlan } from '../../rules/input/plan';
 import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/synth-json';
 import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 import type { InputKind } from '../report/model';
+import { checkVarFiles, displayPath, isConfigurationFile, readConfigurationFile, readHclInput, type CliVariable } from './hcl-files';
 import { planResourceLines, terraformJsonResourceLines } from './json-lines';
 
 export interface LoadedInput {
@@ -28,10 +28,13 @@ export interface LoadOptions {
   readonly readStdin: () => Promise<string>;
   /** @default 256 */
   readonly maxInputMb?: number;
+  /** Root variable values for HCL inputs (`--var-file`, `--var`), in the order given. */
+  readonly variables?: readonly CliVariable[];
 }
 
 export async function loadInputs(paths: readonly string[], options: LoadOptions): Promise<LoadedInput[]> {
   const loaded: LoadedInput[] = [];
+  checkVarFiles(options.variables, options.cwd);
   for (const p of paths) loaded.push(await loadOne(p, options));
   return loaded;
 }
@@ -40,7 +43,7 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   if (given === '-') {
     const text = await options.readStdin();
     if (text.trim() === '') throw inputError.stdinEmpty();
-    return fromText('-', '(stdin)', text, undefined);
+    return fromText('-', '(stdin)', text, undefined, options);
   }
   const full = path.resolve(options.cwd, given);
   const display = displayPath(full, options.cwd);
@@ -48,7 +51,7 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   if (stat.isDirectory()) return loadDirectory(given, full, options);
   const text = readText(full, given, options);
   const kind = full.endsWith('.tf') ? 'hcl' : undefined;
-  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }]) : await fromText(given, display, text, full);
+  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options);
   return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
 }
 
@@ -68,14 +71,14 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   if (fs.existsSync(stackFile)) {
     return { path: given, kind: 'synth', stacks: [synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
-  const tfFiles = fs.readdirSync(full).filter((f) => f.endsWith('.tf')).sort();
+  const tfFiles = fs.readdirSync(full).filter(isConfigurationFile).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
-  const files = tfFiles.map((f) => ({ file: displayPath(path.join(full, f), options.cwd), text: readText(path.join(full, f), path.join(given, f), options) }));
-  return { ...(await fromHcl(given, files)), lockedProviderVersion: locked };
+  const files = tfFiles.map((f) => ({ file: displayPath(path.join(full, f), options.cwd), text: readConfigurationFile(path.join(full, f), hclReader(options)) }));
+  return { ...(await fromHcl(given, files, full, options)), lockedProviderVersion: locked };
 }
 
 /** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. */
-async function fromText(given: string, display: string, text: string, full: string | undefined): Promise<LoadedInput> {
+async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions): Promise<LoadedInput> {
   if (text.trim() === '') throw inputError.empty(given);
   if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
@@ -97,7 +100,7 @@ async function fromText(given: string, display: string, text: string, full: stri
     }
     throw inputError.wrongSchema(given);
   }
-  return fromHcl(given, [{ file: display, text }]);
+  return fromHcl(given, [{ file: display, text }], full ? path.dirname(full) : options.cwd, options);
 }
 
 function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack): StackView {
@@ -115,20 +118,15 @@ function synthStack(text: string, file: string, stackName: string | undefined, p
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
-async function fromHcl(given: string, files: ReadonlyArray<{ file: string; text: string }>): Promise<LoadedInput> {
-  const { parse } = await import('@cdktf/hcl2json');
-  const documents = [];
-  for (const { file, text } of files) {
-    if (text.includes('\u0000')) throw inputError.binary(file);
-    let document: HclDocument;
-    try {
-      document = (await parse(file, text)) as HclDocument;
-    } catch (error) {
-      throw inputError.invalidHcl(file, firstLine(error));
-    }
-    documents.push({ file, text, document });
-  }
-  return { path: given, kind: 'hcl', stacks: [readHcl(documents, { stackName: given === '-' ? 'stdin' : path.basename(given) || 'hcl' })] };
+/** HCL: the files of one root module (./hcl-files.ts reads its modules and variables). */
+async function fromHcl(given: string, files: ReadonlyArray<{ file: string; text: string }>, dir: string, options: LoadOptions): Promise<LoadedInput> {
+  const stackName = given === '-' ? 'stdin' : path.basename(given) || 'hcl';
+  const stack = await readHclInput(files, { ...hclReader(options), dir, stackName, variables: options.variables });
+  return { path: given, kind: 'hcl', stacks: [stack] };
+}
+
+function hclReader(options: LoadOptions): { cwd: string; readFile: (full: string, given: string) => string } {
+  return { cwd: options.cwd, readFile: (full, given) => readText(full, given, options) };
 }
 
 function withLines(stack: StackView, lineOf: (r: TerraformResource) => number | undefined): StackView {
@@ -176,13 +174,4 @@ function readText(full: string, given: string, options: LoadOptions): string {
     if (error instanceof UsageError) throw error;
     throw inputError.unreadable(given, (error as Error).message);
   }
-}
-
-function displayPath(full: string, cwd: string): string {
-  const relative = path.relative(cwd, full);
-  return (relative.startsWith('..') ? full : relative).split(path.sep).join('/');
-}
-
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n').find((l) => l.trim() !== '') ?? 'parse error';
 }

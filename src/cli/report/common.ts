@@ -1,5 +1,6 @@
 /** Helpers shared by the report formatters. */
 import * as path from 'node:path';
+import type { InputNotice } from '../../rules/terraform';
 import type { Finding } from '../../rules/types';
 import type { CheckReport } from './model';
 
@@ -29,7 +30,20 @@ export function count(n: number, noun: string): string {
 /** `2 errors, 3 warnings, 1 unknown, 0 suppressed in 12 resources`. */
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
-  return `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}, ${count(s.unknown, 'unknown')}, ${count(s.suppressed, 'suppressed')} in ${count(s.resources, 'resource')}`;
+  return `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}, ${count(s.unknown, 'unknown')}, ${count(s.suppressed, 'suppressed')} in ${count(s.resources, 'resource')}${notCheckedSuffix(report)}`;
+}
+
+/** `, 1 not checked` when some of the input was not checked (else ''). */
+export function notCheckedSuffix(report: CheckReport): string {
+  const n = report.summary.notChecked ?? 0;
+  return n > 0 ? `, ${n} not checked` : '';
+}
+
+/** Where a notice is, `file:line`, or undefined. */
+export function noticeLocation(notice: InputNotice, root?: string): string | undefined {
+  if (notice.file === undefined || notice.file === '') return undefined;
+  const file = repoRelativePath(notice.file, root);
+  return notice.line !== undefined ? `${file}:${notice.line}` : file;
 }
 
 /** Where a finding is in the user's terms: its construct path when known, else its Terraform address. */

@@ -43,6 +43,15 @@ export function makeGithubFormatter(options: GithubOptions = {}): Formatter {
       properties.push(`title=${escapeProperty(f.ruleId)}`);
       lines.push(`::${kind} ${properties.join(',')}::${escapeData(`${f.message} (fix: ${f.fix})`)}`);
     }
+    for (const n of report.notices ?? []) {
+      const properties: string[] = [];
+      if (n.file !== undefined && n.file !== '') {
+        properties.push(`file=${escapeProperty(repoRelativePath(n.file, options.root))}`);
+        if (n.line !== undefined) properties.push(`line=${n.line}`);
+      }
+      properties.push(`title=${escapeProperty(`not checked: ${n.subject}`)}`);
+      lines.push(`::warning ${properties.join(',')}::${escapeData(n.message)}`);
+    }
     return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   };
 }

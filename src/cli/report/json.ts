@@ -26,7 +26,16 @@ export interface JsonReport {
   readonly profile: CheckReport['profile'];
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly kind: InputKind }>;
   readonly findings: readonly JsonFinding[];
-  readonly summary: { readonly resources: number; readonly errors: number; readonly warnings: number; readonly unknown: number; readonly suppressed: number };
+  /** Parts of the input not checked (e.g. remote module calls). */
+  readonly notices: ReadonlyArray<{ readonly subject: string; readonly message: string; readonly file: string | null; readonly line: number | null }>;
+  readonly summary: {
+    readonly resources: number;
+    readonly errors: number;
+    readonly warnings: number;
+    readonly unknown: number;
+    readonly suppressed: number;
+    readonly notChecked: number;
+  };
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
@@ -55,7 +64,8 @@ export function toJsonReport(report: CheckReport): JsonReport {
     profile: report.profile,
     inputs: report.inputs.map((i) => ({ path: i.path, kind: i.kind })),
     findings: report.findings.map(toJsonFinding),
-    summary: { resources: s.resources, errors: s.errors, warnings: s.warnings, unknown: s.unknown, suppressed: s.suppressed },
+    notices: (report.notices ?? []).map((n) => ({ subject: n.subject, message: n.message, file: n.file ?? null, line: n.line ?? null })),
+    summary: { resources: s.resources, errors: s.errors, warnings: s.warnings, unknown: s.unknown, suppressed: s.suppressed, notChecked: s.notChecked ?? 0 },
   };
 }
 

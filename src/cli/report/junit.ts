@@ -93,6 +93,17 @@ export const junitFormatter: Formatter = (report: CheckReport): string => {
     const head = `  <testsuite${attrs({ name, id: id++, tests: list.length, failures, errors: 0, skipped, time: 0 })}>`;
     suiteXml.push([head, ...list.map(testcaseXml), '  </testsuite>'].join('\n'));
   }
+  const notices = report.notices ?? [];
+  if (notices.length > 0) {
+    // What was not checked is a skipped test case, so a CI test tab shows it rather than a clean pass.
+    const cases = notices.map((n) => {
+      const location = n.file ? ` (${n.file}${n.line !== undefined ? `:${n.line}` : ''})` : '';
+      return `    <testcase${attrs({ classname: 'not-checked', name: n.subject, time: 0 })}>\n      <skipped${attrs({ message: `not checked: ${n.message}` })}>${escapeXml(`${n.message}${location}`, false)}</skipped>\n    </testcase>`;
+    });
+    totalTests += notices.length;
+    totalSkipped += notices.length;
+    suiteXml.push([`  <testsuite${attrs({ name: 'not checked', id: id++, tests: notices.length, failures: 0, errors: 0, skipped: notices.length, time: 0 })}>`, ...cases, '  </testsuite>'].join('\n'));
+  }
   if (suiteXml.length === 0) {
     suiteXml.push(`  <testsuite${attrs({ name: 'amr check', id: 0, tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 })}>\n  </testsuite>`);
   }

@@ -5,7 +5,7 @@
  */
 import type { FailureEstimate, FailureKind } from '../../topology/reliability';
 import type { Finding } from '../../rules/types';
-import { count, fileLocation, groupFindings, subjectOf } from './common';
+import { count, fileLocation, groupFindings, noticeLocation, subjectOf } from './common';
 import { isFailing, type CheckReport, type Formatter, type ReportCache } from './model';
 
 export interface MarkdownOptions {
@@ -79,9 +79,15 @@ export function makeMarkdownFormatter(options: MarkdownOptions = {}): Formatter 
     const out: string[] = [MARKDOWN_MARKER];
 
     // Verdict.
-    const tally = [count(s.errors, 'error'), count(s.warnings, 'warning'), ...(s.unknown > 0 ? [count(s.unknown, 'unknown')] : [])].join(', ');
+    const notChecked = s.notChecked ?? 0;
+    const tally = [
+      count(s.errors, 'error'),
+      count(s.warnings, 'warning'),
+      ...(s.unknown > 0 ? [count(s.unknown, 'unknown')] : []),
+      ...(notChecked > 0 ? [`${notChecked} not checked`] : []),
+    ].join(', ');
     if (isFailing(report)) out.push(`❌ **amr check failed**: ${tally}`);
-    else if (s.errors + s.warnings + s.unknown > 0) out.push(`✅ **amr check passed**: ${tally}`);
+    else if (s.errors + s.warnings + s.unknown + notChecked > 0) out.push(`✅ **amr check passed**: ${tally}`);
     else out.push('✅ **amr check passed**');
     out.push('');
     out.push(
@@ -106,6 +112,15 @@ export function makeMarkdownFormatter(options: MarkdownOptions = {}): Formatter 
       out.push('');
     } else {
       out.push('No failing or unknown findings.', '');
+    }
+
+    // Not checked.
+    const notices = report.notices ?? [];
+    if (notices.length > 0) {
+      out.push('### Not checked', '');
+      out.push('| Subject | Where | Why |', '|---|---|---|');
+      for (const n of notices) out.push(`| ${codeCell(n.subject)} | ${escapeCell(noticeLocation(n, options.root) ?? '—')} | ${escapeCell(n.message)} |`);
+      out.push('');
     }
 
     // Caches.

@@ -1,5 +1,6 @@
 /** What `amr check` found, before it is written in any format. */
 import type { TopologyCache } from '../../topology/manifest';
+import type { InputNotice } from '../../rules/terraform';
 import type { Finding, Profile, RuleMetadata } from '../../rules/types';
 
 export type InputKind = 'synth' | 'hcl' | 'plan';
@@ -24,7 +25,11 @@ export interface CheckReport {
     readonly warnings: number;
     readonly unknown: number;
     readonly suppressed: number;
+    /** Parts of the input that were not checked (notices), e.g. remote module calls. @default 0 */
+    readonly notChecked?: number;
   };
+  /** What was not checked and why (a remote module call), for every format to say so. @default [] */
+  readonly notices?: readonly InputNotice[];
   /** Every cache found, with its reliability estimate (for the Markdown summary and `amr sla`). */
   readonly caches: readonly ReportCache[];
   /** Metadata of every rule that produced a finding (for SARIF's rule table). */

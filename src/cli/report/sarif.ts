@@ -63,9 +63,20 @@ export interface SarifLog {
   runs: Array<{
     tool: { driver: { name: string; version: string; semanticVersion: string; informationUri: string; rules: SarifReportingDescriptor[] } };
     originalUriBaseIds?: Record<string, { uri: string }>;
+    /** Present when part of the input was not checked: one notification per notice. */
+    invocations?: Array<{ executionSuccessful: boolean; toolExecutionNotifications: SarifNotification[] }>;
     results: SarifResult[];
     properties: Record<string, unknown>;
   }>;
+}
+
+/** A tool execution notification: something `amr check` did not check (e.g. a remote module call). */
+export interface SarifNotification {
+  level: 'warning';
+  message: { text: string };
+  descriptor: { id: string };
+  locations?: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number } } }>;
+  properties: { subject: string };
 }
 
 export function levelOf(finding: Finding): SarifLevel {
@@ -157,6 +168,16 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
     return result;
   });
 
+  const notifications: SarifNotification[] = (report.notices ?? []).map((n) => ({
+    level: 'warning',
+    message: { text: n.message },
+    descriptor: { id: 'not-checked' },
+    ...(n.file !== undefined && n.file !== ''
+      ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.file, root), ...(n.line !== undefined ? { region: { startLine: n.line } } : {}) } }] }
+      : {}),
+    properties: { subject: n.subject },
+  }));
+
   return {
     $schema: SARIF_SCHEMA_URI,
     version: SARIF_VERSION,
@@ -164,6 +185,7 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
       {
         tool: { driver: { name: 'amr', version: report.tool.version, semanticVersion: report.tool.version, informationUri, rules } },
         ...(options.root !== undefined ? { originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.root).href.replace(/\/?$/, '/')}` } } } : {}),
+        ...(notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {}),
         results,
         properties: { profile: report.profile, failOn: report.failOn, inputs: report.inputs.map((i) => ({ ...i })), summary: { ...report.summary } },
       },

@@ -3,7 +3,7 @@
  * message`, then its `fix:` line, grouped errors / warnings / unknown / suppressed, then the summary line.
  */
 import type { Finding } from '../../rules/types';
-import { count, fileLocation, FINDING_GROUPS, groupFindings, subjectOf, summaryLine, type FindingGroup } from './common';
+import { count, fileLocation, FINDING_GROUPS, groupFindings, noticeLocation, notCheckedSuffix, subjectOf, summaryLine, type FindingGroup } from './common';
 import type { CheckReport, Formatter } from './model';
 
 export interface TextOptions {
@@ -56,7 +56,18 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
       for (const finding of findings) out.push(...findingLines(finding, group));
       out.push('');
     }
-    if (report.findings.length === 0) out.push(`No findings (profile ${report.profile}).`, '');
+    const notices = report.notices ?? [];
+    if (notices.length > 0) {
+      out.push(paint(ANSI.bold, `Not checked (${notices.length})`));
+      for (const notice of notices) {
+        const location = noticeLocation(notice, options.root);
+        out.push(`${paint(ANSI.yellow + ANSI.bold, 'not checked')} [${notice.subject}]${location ? ` ${paint(ANSI.dim, `(${location})`)}` : ''} ${indentContinuation(notice.message, '    ')}`);
+      }
+      out.push('');
+    }
+    if (report.findings.length === 0) {
+      out.push(notices.length === 0 ? `No findings (profile ${report.profile}).` : `No findings in what was checked (profile ${report.profile}); ${count(notices.length, 'part')} not checked, see above.`, '');
+    }
     out.push(colorSummary(report, options.color ?? false));
     return `${out.join('\n')}\n`;
   };
@@ -68,7 +79,7 @@ function colorSummary(report: CheckReport, color: boolean): string {
   const part = (n: number, noun: string, code: string) => (n > 0 ? `${code}${count(n, noun)}${ANSI.reset}` : count(n, noun));
   return (
     `${part(s.errors, 'error', ANSI.red + ANSI.bold)}, ${part(s.warnings, 'warning', ANSI.yellow)}, ` +
-    `${part(s.unknown, 'unknown', ANSI.cyan)}, ${part(s.suppressed, 'suppressed', ANSI.gray)} in ${count(s.resources, 'resource')}`
+    `${part(s.unknown, 'unknown', ANSI.cyan)}, ${part(s.suppressed, 'suppressed', ANSI.gray)} in ${count(s.resources, 'resource')}${notCheckedSuffix(report)}`
   );
 }
 

@@ -10,7 +10,7 @@
 import { geoGroupName, MANAGED_REDIS } from '../cache/common';
 import { cacheFor, groupMembers } from '../geo/common';
 import { byAddress, memoize, ofType } from '../stack-index';
-import { attr, isUnresolved, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
+import { attr, isUnresolved, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 
 export const EXPORT_ACTION = 'Microsoft.Cache/redisEnterprise/databases/export/action';
 
@@ -119,7 +119,7 @@ export function exportRoles(stack: StackView): Map<string, string[]> {
       if (!grantsExport(role)) continue;
       const caches = new Set<string>();
       for (const value of [role.values.scope, ...(Array.isArray(role.values.assignable_scopes) ? role.values.assignable_scopes : [])]) {
-        for (const a of referencedAddresses(value)) if (a.startsWith(`${MANAGED_REDIS}.`)) caches.add(a);
+        for (const a of referencedAddresses(value)) if (isAddressOf(a, MANAGED_REDIS)) caches.add(a);
         const byId = typeof value === 'string' && !isUnresolved(value) ? cacheFor(value.replace(/\/databases\/[^/]+\/?$/i, ''), stack) : undefined;
         if (byId) caches.add(byId.address);
       }
@@ -151,7 +151,7 @@ export function principalKey(assignment: TerraformResource): string | undefined 
 
 /** The role definition an assignment refers to by reference, if any. */
 function referencedRole(assignment: TerraformResource, stack: StackView): TerraformResource | undefined {
-  const address = referencedAddresses(assignment.values.role_definition_id).find((a) => a.startsWith(`${ROLE_DEFINITION}.`));
+  const address = referencedAddresses(assignment.values.role_definition_id).find((a) => isAddressOf(a, ROLE_DEFINITION));
   if (address) return byAddress(stack, address);
   const name = assignment.values.role_definition_name;
   if (typeof name !== 'string') return undefined;
@@ -171,7 +171,7 @@ export function exporterPrincipals(stack: StackView): Map<string, Set<string>> {
       const set = map.get(key) ?? new Set<string>();
       caches.forEach((c) => set.add(c));
       // An assignment scoped to a cache narrows an export role assignable at several caches.
-      for (const a of referencedAddresses(assignment.values.scope)) if (a.startsWith(`${MANAGED_REDIS}.`) && caches.length === 0) set.add(a);
+      for (const a of referencedAddresses(assignment.values.scope)) if (isAddressOf(a, MANAGED_REDIS) && caches.length === 0) set.add(a);
       map.set(key, set);
     }
     return map;
@@ -244,10 +244,10 @@ function isExportStorageRole(assignment: TerraformResource): boolean {
 function storageAccountsOfScope(scope: unknown, stack: StackView): string[] {
   const accounts = new Set<string>();
   for (const a of referencedAddresses(scope)) {
-    if (a.startsWith(`${STORAGE_ACCOUNT}.`)) accounts.add(a);
-    if (a.startsWith(`${STORAGE_CONTAINER}.`)) {
+    if (isAddressOf(a, STORAGE_ACCOUNT)) accounts.add(a);
+    if (isAddressOf(a, STORAGE_CONTAINER)) {
       const container = byAddress(stack, a);
-      for (const b of referencedAddresses([container?.values.storage_account_id, container?.values.storage_account_name])) if (b.startsWith(`${STORAGE_ACCOUNT}.`)) accounts.add(b);
+      for (const b of referencedAddresses([container?.values.storage_account_id, container?.values.storage_account_name])) if (isAddressOf(b, STORAGE_ACCOUNT)) accounts.add(b);
     }
   }
   if (typeof scope === 'string' && !isUnresolved(scope)) {

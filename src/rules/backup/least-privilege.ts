@@ -1,7 +1,7 @@
 import { MANAGED_REDIS } from '../cache/common';
 import { severities } from '../profiles';
 import { byAddress, ofType } from '../stack-index';
-import { attr, displayName, isUnresolved, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
+import { attr, displayName, isUnresolved, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule, type RuleResult } from '../types';
 import { BACKUP_SOURCES, EXPORT_ROLE_ACTIONS, exporterPrincipals, grantsExport, principalKey, ROLE_ASSIGNMENT, ROLE_DEFINITION } from './common';
 
@@ -37,7 +37,7 @@ export const exportLeastPrivilege: Rule = {
 function checkExportRole(role: TerraformResource): RuleResult {
   const permissions = attr(role, 'permissions');
   if (permissions.kind === 'unknown') {
-    const onCache = referencedAddresses([role.values.scope, role.values.assignable_scopes]).some((a) => a.startsWith(`${MANAGED_REDIS}.`));
+    const onCache = referencedAddresses([role.values.scope, role.values.assignable_scopes]).some((a) => isAddressOf(a, MANAGED_REDIS));
     return onCache ? unknown('permissions') : notApplicable();
   }
   if (permissions.kind !== 'known' || !grantsExport(role)) return notApplicable();
@@ -81,7 +81,7 @@ function roleOf(assignment: TerraformResource, stack: StackView): RoleVerdict {
     return { kind: 'known', broad: BROAD_ROLES.some((r) => r.toLowerCase() === text.toLowerCase()), name: text };
   }
   const id = assignment.values.role_definition_id;
-  const referenced = referencedAddresses(id).find((a) => a.startsWith(`${ROLE_DEFINITION}.`));
+  const referenced = referencedAddresses(id).find((a) => isAddressOf(a, ROLE_DEFINITION));
   if (referenced) {
     const custom = byAddress(stack, referenced);
     return { kind: 'known', broad: custom ? customRoleIsBroad(custom) : false, name: custom ? displayName(custom) : referenced };

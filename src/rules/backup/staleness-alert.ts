@@ -1,7 +1,7 @@
 import { resourcesMaybeReferring } from '../cache/common';
 import { severities } from '../profiles';
 import { ofType } from '../stack-index';
-import { attr, displayName, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
+import { attr, displayName, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 import { ALERT_TYPES, APPLICATION_INSIGHTS, backupMetadata, BACKUP_SOURCES, EXPORTER_TYPES, isExporter } from './common';
 
@@ -41,7 +41,7 @@ export const stalenessAlert: Rule = {
 /** The Application Insights resources whose connection string the exporter uses. */
 function telemetryOf(exporter: TerraformResource): string[] {
   const values = [exporter.values.site_config, exporter.values.app_settings];
-  return referencedAddresses(values).filter((a) => a.startsWith(`${APPLICATION_INSIGHTS}.`));
+  return referencedAddresses(values).filter((a) => isAddressOf(a, APPLICATION_INSIGHTS));
 }
 
 /** Alerts whose scopes include one of these resources. */

@@ -71,6 +71,7 @@ function referrers(stack: StackView, type: string, attribute: string): Map<strin
       if (!list.includes(r)) map.set(address, [...list, r]);
     };
     for (const r of ofType(stack, type)) {
+      if (r.unknownInstances !== undefined) continue; // may have no instance at all: only "maybe" referring
       const value = attr(r, attribute);
       if (value.kind === 'unknown') referencedAddresses(value.expression).forEach((a) => add(a, r));
       else if (value.kind === 'known') {
@@ -85,11 +86,13 @@ function referrers(stack: StackView, type: string, attribute: string): Map<strin
 
 /**
  * Resources of a type whose `attribute` is an unresolved expression naming no resource at all (a variable, a local, a
- * module output, an unresolved token): they may refer to this cache, so a rule looking for them cannot say "none".
+ * module output, an unresolved token), or whose count/for_each is unknown (they may not exist): they may refer to
+ * this cache, so a rule looking for them can say neither "none" nor "found".
  */
 export function resourcesMaybeReferring(stack: StackView, type: string, attribute: string): TerraformResource[] {
   return memoize(stack, `maybeReferrers:${type}:${attribute}`, () =>
     ofType(stack, type).filter((r) => {
+      if (r.unknownInstances !== undefined) return true;
       const value = attr(r, attribute);
       return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
     }),

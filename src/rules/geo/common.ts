@@ -2,7 +2,7 @@
 import { GEO_REPLICATION, geoGroupName, MANAGED_REDIS } from '../cache/common';
 import { notApplicable, unknown, type Rule, type RuleResult } from '../types';
 import { byAddress, memoize, ofType } from '../stack-index';
-import { isUnresolved, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
+import { isUnresolved, knownValue, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 
 export const FORCE_LINK_ACTION = 'forceLinkToReplicationGroup';
 export const AZAPI_ACTION = 'azapi_resource_action';
@@ -37,7 +37,7 @@ function groups(stack: StackView): Map<string, TerraformResource[]> {
 
 /** The cache in the stack that a `managed_redis_id`-like value points at: by reference, or by a literal ARM ID's name. */
 export function cacheFor(value: unknown, stack: StackView): TerraformResource | undefined {
-  const byReference = referencedAddresses(value).find((a) => a.startsWith(`${MANAGED_REDIS}.`));
+  const byReference = referencedAddresses(value).find((a) => isAddressOf(a, MANAGED_REDIS));
   if (byReference) return byAddress(stack, byReference);
   if (typeof value !== 'string' || isUnresolved(value)) return undefined;
   const name = value.match(/\/redisEnterprise\/([^/]+)\/?$/i)?.[1];

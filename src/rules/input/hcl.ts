@@ -1,43 +1,58 @@
-/** Reads Terraform HCL (`.tf` files), converted by a real HCL parser (`@cdktf/hcl2json`), into the neutral model. */
-import type { StackView, TerraformResource } from '../terraform';
+/**
+ * Reads Terraform HCL (`.tf` files, parsed by `@cdktf/hcl2json`) into the neutral model: the folder is one module,
+ * evaluated as far as Terraform knows it before apply (./hcl/module.ts), with local module calls read recursively.
+ */
+import type { StackView } from '../terraform';
+import { readConfiguration, type ModuleLoader, type VariableSource } from './hcl/module';
 import { pinnedVersion } from './synth-json';
+
+export { HclModuleError, type ModuleFiles, type ModuleLoader, type VariableSource } from './hcl/module';
 
 /** hcl2json's output: blocks as lists, expressions as `${...}` strings. */
 export interface HclDocument {
   readonly resource?: Record<string, Record<string, Array<Record<string, unknown>>>>;
   readonly terraform?: Array<{ readonly required_providers?: Array<Record<string, { readonly version?: string } | string>> }>;
+  readonly [block: string]: unknown;
 }
 
 export interface HclFile {
   readonly file: string;
   readonly document: HclDocument;
-  /** The file's text, to find each resource block's line. */
+  /** The file's text, to find each block's line. */
   readonly text: string;
 }
 
-export function readHcl(files: readonly HclFile[], options: { stackName?: string } = {}): StackView {
-  const resources: TerraformResource[] = [];
+export interface ReadHclOptions {
+  /** @default 'hcl' */
+  readonly stackName?: string;
+  /** The root module's folder as shown to the user (`path.module`, and where `./` module sources start). @default '.' */
+  readonly dir?: string;
+  /** Reads a local module's folder; without it, local module calls are reported as not checked. */
+  readonly loadModule?: ModuleLoader;
+  /** Root variable values (tfvars files, then `--var-file`/`--var` flags in order; later wins). */
+  readonly variables?: readonly VariableSource[];
+}
+
+export async function readHcl(files: readonly HclFile[], options: ReadHclOptions = {}): Promise<StackView> {
+  const stackName = options.stackName ?? 'hcl';
+  const { resources, notices } = await readConfiguration(
+    { dir: options.dir ?? '.', files: files.map((f) => ({ file: f.file, text: f.text, document: f.document })) },
+    { stackName, loadModule: options.loadModule, variables: options.variables },
+  );
   let providerVersion: string | undefined;
-  for (const { file, document, text } of files) {
-    for (const [type, byName] of Object.entries(document.resource ?? {})) {
-      for (const [name, blocks] of Object.entries(byName ?? {})) {
-        const values = (Array.isArray(blocks) ? blocks[0] : blocks) ?? {};
-        resources.push({ type, name, address: `${type}.${name}`, values, stack: options.stackName ?? 'hcl', file, line: lineOfBlock(text, type, name) });
-      }
-    }
-    for (const terraform of document.terraform ?? []) {
-      for (const providers of terraform.required_providers ?? []) {
+  for (const { document } of files) {
+    for (const terraform of asList(document.terraform)) {
+      for (const providers of asList(terraform.required_providers)) {
         const azurerm = providers.azurerm;
         providerVersion ??= pinnedVersion(typeof azurerm === 'string' ? azurerm : azurerm?.version);
       }
     }
   }
-  return { name: options.stackName ?? 'hcl', resources, providerVersion };
+  return { name: stackName, resources, providerVersion, ...(notices.length > 0 ? { notices } : {}) };
 }
 
-/** 1-based line of `resource "type" "name"` in HCL text. */
-export function lineOfBlock(text: string, type: string, name: string): number | undefined {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^[ \\t]*resource\\s+"${escape(type)}"\\s+"${escape(name)}"`, 'm').exec(text);
-  return match ? text.slice(0, match.index).split('\n').length : undefined;
+/** hcl2json writes blocks as lists, Terraform JSON (`.tf.json`) as one object or a list. */
+function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value as T];
 }

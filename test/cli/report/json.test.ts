@@ -15,7 +15,8 @@ describe('json formatter', () => {
   });
 
   test('has exactly the top-level keys of cli.md, in order', () => {
-    expect(Object.keys(doc)).toEqual(['tool', 'profile', 'inputs', 'findings', 'summary']);
+    expect(Object.keys(doc)).toEqual(['tool', 'profile', 'inputs', 'findings', 'notices', 'summary']);
+    expect(doc.notices).toEqual([]);
     expect(doc.tool).toEqual({ name: 'amr', version: '0.1.0' });
     expect(Object.keys(doc.tool)).toEqual(['name', 'version']);
     expect(doc.profile).toBe('production');
@@ -24,8 +25,8 @@ describe('json formatter', () => {
       { path: 'cdktf.out/stacks/staging/cdk.tf.json', kind: 'synth' },
     ]);
     expect(Object.keys(doc.inputs[0])).toEqual(['path', 'kind']);
-    expect(Object.keys(doc.summary)).toEqual(['resources', 'errors', 'warnings', 'unknown', 'suppressed']);
-    expect(doc.summary).toEqual({ resources: 12, errors: 2, warnings: 3, unknown: 1, suppressed: 1 });
+    expect(Object.keys(doc.summary)).toEqual(['resources', 'errors', 'warnings', 'unknown', 'suppressed', 'notChecked']);
+    expect(doc.summary).toEqual({ resources: 12, errors: 2, warnings: 3, unknown: 1, suppressed: 1, notChecked: 0 });
   });
 
   test('every finding has exactly the listed keys in order; suppression only when suppressed', () => {
