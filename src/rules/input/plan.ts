@@ -5,6 +5,7 @@
  */
 import type { StackView, TerraformResource } from '../terraform';
 import { pinnedVersion } from './synth-json';
+import { withoutUnsetValues } from './state-values';
 
 export const KNOWN_AFTER_APPLY = '${(known after apply)}';
 
@@ -52,7 +53,10 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
   const resources: TerraformResource[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== 'managed') continue;
-    const { actions, before, after } = rc.change;
+    const { actions } = rc.change;
+    // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
+    const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before);
+    const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after);
     const deleted = after === null;
     const configuration = config.get(stripIndex(rc.address));
     const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions);
