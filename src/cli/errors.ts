@@ -16,8 +16,10 @@ export const inputError = {
   unreadable: (path: string, reason: string) => new UsageError(`amr: cannot read '${path}': ${reason}`),
   empty: (path: string) => new UsageError(`amr: '${path}' is empty (fix: synthesize first with 'npx cdktf synth', or save a plan with 'terraform show -json plan.out > plan.json')`),
   binary: (path: string) => new UsageError(`amr: '${path}' is a binary file, not Terraform JSON, HCL or a plan JSON (fix: for a saved plan run 'terraform show -json ${path} > plan.json' and check plan.json)`),
-  tooLarge: (path: string, bytes: number, limit: number) =>
-    new UsageError(`amr: '${path}' is ${(bytes / MB).toFixed(0)} MB, over the ${(limit / MB).toFixed(0)} MB input limit (fix: check one stack or plan at a time, or raise --max-input-mb)`),
+  tooLarge: (path: string, bytes: number, limit: number, atLeast = false) =>
+    new UsageError(
+      `amr: '${path === '-' ? '- (standard input)' : path}' is ${atLeast ? 'over ' : ''}${(bytes / MB).toFixed(0)} MB, over the ${(limit / MB).toFixed(0)} MB input limit (fix: check one stack or plan at a time, or raise --max-input-mb)`,
+    ),
   invalidJson: (path: string, reason: string) => new UsageError(`amr: '${path}' is not valid JSON (${reason}); is it truncated? (fix: re-run 'npx cdktf synth' or 'terraform show -json')`),
   wrongSchema: (path: string) =>
     new UsageError(`amr: '${path}' is JSON but not a cdktf stack, Terraform JSON or a plan: it has no 'resource' or 'resource_changes' (fix: pass cdk.tf.json or the output of 'terraform show -json')`),
@@ -36,5 +38,6 @@ export const usageError = {
   outputWithoutFormat: () => new UsageError(`amr check: --output must follow a --format (fix: '--format sarif --output amr.sarif')`),
   badSuppressions: (path: string, reason: string) => new UsageError(`amr: suppressions file '${path}' is invalid: ${reason} (fix: a JSON array of { "id", "resource", "reason", "expiresOn" })`),
   badBaseline: (path: string, reason: string) => new UsageError(`amr: baseline '${path}' is invalid: ${reason} (fix: create it with --create-baseline)`),
+  cannotWrite: (flag: string, file: string, reason: string) => new UsageError(`amr check: ${flag} '${file}' cannot be written: ${reason}`),
   badVersion: (value: string) => new UsageError(`amr: --provider-version '${value}' is not a version like 4.55.0`),
 };

@@ -1,7 +1,7 @@
 /** Runs rules over a stack and turns their results into findings. */
 import { ALL_RULES } from './catalogue';
 import type { RegionOverrides } from './data/regions';
-import { DEFAULT_PROVIDER_VERSION } from './data/values';
+import { resolveProviderVersion, type ProviderVersionResolution } from './input/provider-version';
 import { compareFindings, DEFAULT_PROFILE, severityOf } from './profiles';
 import type { StackView, TerraformResource } from './terraform';
 import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
@@ -9,8 +9,10 @@ import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
 export interface EvaluateOptions {
   /** Overrides the profile recorded in the input. @default - the resource's recorded profile, else the stack's, else production */
   readonly profile?: Profile;
-  /** @default - the version the stack declares, else 4.55.0 */
+  /** An exact version that wins over the input's (`--provider-version`). @default - resolved from the stack */
   readonly providerVersion?: string;
+  /** The resolved version (flag, lock file, constraint or default); wins over `providerVersion`. @default - resolved from the stack and `providerVersion` */
+  readonly provider?: ProviderVersionResolution;
   readonly regions?: RegionOverrides;
   /** @default ALL_RULES */
   readonly rules?: readonly Rule[];
@@ -34,11 +36,13 @@ export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): 
   const rules = options.rules ?? ALL_RULES;
   const findings: Finding[] = [];
   let passed = 0;
+  const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
   for (const resource of stack.resources) {
     const context: RuleContext = {
       profile: profileFor(resource, stack, options.profile),
       stack,
-      providerVersion: options.providerVersion ?? stack.providerVersion ?? DEFAULT_PROVIDER_VERSION,
+      providerVersion: provider.version,
+      provider,
       regions: options.regions ?? {},
     };
     const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
@@ -56,6 +60,26 @@ export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): 
 }
 
 function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
+  const candidates = context.provider?.candidates ?? [];
+  if (!rule.versionDependent || candidates.length <= 1) return runOnce(rule, resource, context);
+  // Judge at every release the constraint allows; when the answers differ, the version decides and it is unknown.
+  const results = candidates.map((version) => ({ version, result: runOnce(rule, resource, { ...context, providerVersion: version }) }));
+  const chosen = results.find((r) => r.version === context.providerVersion) ?? results[results.length - 1];
+  // Pass and not-applicable are the same answer to the user: no finding.
+  const verdict = (r: RuleResult) => (r.status === 'not-applicable' ? 'pass' : r.status);
+  if (results.every((r) => verdict(r.result) === verdict(chosen.result))) return chosen.result;
+  const attribute = results.map((r) => r.result).find((r): r is Extract<RuleResult, { status: 'fail' | 'unknown' }> => r.status === 'fail' || r.status === 'unknown')?.attribute;
+  const answers = results.map((r) => `${r.version}: ${verdict(r.result)}`).join(', ');
+  return {
+    status: 'unknown',
+    attribute: attribute ?? '(provider version)',
+    message:
+      `the answer depends on the azurerm version, and the constraint '${context.provider?.constraint ?? ''}' allows several (${answers}); ` +
+      `pin the version, commit .terraform.lock.hcl beside the configuration, or pass --provider-version`,
+  };
+}
+
+function runOnce(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
   try {
     return rule.check(resource, context);
   } catch (error) {

@@ -40,8 +40,10 @@ export interface StackView {
   readonly resources: readonly TerraformResource[];
   /** The profile recorded by the constructs at stack level (`//.amr.profile`), if any. */
   readonly profile?: Profile;
-  /** The azurerm version the input declares, if any. */
+  /** The azurerm version the input pins exactly, if any. */
   readonly providerVersion?: string;
+  /** The azurerm version constraint the input declares as written (`~> 4.61`, `>= 4.55, < 5.0`), if any. */
+  readonly providerConstraint?: string;
   /** Acknowledgements recorded by the constructs (`//.amr.acknowledgements`), honoured by `amr check` too. */
   readonly acknowledgements?: readonly Suppression[];
 }

@@ -4,6 +4,7 @@
  * sources) lives beside it in the same file.
  */
 import type { RegionOverrides } from './data/regions';
+import type { ProviderVersionResolution } from './input/provider-version';
 import type { StackView, TerraformResource } from './terraform';
 
 /** A reliability profile. It only selects severities; rules never change their logic by profile except to decide applicability. */
@@ -70,8 +71,10 @@ export interface RuleContext {
   readonly profile: Profile;
   /** Every resource of the stack (for rules across resources: diagnostics, endpoints, geo groups). */
   readonly stack: StackView;
-  /** azurerm provider version, e.g. `4.55.0`. */
+  /** azurerm provider version, e.g. `4.55.0` (for a range: the release being judged, see `Rule.versionDependent`). */
   readonly providerVersion: string;
+  /** How the version was resolved (flag, lock file, constraint, default) and the releases the input allows. */
+  readonly provider?: ProviderVersionResolution;
   /** Regions the user declared with or without zones, on top of the built-in lists. */
   readonly regions: RegionOverrides;
 }
@@ -83,6 +86,11 @@ export interface Rule {
    * being deleted, and compares `change.before` with the planned values. Other rules never run on deleted resources.
    */
   readonly onChanges?: boolean;
+  /**
+   * The answer depends on the azurerm version: the engine judges the resource at every release the input's
+   * constraint allows and reports unknown (naming the constraint) when the answers differ.
+   */
+  readonly versionDependent?: boolean;
   /** The Terraform resource types this rule judges; it is called once per resource of these types. */
   readonly appliesTo: readonly string[];
   readonly check: (resource: TerraformResource, context: RuleContext) => RuleResult;
@@ -104,4 +112,6 @@ export interface Finding {
   readonly fix: string;
   readonly docs: string;
   readonly suppression?: { readonly reason: string; readonly expiresOn?: string };
+  /** For an unknown finding: every rule the unresolved attribute blocks on this resource (this one first). */
+  readonly blocks?: readonly string[];
 }

@@ -4,20 +4,22 @@ import * as path from 'path';
 import { buildTopologyManifest } from '../../emulator/manifest';
 import { ALL_RULES } from '../../rules/catalogue';
 import type { RegionOverrides } from '../../rules/data/regions';
-import { DEFAULT_PROVIDER_VERSION } from '../../rules/data/values';
 import { evaluateStack } from '../../rules/engine';
+import { resolveProviderVersion } from '../../rules/input/provider-version';
 import { compareFindings, DEFAULT_PROFILE } from '../../rules/profiles';
 import { applySuppressions, type Suppression } from '../../rules/suppressions';
 import type { Finding, Profile } from '../../rules/types';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
-import type { CheckReport } from '../report/model';
+import type { CheckReport, ReportProviderVersion } from '../report/model';
 import { TOOL } from '../version';
 
 export interface CheckOptions extends LoadOptions {
   readonly paths: readonly string[];
   readonly profile?: Profile;
   readonly failOn: 'error' | 'warning' | 'never';
+  /** Unknown findings fail the check (exit 1). @default false */
+  readonly failOnUnknown?: boolean;
   readonly providerVersion?: string;
   /** Suppressions file; undefined: `.amr-suppressions.json` in cwd when present. */
   readonly suppressionsFile?: string;
@@ -38,10 +40,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let findings: Finding[] = [];
   let resources = 0;
   const caches = [];
+  const versions: ReportProviderVersion[] = [];
   for (const input of inputs) {
     for (const stack of input.stacks) {
-      const providerVersion = options.providerVersion ?? stack.providerVersion ?? input.lockedProviderVersion ?? DEFAULT_PROVIDER_VERSION;
-      const evaluation = evaluateStack(stack, { profile: options.profile, providerVersion, regions: options.regions });
+      // --provider-version wins over the lock file beside the input, which wins over the input's constraint.
+      const provider = resolveProviderVersion({ flag: options.providerVersion, locked: input.lockedProviderVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
+      versions.push({ input: input.path, stack: stack.name, version: provider.version, source: provider.source, ...(provider.constraint !== undefined ? { constraint: provider.constraint } : {}) });
+      const evaluation = evaluateStack(stack, { profile: options.profile, provider, regions: options.regions });
       resources += evaluation.resources;
       // Acknowledgements recorded at synth apply as they did there: warnings only.
       const acknowledged = applySuppressions(evaluation.findings, stack.acknowledgements ?? [], {
@@ -57,6 +62,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const suppressed = applySuppressions(findings, fileSuppressions.entries, { today });
   findings = [...suppressed.findings, ...suppressed.problems, ...suppressed.unused.map((s) => unusedSuppression(s, fileSuppressions.path))];
   if (options.baselineFile) findings = withoutBaseline(findings, options.baselineFile, options.cwd);
+  const unknownByRule = countUnknownByRule(findings);
+  findings = groupUnknowns(findings);
   findings.sort(compareFindings);
 
   const profile = options.profile ?? inputs.flatMap((i) => i.stacks).find((s) => s.profile)?.profile ?? DEFAULT_PROFILE;
@@ -65,6 +72,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     tool: TOOL,
     profile,
     inputs: inputs.map((i) => ({ path: i.path, kind: i.kind })),
+    providerVersion: reportedVersion(versions),
+    providerVersions: versions,
     findings,
     summary: {
       resources,
@@ -72,11 +81,58 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       warnings: findings.filter((f) => f.status === 'fail' && f.severity === 'warning').length,
       unknown: findings.filter((f) => f.status === 'unknown').length,
       suppressed: findings.filter((f) => f.status === 'suppressed').length,
+      unknownByRule,
     },
     caches,
     rules: ALL_RULES.map((r) => r.metadata).filter((m) => ruleIds.has(m.id)),
     failOn: options.failOn,
+    failOnUnknown: options.failOnUnknown ?? false,
   };
+}
+
+/** Unknown results by rule ID, in ID order. */
+function countUnknownByRule(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of [...findings].sort((a, b) => a.ruleId.localeCompare(b.ruleId))) if (f.status === 'unknown') counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * One unresolved attribute is one unknown finding per resource: unknown findings of the same stack, resource and
+ * attribute become the first of them, listing every rule the attribute blocks (highest severity wins).
+ */
+export function groupUnknowns(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  const out: Array<Finding | string> = [];
+  for (const f of findings) {
+    if (f.status !== 'unknown' || f.attribute === undefined) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.stack ?? ''}\u0000${f.resource}\u0000${f.attribute}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else {
+      groups.set(key, [f]);
+      out.push(key);
+    }
+  }
+  return out.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const group = groups.get(entry) as Finding[];
+    if (group.length === 1) return group[0];
+    const first = group.find((f) => f.severity === 'error') ?? group[0];
+    const ids = [...new Set([first.ruleId, ...group.map((f) => f.ruleId)])];
+    return { ...first, blocks: ids, message: `${first.message} (this blocks ${ids.length} rules: ${ids.join(', ')})` };
+  });
+}
+
+/** The version the report states at the top: the one every stack used, else the first stack's (each is in providerVersions). */
+function reportedVersion(versions: readonly ReportProviderVersion[]): ReportProviderVersion | undefined {
+  const first = versions[0];
+  if (!first) return undefined;
+  const { version, source, constraint } = first;
+  return { version, source, ...(constraint !== undefined ? { constraint } : {}) };
 }
 
 function readSuppressions(options: CheckOptions): { path: string; entries: Suppression[] } {

@@ -24,8 +24,8 @@ export interface LoadedInput {
 
 export interface LoadOptions {
   readonly cwd: string;
-  /** Reads all of standard input. */
-  readonly readStdin: () => Promise<string>;
+  /** Reads all of standard input, rejecting past `limitBytes` (the same limit as files). */
+  readonly readStdin: (limitBytes?: number) => Promise<string>;
   /** @default 256 */
   readonly maxInputMb?: number;
 }
@@ -38,7 +38,10 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions)
 
 async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput> {
   if (given === '-') {
-    const text = await options.readStdin();
+    const limit = limitBytes(options);
+    const text = await options.readStdin(limit);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > limit) throw inputError.tooLarge('-', size, limit);
     if (text.trim() === '') throw inputError.stdinEmpty();
     return fromText('-', '(stdin)', text, undefined);
   }
@@ -158,8 +161,13 @@ function statOrThrow(full: string, given: string): fs.Stats {
   }
 }
 
+/** The input size limit in bytes (`--max-input-mb`, 256 MB by default), for files and standard input alike. */
+function limitBytes(options: LoadOptions): number {
+  return (options.maxInputMb ?? 256) * 1024 * 1024;
+}
+
 function readText(full: string, given: string, options: LoadOptions): string {
-  const limit = (options.maxInputMb ?? 256) * 1024 * 1024;
+  const limit = limitBytes(options);
   let size: number;
   try {
     size = fs.statSync(full).size;

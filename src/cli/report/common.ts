@@ -1,5 +1,6 @@
 /** Helpers shared by the report formatters. */
 import * as path from 'node:path';
+import { describeResolution } from '../../rules/input/provider-version';
 import type { Finding } from '../../rules/types';
 import type { CheckReport } from './model';
 
@@ -30,6 +31,17 @@ export function count(n: number, noun: string): string {
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
   return `${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}, ${count(s.unknown, 'unknown')}, ${count(s.suppressed, 'suppressed')} in ${count(s.resources, 'resource')}`;
+}
+
+/** `azurerm 4.61.0 (pinned by '4.61.0')`: the provider version the check assumed and why, or undefined when not recorded. */
+export function providerVersionLine(report: CheckReport): string | undefined {
+  return report.providerVersion ? describeResolution(report.providerVersion) : undefined;
+}
+
+/** `AMR-HA-001 ×2, AMR-SEC-003 ×1`: unknown results by rule, or undefined when there are none. */
+export function unknownByRuleLine(report: CheckReport): string | undefined {
+  const entries = Object.entries(report.summary.unknownByRule ?? {});
+  return entries.length > 0 ? entries.map(([id, n]) => `${id} ×${n}`).join(', ') : undefined;
 }
 
 /** Where a finding is in the user's terms: its construct path when known, else its Terraform address. */

@@ -25,8 +25,17 @@ export interface JsonReport {
   readonly tool: { readonly name: 'amr'; readonly version: string };
   readonly profile: CheckReport['profile'];
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly kind: InputKind }>;
+  /** The azurerm version the check assumed and why (absent only in reports that did not record it). */
+  readonly providerVersion?: { readonly version: string; readonly source: string; readonly constraint: string | null };
   readonly findings: readonly JsonFinding[];
-  readonly summary: { readonly resources: number; readonly errors: number; readonly warnings: number; readonly unknown: number; readonly suppressed: number };
+  readonly summary: {
+    readonly resources: number;
+    readonly errors: number;
+    readonly warnings: number;
+    readonly unknown: number;
+    readonly suppressed: number;
+    readonly unknownByRule?: Readonly<Record<string, number>>;
+  };
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
@@ -54,8 +63,18 @@ export function toJsonReport(report: CheckReport): JsonReport {
     tool: { name: report.tool.name, version: report.tool.version },
     profile: report.profile,
     inputs: report.inputs.map((i) => ({ path: i.path, kind: i.kind })),
+    ...(report.providerVersion
+      ? { providerVersion: { version: report.providerVersion.version, source: report.providerVersion.source, constraint: report.providerVersion.constraint ?? null } }
+      : {}),
     findings: report.findings.map(toJsonFinding),
-    summary: { resources: s.resources, errors: s.errors, warnings: s.warnings, unknown: s.unknown, suppressed: s.suppressed },
+    summary: {
+      resources: s.resources,
+      errors: s.errors,
+      warnings: s.warnings,
+      unknown: s.unknown,
+      suppressed: s.suppressed,
+      ...(s.unknownByRule ? { unknownByRule: { ...s.unknownByRule } } : {}),
+    },
   };
 }
 

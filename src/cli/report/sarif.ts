@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { describeResolution } from '../../rules/input/provider-version';
 import type { Finding, RuleMetadata } from '../../rules/types';
 import { lineOf, repoRelativePath } from './common';
 import type { CheckReport, Formatter } from './model';
@@ -165,7 +166,14 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
         tool: { driver: { name: 'amr', version: report.tool.version, semanticVersion: report.tool.version, informationUri, rules } },
         ...(options.root !== undefined ? { originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.root).href.replace(/\/?$/, '/')}` } } } : {}),
         results,
-        properties: { profile: report.profile, failOn: report.failOn, inputs: report.inputs.map((i) => ({ ...i })), summary: { ...report.summary } },
+        properties: {
+          profile: report.profile,
+          failOn: report.failOn,
+          ...(report.failOnUnknown ? { failOnUnknown: true } : {}),
+          inputs: report.inputs.map((i) => ({ ...i })),
+          ...(report.providerVersion ? { providerVersion: { ...report.providerVersion }, providerVersionText: describeResolution(report.providerVersion) } : {}),
+          summary: { ...report.summary },
+        },
       },
     ],
   };

@@ -3,7 +3,7 @@
  * message`, then its `fix:` line, grouped errors / warnings / unknown / suppressed, then the summary line.
  */
 import type { Finding } from '../../rules/types';
-import { count, fileLocation, FINDING_GROUPS, groupFindings, subjectOf, summaryLine, type FindingGroup } from './common';
+import { count, fileLocation, FINDING_GROUPS, groupFindings, providerVersionLine, subjectOf, summaryLine, unknownByRuleLine, type FindingGroup } from './common';
 import type { CheckReport, Formatter } from './model';
 
 export interface TextOptions {
@@ -49,6 +49,8 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
   return (report: CheckReport): string => {
     const groups = groupFindings(report.findings);
     const out: string[] = [];
+    const version = providerVersionLine(report);
+    if (version) out.push(paint(ANSI.dim, `Provider: ${version}`), '');
     for (const group of FINDING_GROUPS) {
       const findings = groups[group];
       if (findings.length === 0) continue;
@@ -58,6 +60,8 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
     }
     if (report.findings.length === 0) out.push(`No findings (profile ${report.profile}).`, '');
     out.push(colorSummary(report, options.color ?? false));
+    const byRule = unknownByRuleLine(report);
+    if (byRule) out.push(`Unknown by rule: ${byRule}${report.failOnUnknown ? ' (--fail-on-unknown: unknowns fail the check)' : ''}`);
     return `${out.join('\n')}\n`;
   };
 }

@@ -18,6 +18,7 @@ export interface HclFile {
 export function readHcl(files: readonly HclFile[], options: { stackName?: string } = {}): StackView {
   const resources: TerraformResource[] = [];
   let providerVersion: string | undefined;
+  let providerConstraint: string | undefined;
   for (const { file, document, text } of files) {
     for (const [type, byName] of Object.entries(document.resource ?? {})) {
       for (const [name, blocks] of Object.entries(byName ?? {})) {
@@ -29,10 +30,11 @@ export function readHcl(files: readonly HclFile[], options: { stackName?: string
       for (const providers of terraform.required_providers ?? []) {
         const azurerm = providers.azurerm;
         providerVersion ??= pinnedVersion(typeof azurerm === 'string' ? azurerm : azurerm?.version);
+        providerConstraint ??= typeof azurerm === 'string' ? azurerm : azurerm?.version;
       }
     }
   }
-  return { name: options.stackName ?? 'hcl', resources, providerVersion };
+  return { name: options.stackName ?? 'hcl', resources, providerVersion, providerConstraint };
 }
 
 /** 1-based line of `resource "type" "name"` in HCL text. */

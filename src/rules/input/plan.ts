@@ -72,7 +72,7 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
     });
   }
   const azurerm = Object.entries(plan.configuration?.provider_config ?? {}).find(([key, p]) => key === 'azurerm' || p.name === 'azurerm')?.[1];
-  return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint) };
+  return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint), providerConstraint: azurerm?.version_constraint };
 }
 
 function stripIndex(address: string): string {
