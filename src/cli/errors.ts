@@ -25,6 +25,10 @@ export const inputError = {
     new UsageError(`amr: '${path}' is JSON but not a cdktf stack, Terraform JSON or a plan: it has no 'resource' or 'resource_changes' (fix: pass cdk.tf.json or the output of 'terraform show -json')`),
   invalidHcl: (path: string, reason: string) => new UsageError(`amr: '${path}' is not valid HCL: ${reason}`),
   emptyDirectory: (path: string) => new UsageError(`amr: '${path}' holds no stacks/*/cdk.tf.json, cdk.tf.json or .tf files (fix: run 'npx cdktf synth' first, or pass the directory of your .tf files)`),
+  wrongPlanShape: (path: string, reason: string) =>
+    new UsageError(`amr: '${path}' looks like a plan but ${reason} (fix: pass the unmodified output of 'terraform show -json plan.out')`),
+  tooDeep: (path: string, limit: number) => new UsageError(`amr: '${path}' nests objects or lists deeper than ${limit} levels, which no Terraform document does (fix: pass cdk.tf.json, .tf files or the output of 'terraform show -json')`),
+  unreadableDirectory: (path: string, reason: string) => new UsageError(`amr: cannot list the directory '${path}': ${reason} (fix: check its permissions, or pass the files themselves)`),
   stdinEmpty: () => new UsageError(`amr: nothing on standard input (fix: pipe a document, e.g. 'terraform show -json plan.out | npx amr check -')`),
 };
 

@@ -142,9 +142,15 @@ function readSuppressions(options: CheckOptions): { path: string; entries: Suppr
     if (options.suppressionsFile) throw usageError.badSuppressions(file, 'no such file');
     return { path: file, entries: [] };
   }
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (error) {
+    throw usageError.badSuppressions(file, `cannot be read (${(error as Error).message})`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(full, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw usageError.badSuppressions(file, `not valid JSON (${(error as Error).message})`);
   }
@@ -154,14 +160,27 @@ function readSuppressions(options: CheckOptions): { path: string; entries: Suppr
     path: file,
     entries: list.map((entry, i) => {
       const e = entry as Record<string, unknown>;
-      if (typeof e?.id !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} has no "id"`);
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) throw usageError.badSuppressions(file, `entry ${i + 1} is not an object`);
+      if (typeof e.id !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} has no "id"`);
       if (typeof e.reason !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has no "reason"`);
-      if (e.expiresOn !== undefined && (typeof e.expiresOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn))) {
-        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has expiresOn ${JSON.stringify(e.expiresOn)}, not YYYY-MM-DD`);
+      if (e.expiresOn !== undefined && (typeof e.expiresOn !== 'string' || !isCalendarDate(e.expiresOn))) {
+        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has expiresOn ${JSON.stringify(e.expiresOn)}, not a real date YYYY-MM-DD`);
       }
-      return { id: e.id.toUpperCase(), resource: typeof e.resource === 'string' ? e.resource : undefined, reason: e.reason, expiresOn: e.expiresOn as string | undefined, declaredAt: file };
+      if (e.resource !== undefined && typeof e.resource !== 'string') {
+        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has resource ${JSON.stringify(e.resource)}, not a string (leave it out to match every resource)`);
+      }
+      return { id: e.id.toUpperCase(), resource: e.resource as string | undefined, reason: e.reason, expiresOn: e.expiresOn as string | undefined, declaredAt: file };
     }),
   };
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (2099-02-29 and 2099-99-99 are not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function unusedSuppression(s: Suppression, file: string): Finding {
@@ -202,6 +221,12 @@ function withoutBaseline(findings: Finding[], file: string, cwd: string): Findin
     throw usageError.badBaseline(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`);
   }
   if (!baseline || baseline.version !== 1 || !Array.isArray(baseline.findings)) throw usageError.badBaseline(file, 'expected { "version": 1, "findings": [...] }');
+  baseline.findings.forEach((entry: unknown, i) => {
+    const e = entry as Record<string, unknown> | null;
+    if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof e.ruleId !== 'string' || typeof e.resource !== 'string' || (e.stack !== undefined && e.stack !== null && typeof e.stack !== 'string')) {
+      throw usageError.badBaseline(file, `findings[${i}] is ${JSON.stringify(entry)}, not { "ruleId", "resource", "stack" } strings`);
+    }
+  });
   const known = new Set(baseline.findings.map(fingerprint));
   return findings.filter((f) => !known.has(fingerprint(f)));
 }

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readHcl, type HclDocument } from '../../rules/input/hcl';
-import { isTerraformPlan, readPlan } from '../../rules/input/plan';
+import { isTerraformPlan, readPlan, type TerraformPlan } from '../../rules/input/plan';
 import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/synth-json';
 import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
@@ -59,8 +59,7 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   const stacksDir = path.join(full, 'stacks');
   const locked = await lockedVersion(full);
   if (fs.existsSync(stacksDir) && fs.statSync(stacksDir).isDirectory()) {
-    const stacks = fs
-      .readdirSync(stacksDir)
+    const stacks = listDirectory(stacksDir, path.join(given, 'stacks'))
       .sort()
       .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
       .filter((f) => fs.existsSync(f))
@@ -71,7 +70,7 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   if (fs.existsSync(stackFile)) {
     return { path: given, kind: 'synth', stacks: [synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
-  const tfFiles = fs.readdirSync(full).filter((f) => f.endsWith('.tf')).sort();
+  const tfFiles = listDirectory(full, given).filter((f) => f.endsWith('.tf')).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
   const files = tfFiles.map((f) => ({ file: displayPath(path.join(full, f), options.cwd), text: readText(path.join(full, f), path.join(given, f), options) }));
   return { ...(await fromHcl(given, files)), lockedProviderVersion: locked };
@@ -83,6 +82,7 @@ async function fromText(given: string, display: string, text: string, full: stri
   if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[') || (full !== undefined && full.endsWith('.json'))) {
+    if (nestingDepthOver(text, MAX_JSON_DEPTH)) throw inputError.tooDeep(given, MAX_JSON_DEPTH);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -90,6 +90,8 @@ async function fromText(given: string, display: string, text: string, full: stri
       throw inputError.invalidJson(given, (error as Error).message);
     }
     if (isTerraformPlan(json)) {
+      const problem = planShapeProblem(json);
+      if (problem) throw inputError.wrongPlanShape(given, problem);
       const stack = readPlan(json, { file: display, stackName: 'plan' });
       const lines = planResourceLines(text);
       const indexByAddress = new Map((json.resource_changes ?? []).map((rc, i) => [rc.address, i]));
@@ -149,6 +151,61 @@ async function lockedVersion(directory: string): Promise<string | undefined> {
     return entry?.[1]?.[0]?.version;
   } catch {
     return undefined; // a lock file we cannot read does not stop the check; the input or the default decides
+  }
+}
+
+/** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
+export const MAX_JSON_DEPTH = 256;
+
+/** True when the JSON text nests `{`/`[` deeper than `limit` (one linear scan that skips strings; nothing is parsed). */
+export function nestingDepthOver(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // skip a string
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** What is wrong with the shape of a plan document, or undefined when readPlan can read it. */
+export function planShapeProblem(plan: TerraformPlan): string | undefined {
+  const changes: unknown = plan.resource_changes;
+  if (changes !== undefined && changes !== null && !Array.isArray(changes)) return `its "resource_changes" is ${typeof changes}, not a list`;
+  for (const [i, rc] of ((changes as unknown[] | undefined) ?? []).entries()) {
+    const entry = rc as Record<string, unknown> | null;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `resource_changes[${i}] is not an object`;
+    for (const key of ['address', 'type', 'name', 'mode']) if (typeof entry[key] !== 'string') return `resource_changes[${i}] has no string "${key}"`;
+    const change = entry.change as Record<string, unknown> | null;
+    if (change === null || typeof change !== 'object' || Array.isArray(change)) return `resource_changes[${i}] (${String(entry.address)}) has no "change" object`;
+    if (!Array.isArray(change.actions) || change.actions.some((a) => typeof a !== 'string')) return `resource_changes[${i}] (${String(entry.address)}) has no list of "actions"`;
+    for (const side of ['before', 'after']) {
+      const value = change[side];
+      if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) return `resource_changes[${i}] (${String(entry.address)}) has a "${side}" that is not an object`;
+    }
+  }
+  const configuration: unknown = plan.configuration;
+  if (configuration !== undefined && configuration !== null && (typeof configuration !== 'object' || Array.isArray(configuration))) return 'its "configuration" is not an object';
+  const providers: unknown = plan.configuration?.provider_config;
+  if (providers !== undefined && providers !== null && (typeof providers !== 'object' || Array.isArray(providers))) return 'its "configuration.provider_config" is not an object';
+  const constraint: unknown = (plan.configuration?.provider_config as Record<string, { version_constraint?: unknown }> | undefined)?.azurerm?.version_constraint;
+  if (constraint !== undefined && typeof constraint !== 'string') return 'its azurerm "version_constraint" is not a string';
+  return undefined;
+}
+
+function listDirectory(full: string, given: string): string[] {
+  try {
+    return fs.readdirSync(full);
+  } catch (error) {
+    throw inputError.unreadableDirectory(given, (error as Error).message);
   }
 }
 

@@ -33,9 +33,9 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
     const location = fileLocation(finding, options.root);
     const head = [
       paint(GROUP_COLOR[group] + ANSI.bold, group),
-      paint(ANSI.bold, finding.ruleId),
-      `[${subjectOf(finding)}]`,
-      ...(location ? [paint(ANSI.dim, `(${location})`)] : []),
+      paint(ANSI.bold, oneLine(finding.ruleId)),
+      `[${oneLine(subjectOf(finding))}]`,
+      ...(location ? [paint(ANSI.dim, `(${oneLine(location)})`)] : []),
     ].join(' ');
     const lines = [`${head} ${indentContinuation(finding.message, '    ')}`];
     if (finding.status === 'suppressed' && finding.suppression) {
@@ -50,7 +50,7 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
     const groups = groupFindings(report.findings);
     const out: string[] = [];
     const version = providerVersionLine(report);
-    if (version) out.push(paint(ANSI.dim, `Provider: ${version}`), '');
+    if (version) out.push(paint(ANSI.dim, `Provider: ${oneLine(version)}`), '');
     for (const group of FINDING_GROUPS) {
       const findings = groups[group];
       if (findings.length === 0) continue;
@@ -76,9 +76,26 @@ function colorSummary(report: CheckReport, color: boolean): string {
   );
 }
 
-/** Keeps a multi-line text under its finding. */
+/** Control characters (but line feeds) as visible escapes, so input text cannot move the cursor, recolour or rewrite the terminal. */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** A field that must stay on one line (an address, a path): line feeds escaped too. */
+function oneLine(text: string): string {
+  return escapeControls(text).replace(/\n/g, '\\n');
+}
+
+/**
+ * Keeps a multi-line text under its finding, with control characters escaped. A continuation line never starts with
+ * `::` (after its indent), so a CI log that runs this output cannot read it as a workflow command.
+ */
 function indentContinuation(text: string, indent: string): string {
-  return text.replace(/\r?\n/g, `\n${indent}`);
+  return escapeControls(text)
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : `${indent}${line.replace(/^(\s*)::/, '$1\\::')}`))
+    .join('\n');
 }
 
 /** Plain text, no colours. */

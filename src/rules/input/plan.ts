@@ -80,8 +80,10 @@ function stripIndex(address: string): string {
 }
 
 function indexConfiguration(module: ConfigModule | undefined, prefix: string, into = new Map<string, ConfigResource>()): Map<string, ConfigResource> {
-  for (const r of module?.resources ?? []) into.set(`${prefix}${r.address}`, r);
-  for (const [name, call] of Object.entries(module?.module_calls ?? {})) indexConfiguration(call.module, `${prefix}module.${name}.`, into);
+  // Hostile or hand-edited plans: anything not shaped like Terraform's output is skipped, never a crash.
+  for (const r of Array.isArray(module?.resources) ? module.resources : []) if (r && typeof r.address === 'string') into.set(`${prefix}${r.address}`, r);
+  const calls = module?.module_calls;
+  for (const [name, call] of Object.entries(calls && typeof calls === 'object' ? calls : {})) if (call && typeof call === 'object') indexConfiguration(call.module, `${prefix}module.${name}.`, into);
   return into;
 }
 
