@@ -1,6 +1,7 @@
 /** Runs rules over a stack and turns their results into findings. */
 import { ALL_RULES } from './catalogue';
 import type { RegionOverrides } from './data/regions';
+import { withManagedRedisViews } from './input/managed-redis-views';
 import { resolveProviderVersion, type ProviderVersionResolution } from './input/provider-version';
 import { compareFindings, DEFAULT_PROFILE, severityOf } from './profiles';
 import type { StackView, TerraformResource } from './terraform';
@@ -32,8 +33,10 @@ export function profileFor(resource: TerraformResource, stack: StackView, overri
 }
 
 /** Runs every rule on every resource it applies to. A rule that throws is reported as unknown, never as a crash. */
-export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): Evaluation {
+export function evaluateStack(input: StackView, options: EvaluateOptions = {}): Evaluation {
   const rules = options.rules ?? ALL_RULES;
+  // azapi and legacy caches are judged through azurerm_managed_redis-shaped views (src/rules/input/managed-redis-views.ts).
+  const stack = withManagedRedisViews(input);
   const findings: Finding[] = [];
   let passed = 0;
   const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
@@ -56,7 +59,7 @@ export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): 
       if (finding) findings.push(finding);
     }
   }
-  return { findings: findings.sort(compareFindings), resources: stack.resources.length, passed };
+  return { findings: findings.sort(compareFindings), resources: input.resources.length, passed };
 }
 
 function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {

@@ -18,6 +18,7 @@ export const oneLinkResource: Rule = {
   check: (cache, { stack }) => {
     const group = knownGroup(cache);
     if (group === undefined) return notApplicable();
+    if (cache.amr?.geoLinkedInDatabase) return notApplicable(); // azapi and legacy databases link themselves
     const members = groupMembers(cache, stack);
     if (members[0] !== cache) return notApplicable(); // reported once per group, on its first member
     const links = linksOf(members, stack);
