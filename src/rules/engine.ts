@@ -97,7 +97,10 @@ function runOnce(rule: Rule, resource: TerraformResource, context: RuleContext):
 /** A finding for a failing or unknown result; undefined for pass and not-applicable. */
 export function toFinding(rule: Rule, resource: TerraformResource, profile: Profile, result: RuleResult): Finding | undefined {
   if (result.status === 'pass' || result.status === 'not-applicable') return undefined;
-  const { id, fix } = rule.metadata;
+  const { id } = rule.metadata;
+  // Synthesized cdktf stacks get the construct API; HCL files and plans get Terraform attribute names.
+  const fromConstructs = resource.constructPath !== undefined;
+  const fix = (result.status === 'fail' ? result.fix : undefined) ?? (fromConstructs ? rule.metadata.fix : (rule.metadata.fixTerraform ?? rule.metadata.fix));
   const base = {
     ruleId: id,
     severity: severityOf(rule.metadata, profile, result),

@@ -29,8 +29,10 @@ export interface RuleMetadata {
   readonly when: readonly RuleWhen[];
   /** Why the rule exists: the reliability fact it protects. */
   readonly statement: string;
-  /** How to fix a failure, in construct and Terraform terms. */
+  /** How to fix a failure, in construct and Terraform terms (shown for synthesized cdktf stacks). */
   readonly fix: string;
+  /** How to fix a failure in HCL attribute names only, for `.tf` files and plans. @default - `fix` */
+  readonly fixTerraform?: string;
   /** Where the fact comes from (provider source, Microsoft Learn pages). */
   readonly sources: readonly string[];
   /** Whether `acknowledge()` may silence this rule even when it is an error (rules.md says "error unless acknowledged"). */
@@ -48,6 +50,8 @@ export type RuleResult =
       readonly attribute?: string;
       /** Raise the severity to error whatever the profile (e.g. zone redundancy was asked for explicitly). */
       readonly escalate?: boolean;
+      /** A fix for this very value, when the rule's generic fix would not fit (e.g. the value already is the recommended one). */
+      readonly fix?: string;
     }
   | {
       readonly status: 'unknown';
@@ -58,7 +62,7 @@ export type RuleResult =
 
 export const pass = (): RuleResult => ({ status: 'pass' });
 export const notApplicable = (): RuleResult => ({ status: 'not-applicable' });
-export const fail = (message: string, options: { attribute?: string; escalate?: boolean } = {}): RuleResult => ({
+export const fail = (message: string, options: { attribute?: string; escalate?: boolean; fix?: string } = {}): RuleResult => ({
   status: 'fail',
   message,
   ...options,

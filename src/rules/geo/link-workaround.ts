@@ -36,6 +36,7 @@ export const linkWorkaround: Rule = {
       'The force-link API links one database at a time, called on the database that joins. azurerm before 4.61 links a whole group in one call on the linking cache, which fails for three or more members (fixed in 4.61, PR #31385). ' +
       'The workaround: link each further member with its own azapi_resource_action forceLinkToReplicationGroup, in order, then let the geo-replication resource find the group already linked.',
     fix: 'declare the group with GeoReplicationGroup (it emits the sequential links), or upgrade to azurerm 4.61 or later',
+    fixTerraform: 'link each further member with its own azapi_resource_action forceLinkToReplicationGroup, in order, and make the azurerm_managed_redis_geo_replication depend on them; or require azurerm >= 4.61.0',
     sources: ['terraform-provider-azurerm PR #31385', 'terraform-provider-azurerm v4.61.0 internal/services/managedredis/databaselink/force_link_unlink_invocations.go', ...GEO_SOURCES],
   },
   versionDependent: true,

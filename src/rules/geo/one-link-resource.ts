@@ -12,6 +12,7 @@ export const oneLinkResource: Rule = {
     when: ['synth', 'plan'],
     statement: 'A group is linked by exactly one azurerm_managed_redis_geo_replication on one member. Without it the caches never link; with two, each unlinks the members the other links.',
     fix: 'declare one azurerm_managed_redis_geo_replication per group, on one member, listing all the others (GeoReplicationGroup does)',
+    fixTerraform: 'declare one azurerm_managed_redis_geo_replication per group, on one member, listing all the others in linked_managed_redis_ids',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_geo_replication_resource.go (force unlink of unlisted members)', ...GEO_SOURCES],
   },
   appliesTo: [MANAGED_REDIS],
