@@ -39,6 +39,9 @@ export function evaluateStack(input: StackView, options: EvaluateOptions = {}): 
   const stack = withManagedRedisViews(input);
   const findings: Finding[] = [];
   let passed = 0;
+  // Rules by resource type, computed once per call rather than filtered per resource.
+  const rulesByType = new Map<string, Rule[]>();
+  for (const rule of rules) for (const type of rule.appliesTo) rulesByType.set(type, [...(rulesByType.get(type) ?? []), rule]);
   const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
   for (const resource of stack.resources) {
     const context: RuleContext = {
@@ -49,8 +52,7 @@ export function evaluateStack(input: StackView, options: EvaluateOptions = {}): 
       regions: options.regions ?? {},
     };
     const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
-    for (const rule of rules) {
-      if (!rule.appliesTo.includes(resource.type)) continue;
+    for (const rule of rulesByType.get(resource.type) ?? []) {
       if (rule.onChanges ? resource.change === undefined : deleted) continue;
       if (resource.change !== undefined && !rule.metadata.when.includes('plan')) continue; // e.g. lifecycle is not in plans
       const result = runRule(rule, resource, context);

@@ -68,9 +68,21 @@ export function isUnresolved(value: unknown): boolean {
  * Reads `a.b.c` from resource values. A block given as a list (HCL and plans write blocks as lists) is entered at its
  * first element unless the next segment is an index. Any unresolved value on the way makes the result unknown.
  */
+const SEGMENTS = new Map<string, readonly string[]>();
+
+/** `a.b.c` split once per distinct path (the rules read the same few dozen paths on every resource). */
+function segmentsOf(path: string): readonly string[] {
+  let segments = SEGMENTS.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (SEGMENTS.size < 10_000) SEGMENTS.set(path, segments);
+  }
+  return segments;
+}
+
 export function readAttribute(values: unknown, path: string): AttributeValue {
   let current: unknown = values;
-  for (const segment of path.split('.')) {
+  for (const segment of segmentsOf(path)) {
     if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
       const index = /^\d+$/.test(segment) ? Number(segment) : 0;

@@ -3,7 +3,21 @@
  * A single linear scan that tracks strings and nesting; it never evaluates values.
  */
 
-/** Calls `onKey(path, line)` for every object key whose parent path `accept` approves (path includes the key). */
+/** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
+export const MAX_JSON_DEPTH = 256;
+
+/** Thrown by the scan when a document nests deeper than MAX_JSON_DEPTH (the readers recurse over values). */
+export class TooDeepError extends Error {
+  public constructor(public readonly limit: number) {
+    super(`nested deeper than ${limit} levels`);
+    this.name = 'TooDeepError';
+  }
+}
+
+/**
+ * Calls `onKey(path, line)` for every object key whose parent path `accept` approves (path includes the key).
+ * Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same scan, so no second pass over the text).
+ */
 export function scanKeyLines(text: string, accept: (parentPath: readonly string[]) => boolean, onKey: (path: string[], line: number) => void): void {
   const path: string[] = [];
   const containers: Array<'object' | 'array'> = [];
@@ -29,10 +43,12 @@ export function scanKeyLines(text: string, accept: (parentPath: readonly string[
         expectingKey = false;
       }
     } else if (c === '{') {
+      if (containers.length >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
       if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
       containers.push('object');
       expectingKey = true;
     } else if (c === '[') {
+      if (containers.length >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
       if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
       containers.push('array');
       arrayIndex.push(0);

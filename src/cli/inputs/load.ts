@@ -11,7 +11,7 @@ import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/s
 import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 import type { InputKind } from '../report/model';
-import { planResourceLines, terraformJsonResourceLines } from './json-lines';
+import { planResourceLines, terraformJsonResourceLines, TooDeepError } from './json-lines';
 
 export interface LoadedInput {
   /** The path as given (or `-`). */
@@ -82,7 +82,6 @@ async function fromText(given: string, display: string, text: string, full: stri
   if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[') || (full !== undefined && full.endsWith('.json'))) {
-    if (nestingDepthOver(text, MAX_JSON_DEPTH)) throw inputError.tooDeep(given, MAX_JSON_DEPTH);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -92,8 +91,8 @@ async function fromText(given: string, display: string, text: string, full: stri
     if (isTerraformPlan(json)) {
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
+      const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
       const stack = readPlan(json, { file: display, stackName: 'plan' });
-      const lines = planResourceLines(text);
       const indexByAddress = new Map((json.resource_changes ?? []).map((rc, i) => [rc.address, i]));
       return { path: given, kind: 'plan', stacks: [withLines(stack, (r) => lines.get(indexByAddress.get(r.address) ?? -1))] };
     }
@@ -116,7 +115,7 @@ function synthStack(text: string, file: string, stackName: string | undefined, p
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
   }
-  const lines = terraformJsonResourceLines(text);
+  const lines = withinDepth(file, () => terraformJsonResourceLines(text));
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
@@ -154,26 +153,14 @@ async function lockedVersion(directory: string): Promise<string | undefined> {
   }
 }
 
-/** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
-export const MAX_JSON_DEPTH = 256;
-
-/** True when the JSON text nests `{`/`[` deeper than `limit` (one linear scan that skips strings; nothing is parsed). */
-export function nestingDepthOver(text: string, limit: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // skip a string
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+/** Runs a scan of a JSON text, turning a document nested too deep into a one-line usage error. */
+function withinDepth<T>(given: string, scan: () => T): T {
+  try {
+    return scan();
+  } catch (error) {
+    if (error instanceof TooDeepError) throw inputError.tooDeep(given, error.limit);
+    throw error;
   }
-  return false;
 }
 
 /** What is wrong with the shape of a plan document, or undefined when readPlan can read it. */
