@@ -24,20 +24,29 @@ export function scanKeyLines(text: string, accept: (parentPath: readonly string[
   const arrayIndex: number[] = [];
   let line = 1;
   let expectingKey = false;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) {
+      line++;
+      continue;
+    }
+    // Whitespace, digits, letters of true/false/null and ':' need nothing: skip them without building a string.
+    if (code !== 0x22 && code !== 0x7b && code !== 0x7d && code !== 0x5b && code !== 0x5d && code !== 0x2c) continue;
     const c = text[i];
-    if (c === '\n') line++;
-    else if (c === '"') {
+    if (c === '"') {
       const start = i + 1;
       let j = start;
-      while (j < text.length && text[j] !== '"') {
-        if (text[j] === '\\') j++;
-        else if (text[j] === '\n') line++;
-        j++;
+      for (; j < length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x22) break;
+        if (d === 0x5c) j++;
+        else if (d === 0x0a) line++;
       }
-      const value = text.slice(start, j);
       i = j;
+      // Only keys are sliced; string values are skipped.
       if (expectingKey && containers[containers.length - 1] === 'object') {
+        const value = text.slice(start, j);
         if (accept(path)) onKey([...path, value], line);
         path.push(value);
         expectingKey = false;
