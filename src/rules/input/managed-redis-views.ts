@@ -23,7 +23,8 @@
  *
  * Legacy (`azurerm_redis_enterprise_cluster` + `azurerm_redis_enterprise_database` whose `cluster_id` refers to it):
  * `name`, `location`; the database's `client_protocol`, `clustering_policy`, `eviction_policy`, `module[]`, and
- * `linked_database_group_nickname` as `geo_replication_group_name` (only when `linked_database_id` lists members).
+ * `linked_database_group_nickname` as `geo_replication_group_name` (only when `linked_database_id` lists members), and
+ * the cluster's `zones` (read by AMR-ZR-001: a legacy cluster is zone redundant only when it lists zones).
  * The legacy `sku_name` (`Enterprise_E10-2`) is not an `azurerm_managed_redis` SKU and is left out (AMR-LEG-001 covers
  * the migration); a legacy cluster is always highly available.
  *
@@ -164,6 +165,7 @@ function legacyView(cluster: TerraformResource, database: TerraformResource | un
   set(values, 'name', cluster.values.name);
   set(values, 'location', cluster.values.location);
   set(values, 'resource_group_name', cluster.values.resource_group_name);
+  set(values, 'zones', cluster.values.zones); // a legacy cluster spreads over zones only when it lists them (AMR-ZR-001)
   for (const key of ['lifecycle', 'depends_on', 'tags']) set(values, key, cluster.values[key]);
   if (database) {
     const v = database.values;

@@ -79,3 +79,20 @@ describe('legacy azurerm_redis_enterprise_cluster / _database', () => {
     expect(failing).not.toContain('AMR-GRP-008');
   });
 });
+
+describe('AMR-ZR-001 on legacy clusters (zones)', () => {
+  const legacy = (zones?: unknown) => res('azurerm_redis_enterprise_cluster', 'c', { name: 'legacy-cache', resource_group_name: 'rg', location: 'westeurope', sku_name: 'Enterprise_E10-2', ...(zones === undefined ? {} : { zones }) });
+  const zr = (cluster: TerraformResource) => evaluateStack(stackOf(cluster)).findings.filter((f) => f.ruleId === 'AMR-ZR-001');
+
+  it('non-compliant: a cluster without zones in a region with zones', () => {
+    expect(zr(legacy())).toEqual([expect.objectContaining({ status: 'fail', resource: 'azurerm_redis_enterprise_cluster.c', attribute: 'zones' })]);
+  });
+
+  it('compliant: a cluster over three zones', () => {
+    expect(zr(legacy(['1', '2', '3']))).toEqual([]);
+  });
+
+  it('unknown: zones from an unresolved expression', () => {
+    expect(zr(legacy('${var.zones}'))).toEqual([expect.objectContaining({ status: 'unknown', attribute: 'zones' })]);
+  });
+});
