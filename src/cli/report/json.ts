@@ -28,14 +28,7 @@ export interface JsonReport {
   /** The azurerm version the check assumed and why (absent only in reports that did not record it). */
   readonly providerVersion?: { readonly version: string; readonly source: string; readonly constraint: string | null };
   readonly findings: readonly JsonFinding[];
-  readonly summary: {
-    readonly resources: number;
-    readonly errors: number;
-    readonly warnings: number;
-    readonly unknown: number;
-    readonly suppressed: number;
-    readonly unknownByRule?: Readonly<Record<string, number>>;
-  };
+  readonly summary: CheckReport['summary'];
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
