@@ -18,7 +18,7 @@ export const inputError = {
   binary: (path: string) => new UsageError(`amr: '${path}' is a binary file, not Terraform JSON, HCL or a plan JSON (fix: for a saved plan run 'terraform show -json ${path} > plan.json' and check plan.json)`),
   tooLarge: (path: string, bytes: number, limit: number, atLeast = false) =>
     new UsageError(
-      `amr: '${path === '-' ? '- (standard input)' : path}' is ${atLeast ? 'over ' : ''}${(bytes / MB).toFixed(0)} MB, over the ${(limit / MB).toFixed(0)} MB input limit (fix: check one stack or plan at a time, or raise --max-input-mb)`,
+      `amr: '${path === '-' ? '- (standard input)' : path}' is ${atLeast ? '' : `${(bytes / MB).toFixed(0)} MB, `}over the ${(limit / MB).toFixed(0)} MB input limit (fix: check one stack or plan at a time, or raise --max-input-mb)`,
     ),
   invalidJson: (path: string, reason: string) => new UsageError(`amr: '${path}' is not valid JSON (${reason}); is it truncated? (fix: re-run 'npx cdktf synth' or 'terraform show -json')`),
   wrongSchema: (path: string) =>

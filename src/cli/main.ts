@@ -252,6 +252,7 @@ export function readStdinCapped(stream: NodeJS.ReadableStream & { isTTY?: boolea
       if (size > limitBytes) {
         stream.removeListener('data', onData);
         stream.pause();
+        stream.destroy?.(); // stop reading: the rest is never buffered, and the process can exit
         reject(inputError.tooLarge('-', size, limitBytes, true));
         return;
       }
