@@ -147,6 +147,7 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
         status: f.status,
         severity: f.severity,
         ...(f.attribute !== undefined ? { attribute: f.attribute } : {}),
+        ...(f.blocks !== undefined ? { blocks: [...f.blocks] } : {}),
       },
     };
     if (f.status === 'suppressed') {
