@@ -10,7 +10,7 @@ import { PROFILES } from '../rules/types';
 import { createBaseline, runCheck, type CheckOptions } from './commands/check';
 import { renderExplain, renderRulesJson, renderRulesMarkdown, renderRulesText } from './commands/rules';
 import { renderSlaMarkdown, renderSlaText, runSla } from './commands/sla';
-import { UsageError, usageError } from './errors';
+import { inputError, UsageError, usageError } from './errors';
 import type { CliVariable } from './inputs/hcl-files';
 import { FORMATS, isFailing, type Format } from './report/model';
 import { TOOL } from './version';
@@ -19,7 +19,8 @@ export interface Io {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
+  /** Reads all of standard input; rejects with a UsageError past `limitBytes` without buffering the rest. */
+  readonly readStdin: (limitBytes?: number) => Promise<string>;
   readonly isTty: boolean;
 }
 
@@ -28,7 +29,7 @@ const HELP = `amr ${TOOL.version}: Azure Managed Redis reliability checks
 Usage:
   amr check PATH... [--profile dev|production|mission-critical] [--format F [--output FILE]]...
                     [--fail-on error|warning|never] [--suppressions FILE] [--baseline FILE]
-                    [--create-baseline FILE] [--provider-version X.Y.Z]
+                    [--create-baseline FILE] [--provider-version X.Y.Z] [--fail-on-unknown]
                     [--var-file FILE]... [--var NAME=VALUE]...   (root variables of .tf inputs)
   amr rules [--format text|markdown|json]
   amr explain RULE-ID
@@ -55,7 +56,7 @@ interface Parsed {
 }
 
 const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
-const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes']);
+const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes', '--fail-on-unknown']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -206,6 +207,7 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
     paths: parsed.positional,
     profile: parseProfile(profileText),
     failOn: choice(parsed, '--fail-on', ['error', 'warning', 'never'] as const) ?? 'error',
+    failOnUnknown: parsed.flags.has('--fail-on-unknown'),
     providerVersion,
     suppressionsFile: one(parsed, '--suppressions'),
     baselineFile: one(parsed, '--baseline'),
@@ -222,14 +224,60 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
     markdown: reports.makeMarkdownFormatter({ root }),
   };
   const outputs = parsed.outputs.length > 0 ? parsed.outputs : [{ format: 'text' }];
-  for (const { format, output } of outputs) {
-    const text = formatters[format as Format](report);
-    if (output) fs.writeFileSync(path.resolve(io.cwd, output), text);
-    else io.stdout(text);
-  }
   const baselineOut = one(parsed, '--create-baseline');
-  if (baselineOut) fs.writeFileSync(path.resolve(io.cwd, baselineOut), `${JSON.stringify(createBaseline(report), null, 2)}\n`);
+  // Every output file is checked, and every text rendered, before any is written: a bad one writes nothing.
+  const files = [...outputs.filter((o) => o.output !== undefined).map((o) => ({ flag: '--output', file: o.output as string })), ...(baselineOut ? [{ flag: '--create-baseline', file: baselineOut }] : [])];
+  for (const { flag, file } of files) checkWritable(flag, file, io.cwd);
+  const rendered = outputs.map(({ format, output }) => ({ output, text: formatters[format as Format](report) }));
+  const writes = [...rendered, ...(baselineOut ? [{ output: baselineOut, text: `${JSON.stringify(createBaseline(report), null, 2)}\n` }] : [])];
+  for (const { output, text } of writes) {
+    if (output === undefined) io.stdout(text);
+    else {
+      try {
+        fs.writeFileSync(path.resolve(io.cwd, output), text);
+      } catch (error) {
+        throw usageError.cannotWrite(output === baselineOut ? '--create-baseline' : '--output', output, (error as Error).message);
+      }
+    }
+  }
   return isFailing(report) ? 1 : 0;
+}
+
+/** Throws a UsageError when `file` cannot be written: it is a directory, or its directory does not exist. */
+function checkWritable(flag: string, file: string, cwd: string): void {
+  const full = path.resolve(cwd, file);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(full);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) throw usageError.cannotWrite(flag, file, 'it is a directory; give a file name, e.g. amr.sarif');
+  const dir = path.dirname(full);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw usageError.cannotWrite(flag, file, `its directory ${dir} does not exist; create it first`);
+}
+
+/** Reads standard input up to `limitBytes`; past it, stops reading and rejects (never buffers the rest). */
+export function readStdinCapped(stream: NodeJS.ReadableStream & { isTTY?: boolean; destroy?: () => void }, limitBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (stream.isTTY) return resolve('');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        stream.removeListener('data', onData);
+        stream.pause();
+        stream.destroy?.(); // stop reading: the rest is never buffered, and the process can exit
+        reject(inputError.tooLarge('-', size, limitBytes, true));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    stream.on('data', onData);
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
 }
 
 /** The process entry point used by bin/amr.js. */
@@ -238,14 +286,7 @@ export function cli(): void {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: () =>
-      new Promise((resolve, reject) => {
-        if (process.stdin.isTTY) return resolve('');
-        const chunks: Buffer[] = [];
-        process.stdin.on('data', (c: Buffer) => chunks.push(c));
-        process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        process.stdin.on('error', reject);
-      }),
+    readStdin: (limitBytes) => readStdinCapped(process.stdin, limitBytes),
     isTty: Boolean(process.stdout.isTTY),
   };
   main(process.argv.slice(2), io).then(

@@ -19,7 +19,7 @@ import type { Sku } from './sku';
 export const MANAGED_REDIS_PRIVATE_DNS_ZONE = 'privatelink.redis.azure.net';
 
 export interface ManagedRedisProps {
-  /** Cache name (3-63 chars, letters, numbers, hyphens); it becomes the hostname `<name>.<region>.redis.azure.net`. Renaming replaces the cache. */
+  /** Cache name (3-60 chars, letters, numbers, single hyphens); it becomes the hostname `<name>.<region>.redis.azure.net`. Renaming replaces the cache. */
   readonly name: string;
   /** Resource group of the cache and of the resources this construct adds. */
   readonly resourceGroupName: string;

@@ -1,7 +1,8 @@
 /** Runs rules over a stack and turns their results into findings. */
 import { ALL_RULES } from './catalogue';
 import type { RegionOverrides } from './data/regions';
-import { DEFAULT_PROVIDER_VERSION } from './data/values';
+import { withManagedRedisViews } from './input/managed-redis-views';
+import { resolveProviderVersion, type ProviderVersionResolution } from './input/provider-version';
 import { compareFindings, DEFAULT_PROFILE, severityOf } from './profiles';
 import type { StackView, TerraformResource } from './terraform';
 import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
@@ -9,8 +10,10 @@ import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
 export interface EvaluateOptions {
   /** Overrides the profile recorded in the input. @default - the resource's recorded profile, else the stack's, else production */
   readonly profile?: Profile;
-  /** @default - the version the stack declares, else 4.55.0 */
+  /** An exact version that wins over the input's (`--provider-version`). @default - resolved from the stack */
   readonly providerVersion?: string;
+  /** The resolved version (flag, lock file, constraint or default); wins over `providerVersion`. @default - resolved from the stack and `providerVersion` */
+  readonly provider?: ProviderVersionResolution;
   readonly regions?: RegionOverrides;
   /** @default ALL_RULES */
   readonly rules?: readonly Rule[];
@@ -30,20 +33,26 @@ export function profileFor(resource: TerraformResource, stack: StackView, overri
 }
 
 /** Runs every rule on every resource it applies to. A rule that throws is reported as unknown, never as a crash. */
-export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): Evaluation {
+export function evaluateStack(input: StackView, options: EvaluateOptions = {}): Evaluation {
   const rules = options.rules ?? ALL_RULES;
+  // azapi and legacy caches are judged through azurerm_managed_redis-shaped views (src/rules/input/managed-redis-views.ts).
+  const stack = withManagedRedisViews(input);
   const findings: Finding[] = [];
   let passed = 0;
+  // Rules by resource type, computed once per call rather than filtered per resource.
+  const rulesByType = new Map<string, Rule[]>();
+  for (const rule of rules) for (const type of rule.appliesTo) rulesByType.set(type, [...(rulesByType.get(type) ?? []), rule]);
+  const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
   for (const resource of stack.resources) {
     const context: RuleContext = {
       profile: profileFor(resource, stack, options.profile),
       stack,
-      providerVersion: options.providerVersion ?? stack.providerVersion ?? DEFAULT_PROVIDER_VERSION,
+      providerVersion: provider.version,
+      provider,
       regions: options.regions ?? {},
     };
     const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
-    for (const rule of rules) {
-      if (!rule.appliesTo.includes(resource.type)) continue;
+    for (const rule of rulesByType.get(resource.type) ?? []) {
       if (rule.onChanges ? resource.change === undefined : deleted) continue;
       if (resource.change !== undefined && !rule.metadata.when.includes('plan')) continue; // e.g. lifecycle is not in plans
       const result = runRule(rule, resource, context);
@@ -52,10 +61,30 @@ export function evaluateStack(stack: StackView, options: EvaluateOptions = {}): 
       if (finding) findings.push(finding);
     }
   }
-  return { findings: findings.sort(compareFindings), resources: stack.resources.length, passed };
+  return { findings: findings.sort(compareFindings), resources: input.resources.length, passed };
 }
 
 function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
+  const candidates = context.provider?.candidates ?? [];
+  if (!rule.versionDependent || candidates.length <= 1) return runOnce(rule, resource, context);
+  // Judge at every release the constraint allows; when the answers differ, the version decides and it is unknown.
+  const results = candidates.map((version) => ({ version, result: runOnce(rule, resource, { ...context, providerVersion: version }) }));
+  const chosen = results.find((r) => r.version === context.providerVersion) ?? results[results.length - 1];
+  // Pass and not-applicable are the same answer to the user: no finding.
+  const verdict = (r: RuleResult) => (r.status === 'not-applicable' ? 'pass' : r.status);
+  if (results.every((r) => verdict(r.result) === verdict(chosen.result))) return chosen.result;
+  const attribute = results.map((r) => r.result).find((r): r is Extract<RuleResult, { status: 'fail' | 'unknown' }> => r.status === 'fail' || r.status === 'unknown')?.attribute;
+  const answers = results.map((r) => `${r.version}: ${verdict(r.result)}`).join(', ');
+  return {
+    status: 'unknown',
+    attribute: attribute ?? '(provider version)',
+    message:
+      `the answer depends on the azurerm version, and the constraint '${context.provider?.constraint ?? ''}' allows several (${answers}); ` +
+      `pin the version, commit .terraform.lock.hcl beside the configuration, or pass --provider-version`,
+  };
+}
+
+function runOnce(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
   try {
     return rule.check(resource, context);
   } catch (error) {
@@ -70,7 +99,10 @@ function runRule(rule: Rule, resource: TerraformResource, context: RuleContext):
 /** A finding for a failing or unknown result; undefined for pass and not-applicable. */
 export function toFinding(rule: Rule, resource: TerraformResource, profile: Profile, result: RuleResult): Finding | undefined {
   if (result.status === 'pass' || result.status === 'not-applicable') return undefined;
-  const { id, fix } = rule.metadata;
+  const { id } = rule.metadata;
+  // Synthesized cdktf stacks get the construct API; HCL files and plans get Terraform attribute names.
+  const fromConstructs = resource.constructPath !== undefined;
+  const fix = (result.status === 'fail' ? result.fix : undefined) ?? (fromConstructs ? rule.metadata.fix : (rule.metadata.fixTerraform ?? rule.metadata.fix));
   const base = {
     ruleId: id,
     severity: severityOf(rule.metadata, profile, result),

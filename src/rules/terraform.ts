@@ -60,8 +60,10 @@ export interface StackView {
   readonly resources: readonly TerraformResource[];
   /** The profile recorded by the constructs at stack level (`//.amr.profile`), if any. */
   readonly profile?: Profile;
-  /** The azurerm version the input declares, if any. */
+  /** The azurerm version the input pins exactly, if any. */
   readonly providerVersion?: string;
+  /** The azurerm version constraint the input declares as written (`~> 4.61`, `>= 4.55, < 5.0`), if any. */
+  readonly providerConstraint?: string;
   /** Acknowledgements recorded by the constructs (`//.amr.acknowledgements`), honoured by `amr check` too. */
   readonly acknowledgements?: readonly Suppression[];
   /** Parts of the input that were not checked (e.g. a remote module call), for the report to say so. */
@@ -98,9 +100,21 @@ export function isUnresolved(value: unknown): boolean {
  * Reads `a.b.c` from resource values. A block given as a list (HCL and plans write blocks as lists) is entered at its
  * first element unless the next segment is an index. Any unresolved value on the way makes the result unknown.
  */
+const SEGMENTS = new Map<string, readonly string[]>();
+
+/** `a.b.c` split once per distinct path (the rules read the same few dozen paths on every resource). */
+function segmentsOf(path: string): readonly string[] {
+  let segments = SEGMENTS.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (SEGMENTS.size < 10_000) SEGMENTS.set(path, segments);
+  }
+  return segments;
+}
+
 export function readAttribute(values: unknown, path: string): AttributeValue {
   let current: unknown = values;
-  for (const segment of path.split('.')) {
+  for (const segment of segmentsOf(path)) {
     if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
       const index = /^\d+$/.test(segment) ? Number(segment) : 0;

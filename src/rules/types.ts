@@ -4,6 +4,7 @@
  * sources) lives beside it in the same file.
  */
 import type { RegionOverrides } from './data/regions';
+import type { ProviderVersionResolution } from './input/provider-version';
 import type { Profile, StackView, TerraformResource } from './terraform';
 
 export type { Profile } from './terraform';
@@ -27,8 +28,10 @@ export interface RuleMetadata {
   readonly when: readonly RuleWhen[];
   /** Why the rule exists: the reliability fact it protects. */
   readonly statement: string;
-  /** How to fix a failure, in construct and Terraform terms. */
+  /** How to fix a failure, in construct and Terraform terms (shown for synthesized cdktf stacks). */
   readonly fix: string;
+  /** How to fix a failure in HCL attribute names only, for `.tf` files and plans. @default - `fix` */
+  readonly fixTerraform?: string;
   /** Where the fact comes from (provider source, Microsoft Learn pages). */
   readonly sources: readonly string[];
   /** Whether `acknowledge()` may silence this rule even when it is an error (rules.md says "error unless acknowledged"). */
@@ -46,6 +49,8 @@ export type RuleResult =
       readonly attribute?: string;
       /** Raise the severity to error whatever the profile (e.g. zone redundancy was asked for explicitly). */
       readonly escalate?: boolean;
+      /** A fix for this very value, when the rule's generic fix would not fit (e.g. the value already is the recommended one). */
+      readonly fix?: string;
     }
   | {
       readonly status: 'unknown';
@@ -56,7 +61,7 @@ export type RuleResult =
 
 export const pass = (): RuleResult => ({ status: 'pass' });
 export const notApplicable = (): RuleResult => ({ status: 'not-applicable' });
-export const fail = (message: string, options: { attribute?: string; escalate?: boolean } = {}): RuleResult => ({
+export const fail = (message: string, options: { attribute?: string; escalate?: boolean; fix?: string } = {}): RuleResult => ({
   status: 'fail',
   message,
   ...options,
@@ -69,8 +74,10 @@ export interface RuleContext {
   readonly profile: Profile;
   /** Every resource of the stack (for rules across resources: diagnostics, endpoints, geo groups). */
   readonly stack: StackView;
-  /** azurerm provider version, e.g. `4.55.0`. */
+  /** azurerm provider version, e.g. `4.55.0` (for a range: the release being judged, see `Rule.versionDependent`). */
   readonly providerVersion: string;
+  /** How the version was resolved (flag, lock file, constraint, default) and the releases the input allows. */
+  readonly provider?: ProviderVersionResolution;
   /** Regions the user declared with or without zones, on top of the built-in lists. */
   readonly regions: RegionOverrides;
 }
@@ -82,6 +89,11 @@ export interface Rule {
    * being deleted, and compares `change.before` with the planned values. Other rules never run on deleted resources.
    */
   readonly onChanges?: boolean;
+  /**
+   * The answer depends on the azurerm version: the engine judges the resource at every release the input's
+   * constraint allows and reports unknown (naming the constraint) when the answers differ.
+   */
+  readonly versionDependent?: boolean;
   /** The Terraform resource types this rule judges; it is called once per resource of these types. */
   readonly appliesTo: readonly string[];
   readonly check: (resource: TerraformResource, context: RuleContext) => RuleResult;
@@ -103,4 +115,6 @@ export interface Finding {
   readonly fix: string;
   readonly docs: string;
   readonly suppression?: { readonly reason: string; readonly expiresOn?: string };
+  /** For an unknown finding: every rule the unresolved attribute blocks on this resource (this one first). */
+  readonly blocks?: readonly string[];
 }

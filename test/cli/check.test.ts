@@ -38,7 +38,7 @@ describe('amr check on synthesized stacks', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['tool', 'profile', 'inputs', 'findings', 'summary']);
+    expect(Object.keys(report)).toEqual(['tool', 'profile', 'inputs', 'providerVersion', 'findings', 'summary']);
     expect(report.inputs).toEqual([{ path: 'cdktf.out', kind: 'synth' }]);
     const dev = report.findings.filter((f: any) => f.stack === 'dev');
     expect(dev.map((f: any) => f.ruleId)).toEqual(expect.arrayContaining(['AMR-HA-001', 'AMR-OBS-001']));
@@ -174,8 +174,8 @@ resource "azurerm_managed_redis_geo_replication" "link" {
   const grp009 = async (dir: string, extra: string[] = []) =>
     JSON.parse((await amr(['check', '.', '--format', 'json', ...extra], { cwd: dir })).stdout).findings.filter((f: any) => f.ruleId === 'AMR-GRP-009');
 
-  test('a three-member group on the default 4.55.0 needs sequential linking (AMR-GRP-009)', async () => {
-    expect(await grp009(group())).toHaveLength(1);
+  test('with no constraint the latest known release is assumed, so a three-member group links natively (issue 9, defect 2)', async () => {
+    expect(await grp009(group())).toHaveLength(0);
   });
 
   test('.terraform.lock.hcl pinning 4.61.0 makes it pass; --provider-version overrides', async () => {

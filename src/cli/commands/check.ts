@@ -4,21 +4,23 @@ import * as path from 'path';
 import { buildTopologyManifest } from '../../topology/manifest';
 import { ALL_RULES } from '../../rules/catalogue';
 import type { RegionOverrides } from '../../rules/data/regions';
-import { DEFAULT_PROVIDER_VERSION } from '../../rules/data/values';
 import { evaluateStack } from '../../rules/engine';
+import { resolveProviderVersion } from '../../rules/input/provider-version';
 import { compareFindings, DEFAULT_PROFILE } from '../../rules/profiles';
 import { applySuppressions, type Suppression } from '../../rules/suppressions';
 import type { InputNotice } from '../../rules/terraform';
 import type { Finding, Profile } from '../../rules/types';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
-import type { CheckReport } from '../report/model';
+import type { CheckReport, ReportProviderVersion } from '../report/model';
 import { TOOL } from '../version';
 
 export interface CheckOptions extends LoadOptions {
   readonly paths: readonly string[];
   readonly profile?: Profile;
   readonly failOn: 'error' | 'warning' | 'never';
+  /** Unknown findings fail the check (exit 1). @default false */
+  readonly failOnUnknown?: boolean;
   readonly providerVersion?: string;
   /** Suppressions file; undefined: `.amr-suppressions.json` in cwd when present. */
   readonly suppressionsFile?: string;
@@ -40,10 +42,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let resources = 0;
   const caches = [];
   const notices: InputNotice[] = [];
+  const versions: ReportProviderVersion[] = [];
   for (const input of inputs) {
     for (const stack of input.stacks) {
-      const providerVersion = options.providerVersion ?? stack.providerVersion ?? input.lockedProviderVersion ?? DEFAULT_PROVIDER_VERSION;
-      const evaluation = evaluateStack(stack, { profile: options.profile, providerVersion, regions: options.regions });
+      // --provider-version wins over the lock file beside the input, which wins over the input's constraint.
+      const provider = resolveProviderVersion({ flag: options.providerVersion, locked: input.lockedProviderVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
+      versions.push({ input: input.path, stack: stack.name, version: provider.version, source: provider.source, ...(provider.constraint !== undefined ? { constraint: provider.constraint } : {}) });
+      const evaluation = evaluateStack(stack, { profile: options.profile, provider, regions: options.regions });
       resources += evaluation.resources;
       notices.push(...(stack.notices ?? []));
       // Acknowledgements recorded at synth apply as they did there: warnings only.
@@ -60,6 +65,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const suppressed = applySuppressions(findings, fileSuppressions.entries, { today });
   findings = [...suppressed.findings, ...suppressed.problems, ...suppressed.unused.map((s) => unusedSuppression(s, fileSuppressions.path))];
   if (options.baselineFile) findings = withoutBaseline(findings, options.baselineFile, options.cwd);
+  const unknownByRule = countUnknownByRule(findings);
+  findings = groupUnknowns(findings);
   findings.sort(compareFindings);
 
   const profile = options.profile ?? inputs.flatMap((i) => i.stacks).find((s) => s.profile)?.profile ?? DEFAULT_PROFILE;
@@ -68,6 +75,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     tool: TOOL,
     profile,
     inputs: inputs.map((i) => ({ path: i.path, kind: i.kind })),
+    providerVersion: reportedVersion(versions),
+    providerVersions: versions,
     findings,
     summary: {
       resources,
@@ -76,12 +85,59 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       unknown: findings.filter((f) => f.status === 'unknown').length,
       suppressed: findings.filter((f) => f.status === 'suppressed').length,
       notChecked: notices.length,
+      unknownByRule,
     },
     notices,
     caches,
     rules: ALL_RULES.map((r) => r.metadata).filter((m) => ruleIds.has(m.id)),
     failOn: options.failOn,
+    failOnUnknown: options.failOnUnknown ?? false,
   };
+}
+
+/** Unknown results by rule ID, in ID order. */
+function countUnknownByRule(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of [...findings].sort((a, b) => a.ruleId.localeCompare(b.ruleId))) if (f.status === 'unknown') counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * One unresolved attribute is one unknown finding per resource: unknown findings of the same stack, resource and
+ * attribute become the first of them, listing every rule the attribute blocks (highest severity wins).
+ */
+export function groupUnknowns(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  const out: Array<Finding | string> = [];
+  for (const f of findings) {
+    if (f.status !== 'unknown' || f.attribute === undefined) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.stack ?? ''}\u0000${f.resource}\u0000${f.attribute}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else {
+      groups.set(key, [f]);
+      out.push(key);
+    }
+  }
+  return out.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const group = groups.get(entry) as Finding[];
+    if (group.length === 1) return group[0];
+    const first = group.find((f) => f.severity === 'error') ?? group[0];
+    const ids = [...new Set([first.ruleId, ...group.map((f) => f.ruleId)])];
+    return { ...first, blocks: ids, message: `${first.message} (this blocks ${ids.length} rules: ${ids.join(', ')})` };
+  });
+}
+
+/** The version the report states at the top: the one every stack used, else the first stack's (each is in providerVersions). */
+function reportedVersion(versions: readonly ReportProviderVersion[]): ReportProviderVersion | undefined {
+  const first = versions[0];
+  if (!first) return undefined;
+  const { version, source, constraint } = first;
+  return { version, source, ...(constraint !== undefined ? { constraint } : {}) };
 }
 
 function readSuppressions(options: CheckOptions): { path: string; entries: Suppression[] } {
@@ -91,9 +147,15 @@ function readSuppressions(options: CheckOptions): { path: string; entries: Suppr
     if (options.suppressionsFile) throw usageError.badSuppressions(file, 'no such file');
     return { path: file, entries: [] };
   }
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (error) {
+    throw usageError.badSuppressions(file, `cannot be read (${(error as Error).message})`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(full, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw usageError.badSuppressions(file, `not valid JSON (${(error as Error).message})`);
   }
@@ -103,14 +165,27 @@ function readSuppressions(options: CheckOptions): { path: string; entries: Suppr
     path: file,
     entries: list.map((entry, i) => {
       const e = entry as Record<string, unknown>;
-      if (typeof e?.id !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} has no "id"`);
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) throw usageError.badSuppressions(file, `entry ${i + 1} is not an object`);
+      if (typeof e.id !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} has no "id"`);
       if (typeof e.reason !== 'string') throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has no "reason"`);
-      if (e.expiresOn !== undefined && (typeof e.expiresOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn))) {
-        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has expiresOn ${JSON.stringify(e.expiresOn)}, not YYYY-MM-DD`);
+      if (e.expiresOn !== undefined && (typeof e.expiresOn !== 'string' || !isCalendarDate(e.expiresOn))) {
+        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has expiresOn ${JSON.stringify(e.expiresOn)}, not a real date YYYY-MM-DD`);
       }
-      return { id: e.id.toUpperCase(), resource: typeof e.resource === 'string' ? e.resource : undefined, reason: e.reason, expiresOn: e.expiresOn as string | undefined, declaredAt: file };
+      if (e.resource !== undefined && typeof e.resource !== 'string') {
+        throw usageError.badSuppressions(file, `entry ${i + 1} (${e.id}) has resource ${JSON.stringify(e.resource)}, not a string (leave it out to match every resource)`);
+      }
+      return { id: e.id.toUpperCase(), resource: e.resource as string | undefined, reason: e.reason, expiresOn: e.expiresOn as string | undefined, declaredAt: file };
     }),
   };
+}
+
+/** True for a real calendar date written `YYYY-MM-DD` (2099-02-29 and 2099-99-99 are not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function unusedSuppression(s: Suppression, file: string): Finding {
@@ -151,6 +226,12 @@ function withoutBaseline(findings: Finding[], file: string, cwd: string): Findin
     throw usageError.badBaseline(file, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`);
   }
   if (!baseline || baseline.version !== 1 || !Array.isArray(baseline.findings)) throw usageError.badBaseline(file, 'expected { "version": 1, "findings": [...] }');
+  baseline.findings.forEach((entry: unknown, i) => {
+    const e = entry as Record<string, unknown> | null;
+    if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof e.ruleId !== 'string' || typeof e.resource !== 'string' || (e.stack !== undefined && e.stack !== null && typeof e.stack !== 'string')) {
+      throw usageError.badBaseline(file, `findings[${i}] is ${JSON.stringify(entry)}, not { "ruleId", "resource", "stack" } strings`);
+    }
+  });
   const known = new Set(baseline.findings.map(fingerprint));
   return findings.filter((f) => !known.has(fingerprint(f)));
 }

@@ -5,13 +5,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isTerraformPlan, readPlan } from '../../rules/input/plan';
+import { isTerraformPlan, readPlan, type TerraformPlan } from '../../rules/input/plan';
 import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/synth-json';
 import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 import type { InputKind } from '../report/model';
 import { checkVarFiles, displayPath, isConfigurationFile, readConfigurationFile, readHclInput, type CliVariable } from './hcl-files';
-import { planResourceLines, terraformJsonResourceLines } from './json-lines';
+import { planResourceLines, terraformJsonResourceLines, TooDeepError } from './json-lines';
 
 export interface LoadedInput {
   /** The path as given (or `-`). */
@@ -24,8 +24,8 @@ export interface LoadedInput {
 
 export interface LoadOptions {
   readonly cwd: string;
-  /** Reads all of standard input. */
-  readonly readStdin: () => Promise<string>;
+  /** Reads all of standard input, rejecting past `limitBytes` (the same limit as files). */
+  readonly readStdin: (limitBytes?: number) => Promise<string>;
   /** @default 256 */
   readonly maxInputMb?: number;
   /** Root variable values for HCL inputs (`--var-file`, `--var`), in the order given. */
@@ -41,7 +41,10 @@ export async function loadInputs(paths: readonly string[], options: LoadOptions)
 
 async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput> {
   if (given === '-') {
-    const text = await options.readStdin();
+    const limit = limitBytes(options);
+    const text = await options.readStdin(limit);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > limit) throw inputError.tooLarge('-', size, limit);
     if (text.trim() === '') throw inputError.stdinEmpty();
     return fromText('-', '(stdin)', text, undefined, options);
   }
@@ -59,8 +62,7 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   const stacksDir = path.join(full, 'stacks');
   const locked = await lockedVersion(full);
   if (fs.existsSync(stacksDir) && fs.statSync(stacksDir).isDirectory()) {
-    const stacks = fs
-      .readdirSync(stacksDir)
+    const stacks = listDirectory(stacksDir, path.join(given, 'stacks'))
       .sort()
       .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
       .filter((f) => fs.existsSync(f))
@@ -71,7 +73,7 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   if (fs.existsSync(stackFile)) {
     return { path: given, kind: 'synth', stacks: [synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
-  const tfFiles = fs.readdirSync(full).filter(isConfigurationFile).sort();
+  const tfFiles = listDirectory(full, given).filter(isConfigurationFile).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
   const files = tfFiles.map((f) => ({ file: displayPath(path.join(full, f), options.cwd), text: readConfigurationFile(path.join(full, f), hclReader(options)) }));
   return { ...(await fromHcl(given, files, full, options)), lockedProviderVersion: locked };
@@ -90,8 +92,10 @@ async function fromText(given: string, display: string, text: string, full: stri
       throw inputError.invalidJson(given, (error as Error).message);
     }
     if (isTerraformPlan(json)) {
+      const problem = planShapeProblem(json);
+      if (problem) throw inputError.wrongPlanShape(given, problem);
+      const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
       const stack = readPlan(json, { file: display, stackName: 'plan' });
-      const lines = planResourceLines(text);
       const indexByAddress = new Map((json.resource_changes ?? []).map((rc, i) => [rc.address, i]));
       return { path: given, kind: 'plan', stacks: [withLines(stack, (r) => lines.get(indexByAddress.get(r.address) ?? -1))] };
     }
@@ -114,7 +118,7 @@ function synthStack(text: string, file: string, stackName: string | undefined, p
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
   }
-  const lines = terraformJsonResourceLines(text);
+  const lines = withinDepth(file, () => terraformJsonResourceLines(text));
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
@@ -147,6 +151,49 @@ async function lockedVersion(directory: string): Promise<string | undefined> {
   }
 }
 
+/** Runs a scan of a JSON text, turning a document nested too deep into a one-line usage error. */
+function withinDepth<T>(given: string, scan: () => T): T {
+  try {
+    return scan();
+  } catch (error) {
+    if (error instanceof TooDeepError) throw inputError.tooDeep(given, error.limit);
+    throw error;
+  }
+}
+
+/** What is wrong with the shape of a plan document, or undefined when readPlan can read it. */
+export function planShapeProblem(plan: TerraformPlan): string | undefined {
+  const changes: unknown = plan.resource_changes;
+  if (changes !== undefined && changes !== null && !Array.isArray(changes)) return `its "resource_changes" is ${typeof changes}, not a list`;
+  for (const [i, rc] of ((changes as unknown[] | undefined) ?? []).entries()) {
+    const entry = rc as Record<string, unknown> | null;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `resource_changes[${i}] is not an object`;
+    for (const key of ['address', 'type', 'name', 'mode']) if (typeof entry[key] !== 'string') return `resource_changes[${i}] has no string "${key}"`;
+    const change = entry.change as Record<string, unknown> | null;
+    if (change === null || typeof change !== 'object' || Array.isArray(change)) return `resource_changes[${i}] (${String(entry.address)}) has no "change" object`;
+    if (!Array.isArray(change.actions) || change.actions.some((a) => typeof a !== 'string')) return `resource_changes[${i}] (${String(entry.address)}) has no list of "actions"`;
+    for (const side of ['before', 'after']) {
+      const value = change[side];
+      if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) return `resource_changes[${i}] (${String(entry.address)}) has a "${side}" that is not an object`;
+    }
+  }
+  const configuration: unknown = plan.configuration;
+  if (configuration !== undefined && configuration !== null && (typeof configuration !== 'object' || Array.isArray(configuration))) return 'its "configuration" is not an object';
+  const providers: unknown = plan.configuration?.provider_config;
+  if (providers !== undefined && providers !== null && (typeof providers !== 'object' || Array.isArray(providers))) return 'its "configuration.provider_config" is not an object';
+  const constraint: unknown = (plan.configuration?.provider_config as Record<string, { version_constraint?: unknown }> | undefined)?.azurerm?.version_constraint;
+  if (constraint !== undefined && typeof constraint !== 'string') return 'its azurerm "version_constraint" is not a string';
+  return undefined;
+}
+
+function listDirectory(full: string, given: string): string[] {
+  try {
+    return fs.readdirSync(full);
+  } catch (error) {
+    throw inputError.unreadableDirectory(given, (error as Error).message);
+  }
+}
+
 function statOrThrow(full: string, given: string): fs.Stats {
   try {
     return fs.statSync(full);
@@ -156,8 +203,13 @@ function statOrThrow(full: string, given: string): fs.Stats {
   }
 }
 
+/** The input size limit in bytes (`--max-input-mb`, 256 MB by default), for files and standard input alike. */
+function limitBytes(options: LoadOptions): number {
+  return (options.maxInputMb ?? 256) * 1024 * 1024;
+}
+
 function readText(full: string, given: string, options: LoadOptions): string {
-  const limit = (options.maxInputMb ?? 256) * 1024 * 1024;
+  const limit = limitBytes(options);
   let size: number;
   try {
     size = fs.statSync(full).size;

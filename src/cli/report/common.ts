@@ -1,6 +1,7 @@
 /** Helpers shared by the report formatters. */
 import * as path from 'node:path';
 import type { InputNotice } from '../../rules/terraform';
+import { describeResolution } from '../../rules/input/provider-version';
 import type { Finding } from '../../rules/types';
 import type { CheckReport } from './model';
 
@@ -44,6 +45,17 @@ export function noticeLocation(notice: InputNotice, root?: string): string | und
   if (notice.file === undefined || notice.file === '') return undefined;
   const file = repoRelativePath(notice.file, root);
   return notice.line !== undefined ? `${file}:${notice.line}` : file;
+}
+
+/** `azurerm 4.61.0 (pinned by '4.61.0')`: the provider version the check assumed and why, or undefined when not recorded. */
+export function providerVersionLine(report: CheckReport): string | undefined {
+  return report.providerVersion ? describeResolution(report.providerVersion) : undefined;
+}
+
+/** `AMR-HA-001 ×2, AMR-SEC-003 ×1`: unknown results by rule, or undefined when there are none. */
+export function unknownByRuleLine(report: CheckReport): string | undefined {
+  const entries = Object.entries(report.summary.unknownByRule ?? {});
+  return entries.length > 0 ? entries.map(([id, n]) => `${id} ×${n}`).join(', ') : undefined;
 }
 
 /** Where a finding is in the user's terms: its construct path when known, else its Terraform address. */

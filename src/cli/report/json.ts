@@ -25,6 +25,8 @@ export interface JsonReport {
   readonly tool: { readonly name: 'amr'; readonly version: string };
   readonly profile: CheckReport['profile'];
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly kind: InputKind }>;
+  /** The azurerm version the check assumed and why (absent only in reports that did not record it). */
+  readonly providerVersion?: { readonly version: string; readonly source: string; readonly constraint: string | null };
   readonly findings: readonly JsonFinding[];
   /** Parts of the input not checked (e.g. remote module calls). */
   readonly notices: ReadonlyArray<{ readonly subject: string; readonly message: string; readonly file: string | null; readonly line: number | null }>;
@@ -35,6 +37,7 @@ export interface JsonReport {
     readonly unknown: number;
     readonly suppressed: number;
     readonly notChecked: number;
+    readonly unknownByRule?: Readonly<Record<string, number>>;
   };
 }
 
@@ -63,9 +66,20 @@ export function toJsonReport(report: CheckReport): JsonReport {
     tool: { name: report.tool.name, version: report.tool.version },
     profile: report.profile,
     inputs: report.inputs.map((i) => ({ path: i.path, kind: i.kind })),
+    ...(report.providerVersion
+      ? { providerVersion: { version: report.providerVersion.version, source: report.providerVersion.source, constraint: report.providerVersion.constraint ?? null } }
+      : {}),
     findings: report.findings.map(toJsonFinding),
     notices: (report.notices ?? []).map((n) => ({ subject: n.subject, message: n.message, file: n.file ?? null, line: n.line ?? null })),
-    summary: { resources: s.resources, errors: s.errors, warnings: s.warnings, unknown: s.unknown, suppressed: s.suppressed, notChecked: s.notChecked ?? 0 },
+    summary: {
+      resources: s.resources,
+      errors: s.errors,
+      warnings: s.warnings,
+      unknown: s.unknown,
+      suppressed: s.suppressed,
+      notChecked: s.notChecked ?? 0,
+      ...(s.unknownByRule ? { unknownByRule: { ...s.unknownByRule } } : {}),
+    },
   };
 }
 

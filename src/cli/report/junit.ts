@@ -65,6 +65,18 @@ function testcaseXml(tc: TestCase): string {
   return `${open}>\n      <skipped${attrs({ message })}>${escapeXml(body, false)}</skipped>\n    </testcase>`;
 }
 
+/** `<properties>` of every suite: the provider version the check assumed (and why), and unknown-by-rule counts. */
+function junitProperties(report: CheckReport): string {
+  const props: Array<[string, string]> = [];
+  if (report.providerVersion) {
+    props.push(['azurerm.version', report.providerVersion.version], ['azurerm.versionSource', report.providerVersion.source]);
+    if (report.providerVersion.constraint !== undefined) props.push(['azurerm.versionConstraint', report.providerVersion.constraint]);
+  }
+  for (const [id, n] of Object.entries(report.summary.unknownByRule ?? {})) props.push([`unknown.${id}`, String(n)]);
+  if (props.length === 0) return '';
+  return ['    <properties>', ...props.map(([name, value]) => `      <property${attrs({ name, value })}/>`), '    </properties>'].join('\n');
+}
+
 export const junitFormatter: Formatter = (report: CheckReport): string => {
   // Suites by stack (or input), test cases by (rule, resource), both in order of first appearance.
   const suites = new Map<string, Map<string, TestCase>>();
@@ -109,5 +121,7 @@ export const junitFormatter: Formatter = (report: CheckReport): string => {
   }
 
   const rootAttrs = attrs({ name: `amr check (profile ${report.profile})`, tests: totalTests, failures: totalFailures, errors: 0, skipped: totalSkipped, time: 0 });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${rootAttrs}>`, ...suiteXml, '</testsuites>', ''].join('\n');
+  const properties = junitProperties(report);
+  const withProperties = properties === '' ? suiteXml : suiteXml.map((xml) => xml.replace(/^( {2}<testsuite[^>]*>)/, `$1\n${properties}`));
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${rootAttrs}>`, ...withProperties, '</testsuites>', ''].join('\n');
 };

@@ -5,7 +5,7 @@
  */
 import type { FailureEstimate, FailureKind } from '../../topology/reliability';
 import type { Finding } from '../../rules/types';
-import { count, fileLocation, groupFindings, noticeLocation, subjectOf } from './common';
+import { count, fileLocation, groupFindings, noticeLocation, providerVersionLine, subjectOf, unknownByRuleLine } from './common';
 import { isFailing, type CheckReport, type Formatter, type ReportCache } from './model';
 
 export interface MarkdownOptions {
@@ -92,8 +92,12 @@ export function makeMarkdownFormatter(options: MarkdownOptions = {}): Formatter 
     out.push('');
     out.push(
       `Profile \`${report.profile}\` · fails on: ${report.failOn === 'never' ? 'never' : `${report.failOn}s`} · ` +
-        `${count(s.resources, 'resource')} in ${count(report.inputs.length, 'input')}`,
+        `${count(s.resources, 'resource')} in ${count(report.inputs.length, 'input')}` +
+        (providerVersionLine(report) ? ` · ${escapeCell(providerVersionLine(report) as string)}` : '') +
+        (report.failOnUnknown ? ' · unknowns fail the check' : ''),
     );
+    const byRule = unknownByRuleLine(report);
+    if (byRule) out.push('', `Unknown by rule: ${escapeCell(byRule)}`);
     out.push('');
 
     // Counts.

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { describeResolution } from '../../rules/input/provider-version';
 import type { Finding, RuleMetadata } from '../../rules/types';
 import { lineOf, repoRelativePath } from './common';
 import type { CheckReport, Formatter } from './model';
@@ -157,6 +158,7 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
         status: f.status,
         severity: f.severity,
         ...(f.attribute !== undefined ? { attribute: f.attribute } : {}),
+        ...(f.blocks !== undefined ? { blocks: [...f.blocks] } : {}),
       },
     };
     if (f.status === 'suppressed') {
@@ -187,7 +189,14 @@ export function toSarif(report: CheckReport, options: SarifOptions = {}): SarifL
         ...(options.root !== undefined ? { originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.root).href.replace(/\/?$/, '/')}` } } } : {}),
         ...(notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {}),
         results,
-        properties: { profile: report.profile, failOn: report.failOn, inputs: report.inputs.map((i) => ({ ...i })), summary: { ...report.summary } },
+        properties: {
+          profile: report.profile,
+          failOn: report.failOn,
+          ...(report.failOnUnknown ? { failOnUnknown: true } : {}),
+          inputs: report.inputs.map((i) => ({ ...i })),
+          ...(report.providerVersion ? { providerVersion: { ...report.providerVersion }, providerVersionText: describeResolution(report.providerVersion) } : {}),
+          summary: { ...report.summary },
+        },
       },
     ],
   };

@@ -3,7 +3,7 @@
  * message`, then its `fix:` line, grouped errors / warnings / unknown / suppressed, then the summary line.
  */
 import type { Finding } from '../../rules/types';
-import { count, fileLocation, FINDING_GROUPS, groupFindings, noticeLocation, notCheckedSuffix, subjectOf, summaryLine, type FindingGroup } from './common';
+import { count, fileLocation, FINDING_GROUPS, groupFindings, noticeLocation, notCheckedSuffix, providerVersionLine, subjectOf, summaryLine, unknownByRuleLine, type FindingGroup } from './common';
 import type { CheckReport, Formatter } from './model';
 
 export interface TextOptions {
@@ -33,9 +33,9 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
     const location = fileLocation(finding, options.root);
     const head = [
       paint(GROUP_COLOR[group] + ANSI.bold, group),
-      paint(ANSI.bold, finding.ruleId),
-      `[${subjectOf(finding)}]`,
-      ...(location ? [paint(ANSI.dim, `(${location})`)] : []),
+      paint(ANSI.bold, oneLine(finding.ruleId)),
+      `[${oneLine(subjectOf(finding))}]`,
+      ...(location ? [paint(ANSI.dim, `(${oneLine(location)})`)] : []),
     ].join(' ');
     const lines = [`${head} ${indentContinuation(finding.message, '    ')}`];
     if (finding.status === 'suppressed' && finding.suppression) {
@@ -49,6 +49,8 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
   return (report: CheckReport): string => {
     const groups = groupFindings(report.findings);
     const out: string[] = [];
+    const version = providerVersionLine(report);
+    if (version) out.push(paint(ANSI.dim, `Provider: ${oneLine(version)}`), '');
     for (const group of FINDING_GROUPS) {
       const findings = groups[group];
       if (findings.length === 0) continue;
@@ -69,6 +71,8 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
       out.push(notices.length === 0 ? `No findings (profile ${report.profile}).` : `No findings in what was checked (profile ${report.profile}); ${count(notices.length, 'part')} not checked, see above.`, '');
     }
     out.push(colorSummary(report, options.color ?? false));
+    const byRule = unknownByRuleLine(report);
+    if (byRule) out.push(`Unknown by rule: ${byRule}${report.failOnUnknown ? ' (--fail-on-unknown: unknowns fail the check)' : ''}`);
     return `${out.join('\n')}\n`;
   };
 }
@@ -83,9 +87,26 @@ function colorSummary(report: CheckReport, color: boolean): string {
   );
 }
 
-/** Keeps a multi-line text under its finding. */
+/** Control characters (but line feeds) as visible escapes, so input text cannot move the cursor, recolour or rewrite the terminal. */
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** A field that must stay on one line (an address, a path): line feeds escaped too. */
+function oneLine(text: string): string {
+  return escapeControls(text).replace(/\n/g, '\\n');
+}
+
+/**
+ * Keeps a multi-line text under its finding, with control characters escaped. A continuation line never starts with
+ * `::` (after its indent), so a CI log that runs this output cannot read it as a workflow command.
+ */
 function indentContinuation(text: string, indent: string): string {
-  return text.replace(/\r?\n/g, `\n${indent}`);
+  return escapeControls(text)
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : `${indent}${line.replace(/^(\s*)::/, '$1\\::')}`))
+    .join('\n');
 }
 
 /** Plain text, no colours. */

@@ -14,6 +14,7 @@ export const intervalWithinRpo: Rule = {
     when: ['synth', 'plan'],
     statement: 'When the only copy outside the cache is the newest export, the data lost in a disaster is everything written since it: up to the longest gap between two exports. A schedule sparser than the declared RPO cannot meet it.',
     fix: 'export more often (Schedule.every(hours) with hours at most the RPO), or declare the RPO the schedule can meet (ScheduledExport rpo, or the AMR_EXPORT_RPO_HOURS app setting)',
+    fixTerraform: 'export more often (a schedule interval at most the RPO), or declare the RPO the schedule can meet (the AMR_EXPORT_RPO_HOURS app setting of the exporter)',
     sources: [...BACKUP_SOURCES, 'https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#ncrontab-expressions'],
   },
   appliesTo: EXPORTER_TYPES,

@@ -27,6 +27,7 @@ export const exportLeastPrivilege: Rule = {
       'A backup identity runs unattended on a schedule; with Owner or Contributor on the cache (or above it) a leaked token or a bug can import over the data, flush it, read access keys or delete the cache. Export needs five actions: ' +
       `${EXPORT_ROLE_ACTIONS.join(', ')}.`,
     fix: 'grant the exporting identity a custom role with exactly the five export actions, scoped to the cache (ScheduledExport does), and remove Owner/Contributor assignments of that identity on the cache, its resource group or subscription',
+    fixTerraform: 'grant the exporting identity a custom role (azurerm_role_definition) with exactly the five export actions, scoped to the cache, and remove Owner/Contributor assignments of that identity on the cache, its resource group or subscription',
     sources: [...BACKUP_SOURCES, 'https://learn.microsoft.com/azure/role-based-access-control/permissions/databases#microsoftcache'],
   },
   appliesTo: [ROLE_DEFINITION, ROLE_ASSIGNMENT],

@@ -15,6 +15,7 @@ export const exportRetentionPolicy: Rule = {
     when: ['synth', 'plan'],
     statement: 'Every export adds a full copy of the database; without a lifecycle rule that deletes old exports, storage grows without bound and nobody decides how far back a restore can go.',
     fix: 'add an azurerm_storage_management_policy on the export account with a rule that deletes base blobs after the retention (ScheduledExport does, retentionDays default 30)',
+    fixTerraform: 'add an azurerm_storage_management_policy on the export account with a rule that deletes base blobs after the retention (e.g. 30 days)',
     sources: [...BACKUP_SOURCES, 'https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview'],
   },
   appliesTo: [STORAGE_ACCOUNT],

@@ -15,6 +15,7 @@ export const scheduledExportExists: Rule = {
       'Persistence restores the same cache after its nodes fail; it is not a backup. Deleted keys, a bad deployment, a lost cache or a region outage need a copy outside the cache: ' +
       'Azure Managed Redis exports to Blob Storage, but has no scheduler. A geo-replicated group holds one database, so one exported member backs up the group.',
     fix: 'add a ScheduledExport of the cache (or of the geo group), or a scheduled exporter whose identity holds a role with Microsoft.Cache/redisEnterprise/databases/export/action on the cache; if the data is disposable, acknowledge AMR-BAK-001 with a reason',
+    fixTerraform: 'add a scheduled exporter of the cache (e.g. a timer function) whose identity holds a role with Microsoft.Cache/redisEnterprise/databases/export/action on the cache; if the data is disposable, suppress AMR-BAK-001 with a reason',
     sources: BACKUP_SOURCES,
   },
   appliesTo: [MANAGED_REDIS],

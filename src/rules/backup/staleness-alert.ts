@@ -14,6 +14,7 @@ export const stalenessAlert: Rule = {
     when: ['synth', 'plan'],
     statement: 'A scheduled export fails silently: expired credentials, a full or firewalled account, a stopped function. Without an alert on the age of the newest successful export, the first sign is a restore that finds nothing recent.',
     fix: "alert when no export succeeded for 2 × the interval: a log alert over the exporter's telemetry (ScheduledExport creates one over Application Insights), with an action group",
+    fixTerraform: `alert when no export succeeded for 2 × the interval: an azurerm_monitor_scheduled_query_rules_alert_v2 over the exporter's telemetry, with an action group`,
     sources: [...BACKUP_SOURCES, 'https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule'],
   },
   appliesTo: EXPORTER_TYPES,

@@ -15,6 +15,7 @@ export const exportStorageGeoRedundant: Rule = {
     when: ['synth', 'plan'],
     statement: 'Exports must live in the cache\'s region; only geo-redundant storage (GRS, RA-GRS, GZRS, RA-GZRS) keeps a copy in the paired region, so that a region outage does not take the cache and its backups together.',
     fix: "set account_replication_type to RAGZRS (regions with zones) or RAGRS; ScheduledExport's default storageRedundancy does",
+    fixTerraform: 'set account_replication_type = "RAGZRS" (regions with zones) or "RAGRS" on the export storage account',
     sources: BACKUP_SOURCES,
   },
   appliesTo: [STORAGE_ACCOUNT],

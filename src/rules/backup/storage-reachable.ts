@@ -12,6 +12,7 @@ export const exportStorageReachable: Rule = {
     when: ['synth', 'plan'],
     statement: 'The export service writes to the storage account over its public endpoint and is not a trusted service: a firewall that denies by default, or disabled public network access (private endpoints only), makes every export fail.',
     fix: "leave network_rules.default_action at Allow and public_network_access_enabled at true on the export account (ScheduledExport does); protect it with Entra ID roles, user-delegation SAS and no public blob access instead",
+    fixTerraform: 'leave network_rules.default_action at Allow and public_network_access_enabled at true on the export account; protect it with Entra ID roles, user-delegation SAS and no public blob access instead',
     sources: [...BACKUP_SOURCES, 'https://learn.microsoft.com/azure/storage/common/storage-network-security'],
   },
   appliesTo: [STORAGE_ACCOUNT],

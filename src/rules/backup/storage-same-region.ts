@@ -13,6 +13,7 @@ export const exportStorageSameRegion: Rule = {
     when: ['synth', 'plan'],
     statement: 'The export API writes only to a storage account in the cache\'s own region; an account elsewhere fails every export. Geo-redundant storage carries the copy to the paired region.',
     fix: "create the export storage account in the cache's region (ScheduledExport does), and make it geo-redundant (AMR-BAK-003) for a copy outside the region",
+    fixTerraform: `create the export storage account in the cache's region, and make it geo-redundant (AMR-BAK-003) for a copy outside the region`,
     sources: BACKUP_SOURCES,
   },
   appliesTo: [STORAGE_ACCOUNT],

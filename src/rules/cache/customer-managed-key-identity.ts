@@ -12,6 +12,7 @@ export const customerManagedKeyIdentity: Rule = {
     when: ['synth', 'plan'],
     statement: 'The service reads a customer-managed key with the user-assigned identity named in customer_managed_key; that identity must be attached to the cache (identity type UserAssigned, in identity_ids) or creation fails. The provider does not check it.',
     fix: 'attach the identity: identity { type = "UserAssigned", identity_ids = [<the customer_managed_key.user_assigned_identity_id>] } (the ManagedRedis construct does this from customerManagedKeyIdentityId)',
+    fixTerraform: 'attach the identity: identity { type = "UserAssigned", identity_ids = [<the customer_managed_key.user_assigned_identity_id>] }',
     sources: ['https://learn.microsoft.com/azure/redis/how-to-encryption'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -12,6 +12,7 @@ export const defaultDatabaseDeclared: Rule = {
     when: ['synth', 'plan'],
     statement: 'In azurerm 4.55 the default_database block is optional, but a cache without it has no Redis database and serves no client (it becomes required in 4.61). Removing it later deletes the database and its data.',
     fix: 'declare a default_database block (the ManagedRedis construct always writes one)',
+    fixTerraform: 'declare a default_database block',
     sources: ['terraform-provider-azurerm v4.55.0 internal/services/managedredis/managed_redis_resource.go', 'terraform-provider-azurerm PR #31724'],
   },
   appliesTo: [MANAGED_REDIS],

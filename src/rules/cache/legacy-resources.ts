@@ -14,6 +14,7 @@ export const legacyResources: Rule = {
     when: ['synth', 'plan'],
     statement: 'azurerm_redis_enterprise_cluster and azurerm_redis_enterprise_database are deprecated, and the Enterprise / Enterprise Flash tiers are being retired in favour of Azure Managed Redis.',
     fix: 'declare the cache with azurerm_managed_redis (the ManagedRedis construct) and migrate the data (export, then import)',
+    fixTerraform: 'declare the cache as azurerm_managed_redis (or azapi Microsoft.Cache/redisEnterprise with a Balanced, ComputeOptimized, MemoryOptimized or FlashOptimized SKU) and migrate the data (export, then import)',
     sources: ['https://learn.microsoft.com/azure/redis/migrate/migrate-overview', 'terraform-provider-azurerm v4.55.0 website/docs/r/redis_enterprise_cluster.html.markdown'],
   },
   appliesTo: [LEGACY_CLUSTER, LEGACY_DATABASE, MANAGED_REDIS],

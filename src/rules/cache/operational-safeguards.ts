@@ -27,6 +27,7 @@ export const operationalSafeguards: Rule = {
     when: ['synth'],
     statement: 'Creates take 12-15 minutes and geo linking about 10 more; the provider default of 45 minutes leaves little margin, and a timed-out apply leaves a tainted cache. prevent_destroy stops an accidental replacement from deleting production data.',
     fix: `set timeouts { create = "${MIN_CREATE_TIMEOUT_MINUTES}m" or more } and lifecycle { prevent_destroy = true } (the ManagedRedis construct does both outside the dev profile)`,
+    fixTerraform: 'set timeouts { create = "60m" } or more, and lifecycle { prevent_destroy = true }',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_resource.go (Create timeout 45m)', 'https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -13,6 +13,7 @@ export const persistenceFrequencyValid: Rule = {
     when: ['synth', 'plan'],
     statement: 'AOF persistence writes every second ("1s"; "always" is deprecated and rejected by azurerm 4.55); RDB snapshots every 1, 6 or 12 hours.',
     fix: 'use Persistence.appendOnlyFile() ("1s") or Persistence.redisDatabase(RdbFrequency.EVERY_1_HOUR | EVERY_6_HOURS | EVERY_12_HOURS)',
+    fixTerraform: 'set default_database.persistence_append_only_file_backup_frequency = "1s", or default_database.persistence_redis_database_backup_frequency = "1h", "6h" or "12h"',
     sources: ['terraform-provider-azurerm v4.55.0 validate/managed_redis_database_persistence.go', 'https://learn.microsoft.com/azure/redis/how-to-persistence'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -13,6 +13,7 @@ export const productionDataProtected: Rule = {
     when: ['synth', 'plan'],
     statement: 'A production cache that is not geo-replicated loses all its data when both nodes fail, unless it has persistence (restores the same cache) or exports (backups). Geo members are exempt: persistence is not allowed there and other regions hold the data.',
     fix: 'add persistence (Persistence.appendOnlyFile() or Persistence.redisDatabase(...)) or a ScheduledExport; if the data is disposable, acknowledge AMR-PER-003 with a reason',
+    fixTerraform: 'add persistence (default_database.persistence_append_only_file_backup_frequency = "1s" or persistence_redis_database_backup_frequency = "1h"/"6h"/"12h") or a scheduled export of the cache to storage; if the data is disposable, suppress AMR-PER-003 with a reason',
     sources: ['https://learn.microsoft.com/azure/redis/how-to-persistence', 'https://learn.microsoft.com/azure/reliability/reliability-managed-redis'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -32,6 +32,7 @@ export const publicNetworkDisabled: Rule = {
     }
     return fail(`public network access is disabled on '${displayName(cache)}' but this stack declares no private endpoint for it: no client can reach it unless one exists elsewhere`, {
       attribute: 'public_network_access',
+      fix: 'keep public_network_access = "Disabled" and add an azurerm_private_endpoint whose private_service_connection targets the cache (subresource "redisEnterprise"), or suppress AMR-SEC-003 when the endpoint is managed elsewhere',
     });
   },
 };

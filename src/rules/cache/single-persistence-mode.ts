@@ -12,6 +12,7 @@ export const singlePersistenceMode: Rule = {
     when: ['synth', 'plan'],
     statement: 'AMR persists with either an append-only file (AOF, every second) or RDB snapshots (1h/6h/12h), never both; the provider rejects both at plan time.',
     fix: 'choose one: Persistence.appendOnlyFile() or Persistence.redisDatabase(...) (persistence_append_only_file_backup_frequency or persistence_redis_database_backup_frequency)',
+    fixTerraform: 'choose one: set either default_database.persistence_append_only_file_backup_frequency or default_database.persistence_redis_database_backup_frequency, not both',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_resource.go (ConflictsWith)', 'https://learn.microsoft.com/azure/redis/how-to-persistence'],
   },
   appliesTo: [MANAGED_REDIS],

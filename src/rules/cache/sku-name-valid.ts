@@ -1,6 +1,6 @@
 import { isLegacyEnterpriseSku, SKUS } from '../data/skus';
 import { severities } from '../profiles';
-import { fail, pass, unknown, type Rule } from '../types';
+import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 import { MANAGED_REDIS, skuOf } from './common';
 
 /** AMR-SKU-001: sku_name is one of the 44 Azure Managed Redis SKUs (case-sensitive). */
@@ -16,6 +16,7 @@ export const skuNameValid: Rule = {
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
+    if (cache.amr?.view === 'legacy') return notApplicable(); // Enterprise_* SKUs are judged by AMR-LEG-001
     const sku = skuOf(cache);
     if (sku.kind === 'unknown') return unknown('sku_name');
     if (sku.kind === 'absent') return fail('sku_name is missing; it is required', { attribute: 'sku_name' });

@@ -31,6 +31,17 @@ export const zoneRedundantRegion: Rule = {
     if (location.kind === 'unknown') return unknown('location');
     if (location.kind === 'absent' || typeof location.value !== 'string') return notApplicable();
     const support = zoneSupport(location.value, regions);
+    if (cache.amr?.view === 'legacy' && support === 'zones') {
+      // A legacy Enterprise cluster is spread over zones only when it lists them.
+      const zones = attr(cache, 'zones');
+      if (zones.kind === 'unknown') return unknown('zones');
+      if (zones.kind === 'absent' || !Array.isArray(zones.value) || zones.value.length < 2) {
+        return fail(`legacy cluster '${displayName(cache)}' in ${location.value} lists no zones, so its nodes are not spread over availability zones and it is not zone redundant`, {
+          attribute: 'zones',
+          fix: 'set zones = ["1", "2", "3"] on the azurerm_redis_enterprise_cluster (a change that replaces it), or better migrate to azurerm_managed_redis, which is zone redundant in this region (AMR-LEG-001)',
+        });
+      }
+    }
     if (support === 'zones') return pass();
     if (support === 'unknown') return notApplicable();
     return fail(

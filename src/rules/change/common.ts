@@ -3,7 +3,7 @@ import { notApplicable, unknown, type RuleResult } from '../types';
 import { memoize, ofType } from '../stack-index';
 import { MANAGED_REDIS } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
-import { cacheFor, versionAtLeast } from '../geo/common';
+import { cacheFor } from '../geo/common';
 import { displayName, isUnresolved, readAttribute, type AttributeValue, type StackView, type TerraformResource } from '../terraform';
 
 /** A cache "existed" when the plan has a `before` for it. */
@@ -165,15 +165,20 @@ export function plannedPeers(cache: TerraformResource, group: string, stack: Sta
   return (planned.get(group) ?? []).filter((r) => r !== cache);
 }
 
-/** The ForceNew attributes of azurerm_managed_redis that the plan changes (sku_name only before 4.61). */
-export function replacingChanges(cache: TerraformResource, providerVersion: string): Array<{ attribute: string; before: unknown; after: unknown }> {
+/**
+ * The ForceNew attributes of azurerm_managed_redis that the plan changes. sku_name (ForceNew before 4.61) and
+ * high_availability_enabled count only when the plan replaces the cache: for replace-or-update the actions win.
+ */
+export function replacingChanges(cache: TerraformResource): Array<{ attribute: string; before: unknown; after: unknown }> {
   const attributes = ['name', 'resource_group_name', 'location', 'sku_name', 'high_availability_enabled'];
   const found: Array<{ attribute: string; before: unknown; after: unknown }> = [];
   for (const attribute of attributes) {
     const change = compareAttribute(cache, attribute, attribute === 'high_availability_enabled' ? true : undefined);
     if (change.kind !== 'changed') continue;
     if (attribute === 'location' && sameRegion(change.before, change.after)) continue;
-    if (attribute === 'sku_name' && versionAtLeast(providerVersion, SKU_IN_PLACE_VERSION) && !isReplaced(cache)) continue;
+    // The plan's own actions win over any version: a sku_name change the plan applies in place replaces nothing.
+    if (attribute === 'sku_name' && !isReplaced(cache)) continue;
+    if (attribute === 'high_availability_enabled' && !isReplaced(cache)) continue;
     found.push({ attribute, before: change.before, after: change.after });
   }
   return found;

@@ -19,12 +19,12 @@ export const geoMemberRecreated: Rule = {
   },
   onChanges: true,
   appliesTo: [MANAGED_REDIS],
-  check: (cache, { providerVersion }) => {
+  check: (cache) => {
     if (!comparable(cache)) return notApplicable();
     const group = groupBefore(cache);
     if (group === '') return notApplicable();
     if (!isReplaced(cache)) return pass();
-    const causes = replacingChanges(cache, providerVersion);
+    const causes = replacingChanges(cache);
     const why = causes.length > 0 ? describeChanges(causes) : 'forced by -replace, a tainted resource or replace_triggered_by';
     return fail(
       `geo member '${displayName(cache)}' of group '${group}' is deleted and recreated in this apply (actions ${actionsText(cache)}; ${why}): the group runs without it until the new, empty cache is created and force-linked again`,

@@ -24,6 +24,7 @@ export const geoMembersChangedUnevenly: Rule = {
     statement:
       'Every member of an active geo-replication group must keep the same eviction policy, client protocol and persistence. Changing one member and not the others leaves the group inconsistent: the update fails or the members diverge until all are changed.',
     fix: 'change the setting on every member of the group in the same plan (GeoReplicationGroup applies one spec to all members)',
+    fixTerraform: 'change the setting on every member of the group in the same plan',
     sources: [...GEO_SOURCES, ...CHANGE_SOURCES],
   },
   onChanges: true,

@@ -3,7 +3,7 @@ import { PROVIDER_DEFAULTS } from '../data/values';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { afterValue, beforeValue, CHANGE_SOURCES, comparable } from './common';
+import { afterValue, beforeValue, CHANGE_SOURCES, comparable, isReplaced } from './common';
 
 /** AMR-CHG-003: high availability false → true (Azure can do it in place; azurerm 4.55 replaces the cache). */
 export const highAvailabilityEnabledChange: Rule = {
@@ -20,6 +20,7 @@ export const highAvailabilityEnabledChange: Rule = {
     sources: [...CHANGE_SOURCES, 'https://learn.microsoft.com/azure/redis/how-to-scale'],
   },
   onChanges: true,
+  versionDependent: true,
   appliesTo: [MANAGED_REDIS],
   check: (cache, { providerVersion }) => {
     if (!comparable(cache)) return notApplicable();
@@ -28,6 +29,8 @@ export const highAvailabilityEnabledChange: Rule = {
     const will = afterValue(cache, 'high_availability_enabled', PROVIDER_DEFAULTS.high_availability_enabled);
     if (will.kind === 'unknown') return unknown('high_availability_enabled');
     if (will.value !== true) return pass();
+    // The plan's own actions win over any version: an in-place update keeps the cache.
+    if (!isReplaced(cache)) return pass();
     return fail(
       `high availability is turned on for '${displayName(cache)}' through Terraform (high_availability_enabled false → true): Azure could do this in place, but azurerm ${providerVersion} replaces the cache, so all data, the hostname and the access keys are lost`,
       { attribute: 'high_availability_enabled' },

@@ -16,6 +16,7 @@ export const joinsGeoGroup: Rule = {
     statement:
       'An existing cache can join an active geo-replication group only by force-link, which discards all of its data; setting geo_replication_group_name on an existing cache also makes azurerm recreate its database. Only a new, empty cache joins a group without losing data.',
     fix: 'create new caches for the group (GeoReplicationGroup) and move the data to them deliberately, or keep the existing cache out of the group; acknowledge only when its data is disposable',
+    fixTerraform: 'create new caches for the group and move the data to them deliberately, or keep the existing cache out of the group (no geo_replication_group_name); suppress only when its data is disposable',
     sources: [...GEO_SOURCES, ...CHANGE_SOURCES],
   },
   onChanges: true,

@@ -16,6 +16,7 @@ export const persistenceDisabled: Rule = {
     when: ['plan'],
     statement: 'Persistence (RDB or AOF) lets a cache that is not geo-replicated recover its data after losing both the primary and the replica. Turning it off means such a failure, or a region outage, loses everything since the last export.',
     fix: 'keep persistence on (Persistence.redisDatabase(...) or Persistence.appendOnlyFile()), or make sure a scheduled export covers the cache before turning it off',
+    fixTerraform: 'keep persistence_append_only_file_backup_frequency or persistence_redis_database_backup_frequency set, or make sure a scheduled export covers the cache before turning it off',
     sources: [...CHANGE_SOURCES, 'https://learn.microsoft.com/azure/redis/how-to-persistence'],
   },
   onChanges: true,

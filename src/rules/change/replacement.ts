@@ -19,7 +19,7 @@ export const cacheReplacement: Rule = {
   },
   onChanges: true,
   appliesTo: [MANAGED_REDIS],
-  check: (cache, { providerVersion }) => {
+  check: (cache) => {
     if (!existed(cache)) return notApplicable();
     if (!isDeleted(cache)) return pass();
     const loss = 'all data, the hostname and the access keys are lost';
@@ -28,7 +28,7 @@ export const cacheReplacement: Rule = {
       const location = knownValue(cache, 'location');
       return fail(`'${displayName(cache)}' (${String(sku ?? 'sku unknown')} in ${String(location ?? 'an unknown region')}) is destroyed (actions ${actionsText(cache)}; cache → (none)): ${loss}`);
     }
-    const causes = replacingChanges(cache, providerVersion);
+    const causes = replacingChanges(cache);
     const why = causes.length > 0 ? describeChanges(causes) : 'no replacing attribute changes: forced by -replace, a tainted resource or replace_triggered_by';
     return fail(`'${displayName(cache)}' is replaced (actions ${actionsText(cache)}; ${why}): ${loss}`, causes.length > 0 ? { attribute: causes[0].attribute } : {});
   },

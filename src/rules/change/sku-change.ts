@@ -24,6 +24,7 @@ export const skuChange: Rule = {
     sources: [...CHANGE_SOURCES, 'https://learn.microsoft.com/azure/redis/how-to-scale', 'https://learn.microsoft.com/azure/redis/how-to-active-geo-replication'],
   },
   onChanges: true,
+  versionDependent: true,
   appliesTo: [MANAGED_REDIS],
   check: (cache, { providerVersion, stack }) => {
     if (!comparable(cache)) return notApplicable();
@@ -41,11 +42,11 @@ export const skuChange: Rule = {
     if (fromSku && toSku && (fromSku.tier === FLASH) !== (toSku.tier === FLASH)) {
       return fail(`'${name}' changes between Flash Optimized and an in-memory tier (${change}): Azure cannot scale between them, so the cache is recreated and its data lost`, attribute);
     }
-    if (!versionAtLeast(providerVersion, SKU_IN_PLACE_VERSION)) {
-      return fail(`'${name}' changes SKU (${change}), which replaces the cache on azurerm ${providerVersion} (sku_name is ForceNew before ${SKU_IN_PLACE_VERSION}): all data, the hostname and the access keys are lost`, attribute);
-    }
+    // The plan's own actions say whether the SKU change replaces the cache; the version only explains why.
     if (isReplaced(cache)) {
-      return fail(`'${name}' changes SKU (${change}) and the plan replaces the cache (actions ${actionsText(cache)}): Azure does not list ${to} as a scaling target of ${from}, so all data is lost`, attribute);
+      return versionAtLeast(providerVersion, SKU_IN_PLACE_VERSION)
+        ? fail(`'${name}' changes SKU (${change}) and the plan replaces the cache (actions ${actionsText(cache)}): Azure does not list ${to} as a scaling target of ${from}, so all data is lost`, attribute)
+        : fail(`'${name}' changes SKU (${change}), which replaces the cache on azurerm ${providerVersion} (sku_name is ForceNew before ${SKU_IN_PLACE_VERSION}; actions ${actionsText(cache)}): all data, the hostname and the access keys are lost`, attribute);
     }
     const group = groupAfter(cache);
     if (group === undefined) return unknown('default_database.geo_replication_group_name');

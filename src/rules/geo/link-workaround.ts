@@ -3,7 +3,7 @@ import { severities } from '../profiles';
 import { memoize, ofType } from '../stack-index';
 import { attr, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { AZAPI_ACTION, dependsOn, FORCE_LINK_ACTION, GEO_LINK_FIX_VERSION, GEO_SOURCES, linkView, versionAtLeast } from './common';
+import { AZAPI_ACTION, dependsOn, FORCE_LINK_ACTION, GEO_LINK_FIX_VERSION, GEO_SOURCES, linkView, versionAtLeast, type LinkView } from './common';
 
 /** The azapi force-link actions of the stack that target this cache's database. */
 function forceLinksOf(member: TerraformResource, stack: StackView): TerraformResource[] {
@@ -18,6 +18,13 @@ function forceLinksOf(member: TerraformResource, stack: StackView): TerraformRes
   return byTarget.get(member.address) ?? [];
 }
 
+/** How many distinct caches a link names: the linking cache and its linked ids, each counted once (a cache listing itself is one member). */
+function distinctMembers(view: LinkView): number {
+  const key = (resource: TerraformResource | undefined, raw: unknown) => resource?.address ?? (typeof raw === 'string' ? raw.toLowerCase().replace(/\/databases\/[^/]+$/, '') : JSON.stringify(raw));
+  const keys = new Set([key(view.primary, view.primaryId), ...(view.linkedIds ?? []).map((id, i) => key(view.linked[i], id))]);
+  return keys.size;
+}
+
 /** AMR-GRP-009: a group of 3+ members on azurerm < 4.61 needs sequential linking. */
 export const linkWorkaround: Rule = {
   metadata: {
@@ -29,15 +36,17 @@ export const linkWorkaround: Rule = {
       'The force-link API links one database at a time, called on the database that joins. azurerm before 4.61 links a whole group in one call on the linking cache, which fails for three or more members (fixed in 4.61, PR #31385). ' +
       'The workaround: link each further member with its own azapi_resource_action forceLinkToReplicationGroup, in order, then let the geo-replication resource find the group already linked.',
     fix: 'declare the group with GeoReplicationGroup (it emits the sequential links), or upgrade to azurerm 4.61 or later',
+    fixTerraform: 'link each further member with its own azapi_resource_action forceLinkToReplicationGroup, in order, and make the azurerm_managed_redis_geo_replication depend on them; or require azurerm >= 4.61.0',
     sources: ['terraform-provider-azurerm PR #31385', 'terraform-provider-azurerm v4.61.0 internal/services/managedredis/databaselink/force_link_unlink_invocations.go', ...GEO_SOURCES],
   },
+  versionDependent: true,
   appliesTo: [GEO_REPLICATION],
   check: (geo, { stack, providerVersion }) => {
     if (versionAtLeast(providerVersion, GEO_LINK_FIX_VERSION)) return pass();
     const view = linkView(geo, stack);
     if (view.linkedIds === undefined) return unknown('linked_managed_redis_ids');
-    if (view.linkedIds.length + 1 < 3) return notApplicable();
-    const members = view.linkedIds.length + 1;
+    const members = distinctMembers(view);
+    if (members < 3) return notApplicable();
     const inStack = view.linked.filter((m): m is TerraformResource => m !== undefined);
     const missing = inStack.filter((m) => forceLinksOf(m, stack).length === 0);
     if (missing.length > 0) {

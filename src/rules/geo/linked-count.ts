@@ -12,6 +12,7 @@ export const linkedCount: Rule = {
     when: ['synth', 'plan'],
     statement: 'An active geo-replication group links up to five caches: the linking cache plus one to four linked caches.',
     fix: 'list 1 to 4 other members in linked_managed_redis_ids (GeoReplicationGroup takes 2 to 5 members)',
+    fixTerraform: 'list 1 to 4 other members in linked_managed_redis_ids (a group has 2 to 5 members)',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_geo_replication_resource.go (MinItems 1, MaxItems 4)', ...GEO_SOURCES],
   },
   appliesTo: [GEO_REPLICATION],

@@ -12,6 +12,7 @@ export const geoMemberNoPersistence: Rule = {
     when: ['synth', 'plan'],
     statement: 'Persistence cannot be combined with active geo-replication (the provider rejects it): the other regions hold the data. Protect against corruption and deletion with scheduled exports instead.',
     fix: 'remove persistence from every member and add a ScheduledExport of one member',
+    fixTerraform: 'remove both persistence_*_backup_frequency attributes from every member and export one member to storage on a schedule instead',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_resource.go (ConflictsWith geo_replication_group_name)', ...GEO_SOURCES],
   },
   appliesTo: [MANAGED_REDIS],

@@ -19,6 +19,7 @@ export const membersAccessKeysAgree: Rule = {
     when: ['synth', 'plan'],
     statement: 'Clients fail over between regions with the same credentials: if one member accepts access keys and another only Entra ID, failover breaks authentication. Changing it on a member later needs unlink and relink.',
     fix: 'set the same accessKeysAuthentication on every member (GeoReplicationGroup does)',
+    fixTerraform: 'set the same default_database.access_keys_authentication_enabled on every member',
     sources: ['https://learn.microsoft.com/azure/redis/entra-for-authentication', ...GEO_SOURCES],
   },
   appliesTo: [MANAGED_REDIS],

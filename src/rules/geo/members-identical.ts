@@ -14,6 +14,7 @@ export const membersIdentical: Rule = {
     when: ['synth', 'plan'],
     statement: 'Every member of an active geo-replication group must have the same SKU, eviction policy, clustering policy, modules (names and arguments), client protocol and persistence, or linking fails after the caches are created.',
     fix: 'declare the group with GeoReplicationGroup, whose members share one spec by construction, or align the differing settings',
+    fixTerraform: 'align the differing settings so every member has the same sku_name, modules, clustering_policy, eviction_policy and client_protocol (a shared local or module input keeps them equal)',
     sources: GEO_SOURCES,
   },
   appliesTo: [MANAGED_REDIS],

@@ -13,6 +13,7 @@ export const membersShareGroupName: Rule = {
     when: ['synth', 'plan'],
     statement: 'Only databases created with the same geo_replication_group_name can be linked; a cache without one cannot join, and setting one later recreates its database.',
     fix: 'give every member the same geoReplicationGroupName (GeoReplicationGroup does this) before the first apply',
+    fixTerraform: 'set the same default_database.geo_replication_group_name on every member before the first apply',
     sources: GEO_SOURCES,
   },
   appliesTo: [GEO_REPLICATION],

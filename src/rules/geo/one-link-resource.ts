@@ -12,12 +12,14 @@ export const oneLinkResource: Rule = {
     when: ['synth', 'plan'],
     statement: 'A group is linked by exactly one azurerm_managed_redis_geo_replication on one member. Without it the caches never link; with two, each unlinks the members the other links.',
     fix: 'declare one azurerm_managed_redis_geo_replication per group, on one member, listing all the others (GeoReplicationGroup does)',
+    fixTerraform: 'declare one azurerm_managed_redis_geo_replication per group, on one member, listing all the others in linked_managed_redis_ids',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_geo_replication_resource.go (force unlink of unlisted members)', ...GEO_SOURCES],
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache, { stack }) => {
     const group = knownGroup(cache);
     if (group === undefined) return notApplicable();
+    if (cache.amr?.geoLinkedInDatabase) return notApplicable(); // azapi and legacy databases link themselves
     const members = groupMembers(cache, stack);
     if (members[0] !== cache) return notApplicable(); // reported once per group, on its first member
     const links = linksOf(members, stack);

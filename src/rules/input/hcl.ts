@@ -40,15 +40,17 @@ export async function readHcl(files: readonly HclFile[], options: ReadHclOptions
     { stackName, loadModule: options.loadModule, variables: options.variables },
   );
   let providerVersion: string | undefined;
+  let providerConstraint: string | undefined;
   for (const { document } of files) {
     for (const terraform of asList(document.terraform)) {
       for (const providers of asList(terraform.required_providers)) {
         const azurerm = providers.azurerm;
         providerVersion ??= pinnedVersion(typeof azurerm === 'string' ? azurerm : azurerm?.version);
+        providerConstraint ??= typeof azurerm === 'string' ? azurerm : azurerm?.version;
       }
     }
   }
-  return { name: stackName, resources, providerVersion, ...(notices.length > 0 ? { notices } : {}) };
+  return { name: stackName, resources, providerVersion, providerConstraint, ...(notices.length > 0 ? { notices } : {}) };
 }
 
 /** hcl2json writes blocks as lists, Terraform JSON (`.tf.json`) as one object or a list. */

@@ -5,6 +5,7 @@
  */
 import type { StackView, TerraformResource } from '../terraform';
 import { pinnedVersion } from './synth-json';
+import { withoutUnsetValues } from './state-values';
 
 export const KNOWN_AFTER_APPLY = '${(known after apply)}';
 
@@ -52,7 +53,10 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
   const resources: TerraformResource[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== 'managed') continue;
-    const { actions, before, after } = rc.change;
+    const { actions } = rc.change;
+    // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
+    const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before);
+    const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after);
     const deleted = after === null;
     const configuration = config.get(stripIndex(rc.address));
     const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions);
@@ -68,7 +72,7 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
     });
   }
   const azurerm = Object.entries(plan.configuration?.provider_config ?? {}).find(([key, p]) => key === 'azurerm' || p.name === 'azurerm')?.[1];
-  return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint) };
+  return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint), providerConstraint: azurerm?.version_constraint };
 }
 
 function stripIndex(address: string): string {
@@ -76,8 +80,10 @@ function stripIndex(address: string): string {
 }
 
 function indexConfiguration(module: ConfigModule | undefined, prefix: string, into = new Map<string, ConfigResource>()): Map<string, ConfigResource> {
-  for (const r of module?.resources ?? []) into.set(`${prefix}${r.address}`, r);
-  for (const [name, call] of Object.entries(module?.module_calls ?? {})) indexConfiguration(call.module, `${prefix}module.${name}.`, into);
+  // Hostile or hand-edited plans: anything not shaped like Terraform's output is skipped, never a crash.
+  for (const r of Array.isArray(module?.resources) ? module.resources : []) if (r && typeof r.address === 'string') into.set(`${prefix}${r.address}`, r);
+  const calls = module?.module_calls;
+  for (const [name, call] of Object.entries(calls && typeof calls === 'object' ? calls : {})) if (call && typeof call === 'object') indexConfiguration(call.module, `${prefix}module.${name}.`, into);
   return into;
 }
 

@@ -41,6 +41,7 @@ export function readSynthesizedStack(json: SynthesizedStack, options: ReadSynthO
     resources,
     profile: asProfile(json['//']?.amr?.profile),
     providerVersion: pinnedVersion(json.terraform?.required_providers?.azurerm?.version),
+    providerConstraint: json.terraform?.required_providers?.azurerm?.version,
     acknowledgements: json['//']?.amr?.acknowledgements,
   };
 }

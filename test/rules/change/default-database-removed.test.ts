@@ -11,7 +11,7 @@ describe('AMR-CHG-006 default_database removed', () => {
 
   it('fails when the block is removed, showing what it was', () => {
     const view = planView([updateCache('a', { default_database: { clustering_policy: 'EnterpriseCluster' } }, { default_database: null })]);
-    expect(view.resources[0].values.default_database).toEqual([]);
+    expect(view.resources[0].values.default_database).toBeUndefined(); // the state's [] means not set
     expectFail(judge(defaultDatabaseRemoved, view, A), 'default_database', "'cache-a'", 'clustering_policy = EnterpriseCluster', 'eviction_policy = VolatileLRU', '→ (none)', 'deletes the database');
     expect(changeFindings(view, { profile: 'dev' }).filter((f) => f.ruleId === 'AMR-CHG-006')).toEqual([expect.objectContaining({ severity: 'error', status: 'fail' })]);
   });

@@ -66,8 +66,8 @@ describe('AMR-GRP-009 a group of 3+ members on azurerm < 4.61 needs the workarou
     expectUnknown(judge(geoLink(a, [b, armId('elsewhere')], { dependsOn: [linkB.address] }), [linkB]), 'linked_managed_redis_ids');
   });
 
-  it('is an error on the link resource (evaluateStack, default provider 4.55.0)', () => {
-    const view = stack(a, b, c, geoLink(a, [b, c]));
+  it('is an error on the link resource (evaluateStack, a stack pinned to 4.55.0)', () => {
+    const view = { ...stack(a, b, c, geoLink(a, [b, c])), providerVersion: '4.55.0' };
     expect(findingsOf(view, 'AMR-GRP-009', 'dev')).toEqual([
       expect.objectContaining({ resource: 'azurerm_managed_redis_geo_replication.link', status: 'fail', severity: 'error' }),
     ]);

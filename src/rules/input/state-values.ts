@@ -1,0 +1,92 @@
+/**
+ * What "not set" looks like in state and plans, per attribute the rules read (azurerm v4.55.0 schemas).
+ *
+ * azurerm's typed SDK writes every schema field of its model struct back into state, so an optional string the user
+ * left out is stored as `""`, an optional block as `[]` and an optional number as `0`; plans repeat these values in
+ * `before` and in `after`. The rules must see those as "not set" (absent), while a meaningful zero such as
+ * `high_availability_enabled = false` or `access_keys_authentication_enabled = false` stays a value. The table below
+ * lists, per resource type, the optional attributes whose empty value means "not set"; booleans are never listed,
+ * because false is always meaningful for the attributes the rules read.
+ *
+ * | Resource                            | Attribute (path)                                               | "Not set" in state |
+ * |-------------------------------------|----------------------------------------------------------------|--------------------|
+ * | azurerm_managed_redis               | default_database (block, MaxItems 1)                           | `[]`               |
+ * |                                     | default_database.geo_replication_group_name                    | `""`               |
+ * |                                     | default_database.persistence_append_only_file_backup_frequency | `""`               |
+ * |                                     | default_database.persistence_redis_database_backup_frequency   | `""`               |
+ * |                                     | default_database.module (block list)                           | `[]`               |
+ * |                                     | default_database.module.args                                   | `""`               |
+ * |                                     | customer_managed_key, identity (blocks)                        | `[]`               |
+ * |                                     | customer_managed_key.user_assigned_identity_id                 | `""`               |
+ * | azurerm_redis_enterprise_database   | linked_database_group_nickname, module.args                    | `""`               |
+ * |                                     | linked_database_id, module (lists)                             | `[]`               |
+ * | azurerm_redis_enterprise_cluster    | minimum_tls_version (default "1.2" in state), zones            | `[]` for zones     |
+ * | azurerm_managed_redis_geo_replication | linked_managed_redis_ids                                     | `[]` stays a value (required, MinItems 1) |
+ *
+ * Computed strings (`hostname`, `id`, access keys) are left alone: no rule treats them as user intent.
+ */
+
+type Values = Record<string, unknown>;
+
+/** Per resource type: attribute paths (dot-separated, blocks entered through every element) whose empty value is "not set". */
+export const UNSET_WHEN_EMPTY: Readonly<Record<string, readonly string[]>> = {
+  azurerm_managed_redis: [
+    'default_database.geo_replication_group_name',
+    'default_database.persistence_append_only_file_backup_frequency',
+    'default_database.persistence_redis_database_backup_frequency',
+    'default_database.module.args',
+    'default_database.module',
+    'customer_managed_key.user_assigned_identity_id',
+    'customer_managed_key',
+    'identity',
+    'default_database',
+  ],
+  azurerm_redis_enterprise_database: ['linked_database_group_nickname', 'linked_database_id', 'module.args', 'module'],
+  azurerm_redis_enterprise_cluster: ['zones'],
+};
+
+/** True for the empty forms the typed SDK writes for an unset optional value. */
+export function isEmptyStateValue(value: unknown): boolean {
+  return value === '' || value === null || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * A copy of `values` with the "not set" forms of `type`'s optional attributes removed (so rules read them as absent).
+ * Values of types without a table are returned unchanged (the same object).
+ */
+export function withoutUnsetValues(type: string, values: Values): Values {
+  const paths = UNSET_WHEN_EMPTY[type];
+  if (!paths) return values;
+  let result = values;
+  // Deepest paths are listed first, so `default_database.module.args` is removed before `default_database.module`
+  // is judged empty, and `default_database` last.
+  for (const path of paths) result = removeEmpty(result, path.split('.'));
+  return result;
+}
+
+function removeEmpty(values: Values, segments: readonly string[]): Values {
+  const [head, ...rest] = segments;
+  if (!(head in values)) return values;
+  const current = values[head];
+  if (rest.length === 0) {
+    if (!isEmptyStateValue(current)) return values;
+    const copy = { ...values };
+    delete copy[head];
+    return copy;
+  }
+  if (Array.isArray(current)) {
+    let changed = false;
+    const list = current.map((element) => {
+      if (element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+      const next = removeEmpty(element as Values, rest);
+      if (next !== element) changed = true;
+      return next;
+    });
+    return changed ? { ...values, [head]: list } : values;
+  }
+  if (current !== null && typeof current === 'object') {
+    const next = removeEmpty(current as Values, rest);
+    return next === current ? values : { ...values, [head]: next };
+  }
+  return values;
+}
