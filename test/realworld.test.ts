@@ -162,6 +162,34 @@ describe('real-world corpus (test/fixtures/realworld)', () => {
     for (const folder of folders) expect(readme).toContain(`\`${folder}\``);
   });
 
+  test('the plans are shaped as Terraform writes them: no value both known and unknown, before null only for creates', () => {
+    const inconsistent: string[] = [];
+    /** Paths that hold a known (non-null) value in `after` and `true` in `after_unknown`. */
+    const clash = (after: unknown, unknownTree: unknown, at: string): void => {
+      if (unknownTree === true) {
+        if (after !== null && after !== undefined) inconsistent.push(at);
+        return;
+      }
+      if (unknownTree && typeof unknownTree === 'object') {
+        for (const [key, u] of Object.entries(unknownTree)) clash((after as Record<string, unknown> | null)?.[key as never], u, `${at}.${key}`);
+      }
+    };
+    const plans = [...new Set(CASES.map((c) => c.path).filter((p) => p.endsWith('.json')))];
+    expect(plans.length).toBeGreaterThanOrEqual(8);
+    for (const file of plans) {
+      const doc = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+      expect(doc.configuration.provider_config.azurerm.version_constraint).toEqual(expect.any(String));
+      for (const rc of doc.resource_changes) {
+        const { actions, before, after, after_unknown } = rc.change;
+        expect([file, rc.address, before === null]).toEqual([file, rc.address, actions.length === 1 && actions[0] === 'create']);
+        clash(after, after_unknown, `${file} ${rc.address}`);
+      }
+      const planned = doc.planned_values.root_module.resources.map((r: { address: string }) => r.address);
+      expect(planned).toEqual(doc.resource_changes.filter((rc: { change: { after: unknown } }) => rc.change.after !== null).map((rc: { address: string }) => rc.address));
+    }
+    expect(inconsistent).toEqual([]);
+  });
+
   test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     expect(problemsOf(c, await run(c))).toEqual([]);
   });
