@@ -1,16 +1,34 @@
 /**
- * `cdktf deploy` / `cdktf destroy` of a local target, for real: cdktf-cli, the machine's terraform (offline: the stack
- * is terraform_data only) and the emulator's processes. One app in a temporary directory (test/support/local-target-app.ts,
- * run from source), deployed four times in order: up, unchanged, one cache changed, destroyed.
+ * `cdktf deploy` / `cdktf destroy` of a local target, for real and as a user gets it: the package from `npm pack`,
+ * installed in a fresh app, the app's own main.js, cdktf-cli, the machine's terraform (offline: the local stack is
+ * terraform_data only) and the emulator's processes. Deployed four times in order: up, unchanged, one cache changed,
+ * destroyed.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { down, status } from '../../src/emulator/emulator';
 import { canBind } from '../../src/emulator/ports';
-import { allAlive, cdktfOk, connect, noneAlive, pidsOf, readOutputs, requireTerraform, ROOT, type CacheOutput } from '../support/cdktf-deploy';
+import { readState } from '../../src/emulator/state';
+import { allAlive, cdktfOk, connect, freshAppWithPackedPackage, noneAlive, pidsOf, readOutputs, requireTerraform, type CacheOutput } from '../support/cdktf-deploy';
 
 jest.setTimeout(300000);
+
+/** The fresh app's main.js: the shop of test/support/local-target-app.ts, written as a user writes it, against the package. */
+const MAIN_JS = `
+const { App, TerraformStack } = require('cdktf');
+const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider');
+const { LocalTargetStack, ManagedRedis, Sku, setProfile } = require('@amr-reliability/cdktf-managed-redis');
+
+const app = new App();
+const shop = new TerraformStack(app, 'shop');
+setProfile(shop, 'dev');
+new AzurermProvider(shop, 'azurerm', { features: [{}] });
+const small = { resourceGroupName: 'rg-shop', location: 'westeurope', sku: Sku.BALANCED_B0, highAvailability: false, zoneRedundant: false, clusteringPolicy: 'NoCluster' };
+new ManagedRedis(shop, 'cart', { ...small, name: 'cart-cache', accessKeysAuthentication: true, clientProtocol: 'Plaintext', evictionPolicy: process.env.AMR_TEST_CART_EVICTION || 'VolatileLRU' });
+new ManagedRedis(shop, 'sessions', { ...small, name: 'session-cache' });
+new LocalTargetStack(app, 'shop-local', { stack: shop, basePort: Number(process.env.AMR_TEST_BASE_PORT) });
+app.synth();
+`;
 
 /** Two consecutive free ports for the two endpoints (the test runs beside other emulators on a shared machine). */
 async function freeBasePort(): Promise<number> {
@@ -21,10 +39,9 @@ async function freeBasePort(): Promise<number> {
   throw new Error('no two consecutive free ports between 20000 and 30000');
 }
 
-describe('cdktf deploy and destroy of a local target', () => {
-  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-local-deploy-'));
-  const outputsFile = path.join(app, 'outputs.json');
-  const env: Record<string, string> = { TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') };
+describe('cdktf deploy and destroy of a local target, from a fresh app that installs the packed package', () => {
+  let app = '';
+  const env: Record<string, string> = {};
   let outputs: Record<string, CacheOutput> = {};
   const pids: Record<string, number[]> = {};
   const everyPid = new Set<number>();
@@ -36,10 +53,10 @@ describe('cdktf deploy and destroy of a local target', () => {
 
   beforeAll(async () => {
     requireTerraform();
+    app = (await freshAppWithPackedPackage()).app;
+    fs.writeFileSync(path.join(app, 'main.js'), MAIN_JS);
+    fs.writeFileSync(path.join(app, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'node main.js', sendCrashReports: 'false', terraformProviders: [], terraformModules: [] }));
     env.AMR_TEST_BASE_PORT = String(await freeBasePort());
-    const tsNode = require.resolve('ts-node/register/transpile-only');
-    const main = path.join(ROOT, 'test', 'support', 'local-target-app.ts');
-    fs.writeFileSync(path.join(app, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `"${process.execPath}" -r "${tsNode}" "${main}"`, sendCrashReports: 'false', terraformProviders: [], terraformModules: [] }));
   });
 
   afterAll(async () => {
@@ -48,15 +65,23 @@ describe('cdktf deploy and destroy of a local target', () => {
     for (const pid of everyPid) if (!noneAlive([pid])) process.kill(pid, 'SIGKILL');
   });
 
-  test('deploy brings every cache up; a stock ioredis client reaches each output endpoint with the output credentials', async () => {
+  test('deploy brings every cache up with the installed amr; a stock ioredis client reaches each output endpoint with the output credentials', async () => {
+    const outputsFile = path.join(app, 'outputs.json');
     const run = await cdktfOk(app, ['deploy', 'shop-local', '--auto-approve', '--outputs-file', outputsFile], env);
     expect(run.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
+    // The provisioners ran the package the app installed, compiled (not this repository's source).
+    const installedAmr = path.join(app, 'node_modules', '@amr-reliability', 'cdktf-managed-redis', 'bin', 'amr.js');
+    expect(run.output).toContain(`"${installedAmr}" "emulate" "up" "amr.local.cart-cache.json"`);
+    expect(fs.existsSync(path.join(path.dirname(installedAmr), '..', 'src'))).toBe(false);
+
     outputs = readOutputs(outputsFile, 'shop-local');
     expect(Object.keys(outputs).sort()).toEqual(['cart-cache', 'session-cache']);
     const base = Number(env.AMR_TEST_BASE_PORT);
-    expect(outputs['cart-cache'].endpoint).toBe(`127.0.0.1:${base}`);
-    expect(outputs['session-cache'].endpoint).toBe(`127.0.0.1:${base + 1}`);
+    expect(outputs['cart-cache']).toMatchObject({ endpoint: `127.0.0.1:${base}`, tls: false, ca_file: null, token_file: null });
+    expect(outputs['session-cache']).toMatchObject({ endpoint: `127.0.0.1:${base + 1}`, tls: true, password_file: null });
     for (const [name, output] of Object.entries(outputs)) {
+      // State lives under the app's directory, where cdktf ran the app.
+      expect(output.state_dir).toBe(path.join(fs.realpathSync(app), '.amr', 'shop-local', name));
       expect(allAlive(record(name))).toBe(true);
       const cache = (await status(output.state_dir)).caches.find((c) => c.name === name)!;
       expect(cache.health).toBe('healthy');
@@ -85,15 +110,13 @@ describe('cdktf deploy and destroy of a local target', () => {
     const run = await cdktfOk(app, ['deploy', 'shop-local', '--auto-approve'], { ...env, AMR_TEST_CART_EVICTION: 'AllKeysLRU' });
     expect(run.output).toMatch(/terraform_data\.cart-cache.* must be replaced/);
     expect(run.output).toMatch(/Apply complete! Resources: 1 added, 0 changed, 1 destroyed/);
-    expect(noneAlive(pids['cart-cache'])).toBe(true);
     const before = pids['cart-cache'];
+    expect(noneAlive(before)).toBe(true);
     expect(allAlive(record('cart-cache'))).toBe(true);
     expect(pids['cart-cache']).not.toEqual(before);
-    const cart = (await status(outputs['cart-cache'].state_dir)).caches[0];
-    expect(cart.health).toBe('healthy');
-    const { readState } = await import('../../src/emulator/state');
+    expect((await status(outputs['cart-cache'].state_dir)).caches[0].health).toBe('healthy');
     expect(readState(outputs['cart-cache'].state_dir)!.caches[0].settings['maxmemory-policy']).toBe('allkeys-lru');
-    // The other cache kept its processes (and its data).
+    // The other cache kept its processes.
     expect(pidsOf(outputs['session-cache'].state_dir)).toEqual(pids['session-cache']);
     expect(allAlive(pids['session-cache'])).toBe(true);
   });
@@ -101,7 +124,7 @@ describe('cdktf deploy and destroy of a local target', () => {
   test('destroy stops every process and removes the state directories', async () => {
     const run = await cdktfOk(app, ['destroy', 'shop-local', '--auto-approve', '--skip-synth'], { ...env, AMR_TEST_CART_EVICTION: 'AllKeysLRU' });
     expect(run.output).toMatch(/Destroy complete! Resources: 2 destroyed/);
-    expect([...everyPid].length).toBeGreaterThan(4);
+    expect(everyPid.size).toBeGreaterThan(4);
     expect(noneAlive([...everyPid])).toBe(true);
     for (const output of Object.values(outputs)) expect(fs.existsSync(output.state_dir)).toBe(false);
   });

@@ -4,13 +4,41 @@
  */
 import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import Redis from 'ioredis';
 import { isAlive } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+const execFileAsync = promisify(execFile);
+
+/**
+ * A fresh app directory with this repository's package installed from its `npm pack` tarball: the tarball unpacked
+ * into node_modules/@amr-reliability/cdktf-managed-redis and each dependency its package.json declares linked from
+ * this repository's node_modules (installing @cdktf/provider-azurerm's 270 MB for every run would take minutes, and
+ * the registry is not needed to prove the package). Node resolves the package's own requires from the app, so a
+ * dependency missing from its package.json, or a file missing from the tarball, fails here as in a user's app.
+ */
+export async function freshAppWithPackedPackage(): Promise<{ app: string; tarball: string }> {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-pack-'));
+  // `npm pack` runs prepack (the build of lib/), as for a release.
+  const { stdout } = await execFileAsync('npm', ['pack', '--pack-destination', packDir, '--no-fund', '--no-audit'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const tarball = path.join(packDir, stdout.trim().split('\n').pop()!);
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-fresh-app-'));
+  const installed = path.join(app, 'node_modules', '@amr-reliability', 'cdktf-managed-redis');
+  fs.mkdirSync(installed, { recursive: true });
+  await execFileAsync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(manifest.dependencies)) {
+    const link = path.join(app, 'node_modules', dependency);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules', dependency), link, 'dir');
+  }
+  return { app, tarball };
+}
 
 /** Fails with a clear message when no terraform is on the PATH (these tests run the real one). */
 export function requireTerraform(): void {
