@@ -132,7 +132,7 @@ export class LocalTargetStack extends TerraformStack {
     // `interpreter` runs node and amr without a shell (no quoting of paths); Terraform appends `command`, the state dir.
     const amr = (...args: string[]) => [process.execPath, AMR_BIN, 'emulate', ...args];
     const resource = new DataResource(this, `${unit.id}-emulated`, {
-      triggersReplace: { topology: hashOf(unit.manifest), base_port: unit.basePort, state_dir: unit.stateDirectory },
+      triggersReplace: { topology: hashOf(unit.manifest, 'emulated'), base_port: unit.basePort, state_dir: unit.stateDirectory },
       provisioners: [
         { type: 'local-exec', interpreter: amr('up', manifestFileName(unit), '--base-port', String(unit.basePort), '--state'), command: unit.stateDirectory },
         // A destroy-time provisioner may refer only to `self`: the directory the resource was created with.
@@ -162,7 +162,7 @@ export class LocalTargetStack extends TerraformStack {
     });
   }
 
-  /** The resources were planned from the source stack as it was when this stack was created; it must not change after. */
+  /** The resources and manifests were made from the source stack as it was when this stack was created; it must not change after. */
   private sourceUnchanged(): string[] {
     const now = topologyOf(this.source);
     if (hashOf(now) === this.topologyHash) return [];
@@ -194,10 +194,19 @@ function cacheName(cache: TopologyCache): string {
   return cache.name ?? cache.address.split('.').pop()!;
 }
 
-/** A hash of what the emulator would start (the generator's version is left out: an upgrade alone re-creates nothing). */
-function hashOf(manifest: TopologyManifest): string {
+/**
+ * What a cache's manifest entry says that the emulator does not run: it describes the cache (its checks, its place in
+ * the construct tree, its backups and network) without shaping the processes, so a change to it alone re-creates
+ * nothing locally (adding a ScheduledExport must not wipe the local cache). Any other field, including fields added
+ * to the manifest later, is part of the hash.
+ */
+const NOT_EMULATED_FIELDS = ['constructPath', 'profile', 'zoneSupport', 'reliability', 'unknown', 'scheduledExport', 'privateEndpoint', 'publicNetworkAccess'] as const;
+
+/** A hash of a manifest (the generator's version is left out: an upgrade alone re-creates nothing). */
+function hashOf(manifest: TopologyManifest, fields: 'all' | 'emulated' = 'all'): string {
   const { generator: _generator, ...topology } = manifest;
-  return createHash('sha256').update(JSON.stringify(topology)).digest('hex');
+  const caches = fields === 'all' ? topology.caches : topology.caches.map((c) => Object.fromEntries(Object.entries(c).filter(([key]) => !(NOT_EMULATED_FIELDS as readonly string[]).includes(key))));
+  return createHash('sha256').update(JSON.stringify({ ...topology, caches })).digest('hex');
 }
 
 /**

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { EvictionPolicy, GeoReplicationGroup, LocalTargetStack, ManagedRedis, Sku } from '../../src';
+import { ClientProtocol, EvictionPolicy, GeoReplicationGroup, LocalTargetStack, ManagedRedis, PublicNetworkAccess, Sku, type ManagedRedisProps } from '../../src';
 import { AmrSynthError } from '../../src/constructs/errors';
 import { AMR_BIN, derivedBasePort } from '../../src/constructs/local-target';
 import { shopApp, shopStack, type ShopOptions } from '../support/local-target-app';
@@ -115,6 +115,21 @@ describe('deterministic: what decides whether a deploy is a no-op', () => {
     expect(changed.cart.topology).not.toBe(first.cart.topology);
     expect(changed.cart.base_port).toBe(first.cart.base_port);
     expect(changed.session).toEqual(first.session);
+  });
+
+  test('what the emulator does not run (network access, a private endpoint) re-creates nothing; the client protocol does', () => {
+    const stateDirectory = tempDir('amr-local-state-');
+    const topology = (props: Partial<ManagedRedisProps>) => {
+      const app = new App({ outdir: tempDir('amr-local-synth-') });
+      const stack = new TerraformStack(app, 'one');
+      new AzurermProvider(stack, 'azurerm', { features: [{}] });
+      new ManagedRedis(stack, 'cache', { name: 'one-cache', resourceGroupName: 'rg', location: 'westeurope', sku: Sku.BALANCED_B5, ...props });
+      const local = new LocalTargetStack(app, 'one-local', { stack, stateDirectory });
+      return JSON.parse(JSON.stringify(local.toTerraform())).resource.terraform_data['one-cache'].triggers_replace.topology;
+    };
+    const first = topology({});
+    expect(topology({ publicNetworkAccess: PublicNetworkAccess.ENABLED, privateEndpointSubnetId: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/cache' })).toBe(first);
+    expect(topology({ clientProtocol: ClientProtocol.PLAINTEXT })).not.toBe(first);
   });
 
   test('without basePort, the port comes from the state directory: same directory, same port, in [20000, 31000) by 32', () => {
