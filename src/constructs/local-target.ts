@@ -118,7 +118,7 @@ export class LocalTargetStack extends TerraformStack {
     const members: LocalTargetCache[] = [];
     for (const unit of this.units) {
       const resource = this.bringUp(unit);
-      unit.manifest.caches.forEach((cache, i) => members.push(describe(cache, resource, unit, i)));
+      unit.manifest.caches.forEach((cache, i) => members.push(localCache(cache, resource, unit, i)));
     }
     this.caches = caches.map((c) => members.find((m) => m.name === cacheName(c))!);
     for (const cache of this.caches) this.output(cache);
@@ -232,7 +232,7 @@ function planUnits(topology: TopologyManifest, basePort: number, stateRoot: stri
   return units;
 }
 
-function describe(cache: TopologyCache, resource: DataResource, unit: Unit, index: number): LocalTargetCache {
+function localCache(cache: TopologyCache, resource: DataResource, unit: Unit, index: number): LocalTargetCache {
   const name = cacheName(cache);
   const port = unit.basePort + index;
   const tls = cache.clientProtocol !== 'Plaintext';
