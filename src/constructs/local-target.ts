@@ -7,7 +7,8 @@
  * cache, and each geo-replication group as a whole (its members are linked, so they come up together), is one resource
  * whose local-exec provisioners run this package's `amr`: `amr emulate up` at create, `amr emulate down --purge` at
  * destroy. Its `triggers_replace` holds a hash of that part of the topology, its endpoint port and its state directory:
- * a second deploy with no change is a no-op, and a change to a cache re-creates that cache (and only it).
+ * a second deploy with no change is a no-op, and a change to a cache re-creates that cache (and only it). One more
+ * resource stops the caches removed from the source stack (see stopRemovedUnits).
  *
  * The stack's outputs give each cache's endpoint and the paths of its CA and secret files, never the secrets: the
  * password (or the token that stands in for Entra ID) is made by `amr emulate up` when the resource is applied, so it
@@ -122,6 +123,7 @@ export class LocalTargetStack extends TerraformStack {
     }
     this.caches = caches.map((c) => members.find((m) => m.name === cacheName(c))!);
     for (const cache of this.caches) this.output(cache);
+    this.stopRemovedUnits();
 
     this.node.addValidation({ validate: () => this.sourceUnchanged() });
     addCustomSynthesis(this, { onSynthesize: (session: ISynthesisSession) => this.writeManifests(session) });
@@ -142,6 +144,26 @@ export class LocalTargetStack extends TerraformStack {
     // `terraform_data.<cache or geo-group>`; the construct ids of the outputs are the caches' names.
     resource.overrideLogicalId(unit.id);
     return resource;
+  }
+
+  /**
+   * Terraform runs no destroy-time provisioner of a resource removed from the configuration, so a cache removed from
+   * the source stack would keep running. This resource lists every unit's state directory; when the list changes it is
+   * replaced, and its destroy-time provisioner, which sees the old list (`self`) and this synth's list (a literal),
+   * stops the units that are gone. On `cdktf destroy` every unit is still listed, so it stops nothing itself.
+   */
+  private stopRemovedUnits(): void {
+    const current = this.units.map((u) => u.stateDirectory);
+    // `node -e` with the old list as its one argument: no shell, so no quoting of paths.
+    const script = [
+      `const current = new Set(${JSON.stringify(current)});`,
+      `for (const dir of JSON.parse(process.argv[1])) if (!current.has(dir))`,
+      `  require('child_process').execFileSync(${JSON.stringify(process.execPath)}, [${JSON.stringify(AMR_BIN)}, 'emulate', 'down', '--purge', '--state', dir], { stdio: 'inherit' });`,
+    ].join('\n');
+    new DataResource(this, 'removed_caches', {
+      triggersReplace: { state_dirs: current },
+      provisioners: [{ type: 'local-exec', when: 'destroy', interpreter: [process.execPath, '-e', script], command: '${jsonencode(self.triggers_replace.state_dirs)}' }],
+    });
   }
 
   private output(cache: LocalTargetCache): void {

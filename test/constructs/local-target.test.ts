@@ -39,7 +39,20 @@ describe('LocalTargetStack of two standalone caches', () => {
     expect(Object.keys(json.resource)).toEqual(['terraform_data']);
     expect(json.provider).toBeUndefined();
     expect(json.terraform.required_providers).toBeUndefined();
-    expect(Object.keys(data).sort()).toEqual(['cart-cache', 'session-cache']);
+    expect(Object.keys(data).sort()).toEqual(['cart-cache', 'removed_caches', 'session-cache']);
+  });
+
+  test('one more resource lists every state directory, to stop the caches later removed from the stack', () => {
+    const removed = data.removed_caches;
+    const dirs = [path.join(stateRoot, 'cart-cache'), path.join(stateRoot, 'session-cache')];
+    expect(removed.triggers_replace).toEqual({ state_dirs: dirs });
+    expect(removed.provisioner).toHaveLength(1);
+    const stop = removed.provisioner[0]['local-exec'];
+    expect(stop).toMatchObject({ when: 'destroy', command: '${jsonencode(self.triggers_replace.state_dirs)}' });
+    expect(stop.interpreter.slice(0, 2)).toEqual([process.execPath, '-e']);
+    // The script keeps this synth's directories and stops the others of the old list, with the package's amr.
+    expect(stop.interpreter[2]).toContain(`new Set(${JSON.stringify(dirs)})`);
+    expect(stop.interpreter[2]).toContain(`[${JSON.stringify(AMR_BIN)}, 'emulate', 'down', '--purge', '--state', dir]`);
   });
 
   test('each cache is brought up from its own manifest, on its endpoint port, in its own state directory', () => {
@@ -168,7 +181,7 @@ describe('a geo-replication group comes up as one unit', () => {
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
 
   test('one terraform_data for the standalone cache and one for the whole group', () => {
-    expect(Object.keys(json.resource.terraform_data).sort()).toEqual(['audit-cache', 'geo-sessions-geo']);
+    expect(Object.keys(json.resource.terraform_data).sort()).toEqual(['audit-cache', 'geo-sessions-geo', 'removed_caches']);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'amr.local.geo-sessions-geo.json'), 'utf8'));
     expect(manifest.caches.map((c: any) => c.name)).toEqual(['sessions-geo-westeurope', 'sessions-geo-northeurope']);
     expect(manifest.geoGroups).toHaveLength(1);

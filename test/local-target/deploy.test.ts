@@ -1,8 +1,8 @@
 /**
  * `cdktf deploy` / `cdktf destroy` of a local target, for real and as a user gets it: the package from `npm pack`,
  * installed in a fresh app, the app's own main.js, cdktf-cli, the machine's terraform (offline: the local stack is
- * terraform_data only) and the emulator's processes. Deployed four times in order: up, unchanged, one cache changed,
- * destroyed.
+ * terraform_data only) and the emulator's processes. Deployed in order: up, unchanged, one cache changed, one cache
+ * removed, destroyed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,7 +25,7 @@ setProfile(shop, 'dev');
 new AzurermProvider(shop, 'azurerm', { features: [{}] });
 const small = { resourceGroupName: 'rg-shop', location: 'westeurope', sku: Sku.BALANCED_B0, highAvailability: false, zoneRedundant: false, clusteringPolicy: 'NoCluster' };
 new ManagedRedis(shop, 'cart', { ...small, name: 'cart-cache', accessKeysAuthentication: true, clientProtocol: 'Plaintext', evictionPolicy: process.env.AMR_TEST_CART_EVICTION || 'VolatileLRU' });
-new ManagedRedis(shop, 'sessions', { ...small, name: 'session-cache' });
+if (!process.env.AMR_TEST_WITHOUT_SESSIONS) new ManagedRedis(shop, 'sessions', { ...small, name: 'session-cache' });
 new LocalTargetStack(app, 'shop-local', { stack: shop, basePort: Number(process.env.AMR_TEST_BASE_PORT) });
 app.synth();
 `;
@@ -68,7 +68,7 @@ describe('cdktf deploy and destroy of a local target, from a fresh app that inst
   test('deploy brings every cache up with the installed amr; a stock ioredis client reaches each output endpoint with the output credentials', async () => {
     const outputsFile = path.join(app, 'outputs.json');
     const run = await cdktfOk(app, ['deploy', 'shop-local', '--auto-approve', '--outputs-file', outputsFile], env);
-    expect(run.output).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
+    expect(run.output).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed/);
     // The provisioners ran the package the app installed, compiled (not this repository's source).
     const installedAmr = path.join(app, 'node_modules', '@amr-reliability', 'cdktf-managed-redis', 'bin', 'amr.js');
     expect(run.output).toContain(`"${installedAmr}" "emulate" "up" "amr.local.cart-cache.json"`);
@@ -121,8 +121,17 @@ describe('cdktf deploy and destroy of a local target, from a fresh app that inst
     expect(allAlive(pids['session-cache'])).toBe(true);
   });
 
+  test('a cache removed from the stack is stopped (Terraform runs no destroy step of a removed resource)', async () => {
+    const run = await cdktfOk(app, ['deploy', 'shop-local', '--auto-approve'], { ...env, AMR_TEST_CART_EVICTION: 'AllKeysLRU', AMR_TEST_WITHOUT_SESSIONS: '1' });
+    expect(run.output).toMatch(/Apply complete! Resources: 1 added, 0 changed, 2 destroyed/);
+    expect(noneAlive(pids['session-cache'])).toBe(true);
+    expect(fs.existsSync(outputs['session-cache'].state_dir)).toBe(false);
+    expect(pidsOf(outputs['cart-cache'].state_dir)).toEqual(pids['cart-cache']);
+    expect(allAlive(pids['cart-cache'])).toBe(true);
+  });
+
   test('destroy stops every process and removes the state directories', async () => {
-    const run = await cdktfOk(app, ['destroy', 'shop-local', '--auto-approve', '--skip-synth'], { ...env, AMR_TEST_CART_EVICTION: 'AllKeysLRU' });
+    const run = await cdktfOk(app, ['destroy', 'shop-local', '--auto-approve', '--skip-synth'], { ...env, AMR_TEST_CART_EVICTION: 'AllKeysLRU', AMR_TEST_WITHOUT_SESSIONS: '1' });
     expect(run.output).toMatch(/Destroy complete! Resources: 2 destroyed/);
     expect(everyPid.size).toBeGreaterThan(4);
     expect(noneAlive([...everyPid])).toBe(true);
