@@ -14,6 +14,7 @@ export { estimateReliability, type FailureEstimate, type FailureKind, type Relia
 export type { Finding, Profile, Rule, RuleMetadata, RuleResult, Severity } from './rules/types';
 export type { RegionOverrides, ZoneSupport } from './rules/data/regions';
 export * from './constructs/geo-replication-group';
+export { LocalTargetStack, type LocalTargetCache, type LocalTargetStackProps } from './constructs/local-target';
 export * from './constructs/scheduled-export';
 export { Schedule, EVEN_HOUR_INTERVALS } from './backup/schedule';
 export { parseNcrontab, ncrontabIntervalHours } from './backup/ncrontab';

@@ -35,7 +35,7 @@ Usage:
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
   amr diagram PATH... [--format mermaid|svg] [--output FILE]
-  amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N] [--geo-lag-ms MS]
+  amr emulate up STACK_DIR [--state DIR] [--base-port N] [--fast|--realistic] [--shards N] [--geo-lag-ms MS]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
   amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
   amr backup run|list --stack DIR [--cache NAME] [--state DIR] [--json]
@@ -55,7 +55,7 @@ interface Parsed {
   readonly variables: CliVariable[];
 }
 
-const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
+const VALUE_FLAGS = new Set(['--state', '--base-port', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
 const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes', '--fail-on-unknown']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
-import { buildTopologyManifest, TOPOLOGY_MANIFEST_FILE } from '../topology/manifest';
+import { buildTopologyManifest, TOPOLOGY_MANIFEST_FILE, type TopologyManifest } from '../topology/manifest';
 import { ALL_RULES } from '../rules/catalogue';
 import type { RegionOverrides } from '../rules/data/regions';
 import { evaluateStack, formatFinding } from '../rules/engine';
@@ -180,12 +180,17 @@ function viewOf(stack: TerraformStack): StackView {
   return readSynthesizedStack(stack.toTerraform() as SynthesizedStack, { stackName: stack.node.id });
 }
 
+/** The topology manifest of a stack as it is now (what `amr.topology.json` holds after synth). */
+export function topologyOf(stack: TerraformStack, view: StackView = viewOf(stack)): TopologyManifest {
+  return buildTopologyManifest(view, { regions: enabled.get(stack)?.regions });
+}
+
 function writeTopologyManifest(stack: TerraformStack, session: ISynthesisSession): void {
   // The stack cannot change between its validation and its custom synthesis: reuse what the checks read.
   const view = checkedViews.get(stack) ?? viewOf(stack);
   checkedViews.delete(stack);
   const directory = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
   fs.mkdirSync(directory, { recursive: true });
-  const manifest = buildTopologyManifest(view, { regions: enabled.get(stack)?.regions });
+  const manifest = topologyOf(stack, view);
   fs.writeFileSync(path.join(directory, TOPOLOGY_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }

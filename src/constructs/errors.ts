@@ -77,3 +77,17 @@ export const exportPropProblem = {
 export function formatHours(hours: number): string {
   return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(2)} h`;
 }
+
+/** LocalTargetStack's problems (it is no rule of the catalogue: its messages start with 'local target'). */
+export const localTargetProblem = {
+  noCaches: (stack: string) =>
+    `local target: stack '${stack}' has no azurerm_managed_redis to bring up in the emulator (fix: pass the stack that holds the caches, e.g. { stack: production })`,
+  basePort: (value: number, caches: number) =>
+    `local target: basePort ${value} is not a whole number from 1024 to ${65536 - caches} (the ${caches} cache endpoint${caches === 1 ? '' : 's'} take basePort to basePort + ${caches - 1}) (fix: e.g. basePort: 24000, or omit it for a port derived from the state directory)`,
+  duplicateCacheNames: (names: readonly string[]) =>
+    `local target: caches share the name${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')}; each cache keeps its state and secrets under its name (fix: give every cache of the stack its own name)`,
+  localTargetOfLocalTarget: (stack: string) => `local target: stack '${stack}' is itself a local target (fix: pass the stack that holds the caches)`,
+  cachesChanged: (stack: string, before: readonly string[], after: readonly string[]) =>
+    `local target: the caches of stack '${stack}' changed after its local target was created (then ${before.join(', ') || 'none'}; at synth ${after.join(', ') || 'none'}) (fix: create the LocalTargetStack after every cache of '${stack}')`,
+  amrMissing: (file: string) => `local target: the package's amr command is missing at '${file}' (fix: reinstall @amr-reliability/cdktf-managed-redis)`,
+};

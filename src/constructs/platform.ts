@@ -1,7 +1,7 @@
 /**
  * The one module that imports `cdktf` directly. A flavor for cdktf's maintained fork (cdktn) changes this file only.
  */
-export { Annotations, App, Aspects, AssetType, Fn, Lazy, TerraformAsset, TerraformOutput, TerraformProvider, TerraformResource as TerraformResourceBase, TerraformStack, Token } from 'cdktf';
+export { Annotations, App, Aspects, AssetType, DataResource, Fn, Lazy, TerraformAsset, TerraformOutput, TerraformProvider, TerraformResource as TerraformResourceBase, TerraformStack, Token } from 'cdktf';
 export type { IAspect, ISynthesisSession, IStackSynthesizer, ITerraformDependable, TerraformResource } from 'cdktf';
 // cdktf's hook for writing extra files into a stack's output directory at synth (used by its own TerraformAsset).
 export { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';

@@ -12,7 +12,7 @@ import { formCluster, waitClusterReady } from './cluster';
 import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
 import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from '../topology/manifest';
-import { freePorts } from './ports';
+import { canBind, freePorts, reservePorts } from './ports';
 import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';
 import { command, text } from './resp';
 import { DEFAULT_STATE_DIR, logEvent, readState, trackedPids, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
@@ -25,6 +25,11 @@ export interface UpOptions {
   /** A stack output directory (with amr.topology.json) or the manifest file itself. */
   readonly source: string;
   readonly stateDir?: string;
+  /**
+   * Endpoint port of the first cache: the i-th cache of the manifest gets basePort + i. Until the one endpoint per cache
+   * exists, that is the port of the cache's first node's proxy. @default - every port free and random
+   */
+  readonly basePort?: number;
   readonly profile?: FailoverProfile;
   readonly shards?: number;
   /** Extra replication lag between the regions of a geo-replication group, in ms. @default 20 */
@@ -88,9 +93,10 @@ function isRunning(state: EmulatorState | undefined): boolean {
 }
 
 /** Plans every cache: shapes, ports, directories, settings. */
-async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number): Promise<CacheState[]> {
+async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number, basePort?: number): Promise<CacheState[]> {
   const caches: CacheState[] = [];
-  for (const cache of manifest.caches) {
+  if (basePort !== undefined) await reserveEndpointPorts(manifest.caches.map((_, i) => basePort + i));
+  for (const [index, cache] of manifest.caches.entries()) {
     const name = cache.name ?? cache.address.split('.').pop()!;
     const shape = shapeCache(cache, shards);
     const replicas = shape.shards.filter((s) => s.replicaNode).length;
@@ -107,7 +113,7 @@ async function planCaches(manifest: TopologyManifest, stateDir: string, shards?:
       clusteringPolicy: cache.clusteringPolicy ?? 'OSSCluster',
       geoReplicationGroupName: cache.geoReplicationGroupName,
       password: cache.accessKeysAuthentication ? randomBytes(24).toString('base64url') : `entra-local-${randomBytes(12).toString('hex')}`,
-      nodes: shape.nodes.map((n, i): NodeState => ({ ...n, proxyPort: ports[processCount * 2 + i], status: 'up' })),
+      nodes: shape.nodes.map((n, i): NodeState => ({ ...n, proxyPort: i === 0 && basePort !== undefined ? basePort + index : ports[processCount * 2 + i], status: 'up' })),
       redis: redis.map((r, i) => ({ ...r, port: ports[i], busPort: ports[processCount + i], dir: path.join(stateDir, 'redis', name, String(ports[i])) })),
       shards: shape.shards,
       settings: redisSettings(cache as TopologyCache, shape.shards.length),
@@ -115,6 +121,15 @@ async function planCaches(manifest: TopologyManifest, stateDir: string, shards?:
     });
   }
   return caches;
+}
+
+/** Declared endpoint ports must be free (one line naming the port otherwise) and are never handed out for anything else. */
+async function reserveEndpointPorts(ports: readonly number[]): Promise<void> {
+  if (ports[ports.length - 1] > 65535) throw new EmulatorError(`amr emulate: --base-port ${ports[0]} leaves no room for ${ports.length} cache endpoints below 65536 (fix: a lower --base-port)`);
+  for (const port of ports) {
+    if (!(await canBind(port))) throw new EmulatorError(`amr emulate: endpoint port ${port} on 127.0.0.1 is taken (fix: stop what listens there, or choose another --base-port)`);
+  }
+  reservePorts(ports);
 }
 
 function proxyConfigFile(stateDir: string, cache: CacheState, node: NodeState): string {
@@ -164,7 +179,7 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   if (isRunning(readState(stateDir))) throw new EmulatorError(`amr emulate: an emulator is already running in '${stateDir}' (fix: 'amr emulate down --state ${stateDir}', or use another --state)`);
   const manifest = readManifest(options.source);
   const started = Date.now();
-  const caches = await planCaches(manifest, stateDir, options.shards);
+  const caches = await planCaches(manifest, stateDir, options.shards, options.basePort);
   const geoGroups = await planGeoGroups(manifest, caches, options.geoLagMs);
   const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches, geoGroups };
   writeState(state);

@@ -9,7 +9,8 @@ const MIN_PORT = 10000;
 const MAX_PORT = 32767;
 const handedOut = new Set<number>();
 
-function canBind(port: number): Promise<boolean> {
+/** Whether the port can be bound on loopback right now. */
+export function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
@@ -33,4 +34,9 @@ export async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   for (let i = 0; i < count; i++) ports.push(await freePort());
   return ports;
+}
+
+/** Declared ports (e.g. `--base-port`): never handed out by freePort in this process. */
+export function reservePorts(ports: readonly number[]): void {
+  for (const port of ports) handedOut.add(port);
 }

@@ -1,0 +1,125 @@
+/**
+ * Running the real `cdktf deploy` / `cdktf destroy` of a local target with the machine's terraform, offline, and
+ * reaching what it brought up the way an app would: a stock ioredis client given the stack's outputs.
+ */
+import { execFile, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import Redis from 'ioredis';
+import { isAlive } from '../../src/emulator/processes';
+import { readState, trackedPids } from '../../src/emulator/state';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+const execFileAsync = promisify(execFile);
+
+/**
+ * A fresh app directory with this repository's package installed from its `npm pack` tarball: the tarball unpacked
+ * into node_modules/@amr-reliability/cdktf-managed-redis and each dependency its package.json declares linked from
+ * this repository's node_modules (installing @cdktf/provider-azurerm's 270 MB for every run would take minutes, and
+ * the registry is not needed to prove the package). Node resolves the package's own requires from the app, so a
+ * dependency missing from its package.json, or a file missing from the tarball, fails here as in a user's app.
+ */
+export async function freshAppWithPackedPackage(): Promise<{ app: string; tarball: string }> {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-pack-'));
+  // `npm pack` runs prepack (the build of lib/), as for a release.
+  const { stdout } = await execFileAsync('npm', ['pack', '--pack-destination', packDir, '--no-fund', '--no-audit'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const tarball = path.join(packDir, stdout.trim().split('\n').pop()!);
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-fresh-app-'));
+  const installed = path.join(app, 'node_modules', '@amr-reliability', 'cdktf-managed-redis');
+  fs.mkdirSync(installed, { recursive: true });
+  await execFileAsync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(manifest.dependencies)) {
+    const link = path.join(app, 'node_modules', dependency);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules', dependency), link, 'dir');
+  }
+  return { app, tarball };
+}
+
+/** Fails with a clear message when no terraform is on the PATH (these tests run the real one). */
+export function requireTerraform(): void {
+  const found = spawnSync('terraform', ['version'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  if (found.error || found.status !== 0) {
+    throw new Error(
+      "terraform is not on the PATH: the local target tests run the real 'cdktf deploy' and 'cdktf destroy', which need Terraform 1.4 or later (for terraform_data); install it and put it on the PATH",
+    );
+  }
+}
+
+export interface CdktfRun {
+  readonly code: number;
+  /** stdout and stderr together, without colours. */
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** `cdktf <args>` in an app directory, offline: no checkpoint calls, no prompts, no colours. */
+export function cdktf(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CdktfRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      CDKTF,
+      [...args, '--no-color'],
+      { cwd, encoding: 'utf8', timeout: 240000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, output: `${stdout}\n${stderr}`, seconds: (Date.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+/** Deploys (or destroys) and fails with the tail of cdktf's output when it does not exit 0. */
+export async function cdktfOk(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CdktfRun> {
+  const run = await cdktf(cwd, args, env);
+  if (run.code !== 0) throw new Error(`cdktf ${args.join(' ')} exited ${run.code}:\n${run.output.slice(-4000)}`);
+  return run;
+}
+
+/** What LocalTargetStack puts in each cache's output. */
+export interface CacheOutput {
+  readonly endpoint: string;
+  readonly tls: boolean;
+  readonly ca_file: string | null;
+  readonly password_file: string | null;
+  readonly token_file: string | null;
+  readonly state_dir: string;
+}
+
+/** The outputs `cdktf deploy --outputs-file` wrote for a stack, by cache name. */
+export function readOutputs(file: string, stack: string): Record<string, CacheOutput> {
+  return JSON.parse(fs.readFileSync(file, 'utf8'))[stack];
+}
+
+/** Every PID the emulator state in a directory tracks. */
+export function pidsOf(stateDir: string): number[] {
+  const state = readState(stateDir);
+  return state ? trackedPids(state) : [];
+}
+
+export const allAlive = (pids: readonly number[]) => pids.length > 0 && pids.every(isAlive);
+export const noneAlive = (pids: readonly number[]) => pids.every((pid) => !isAlive(pid));
+
+/**
+ * Connects a stock ioredis client as an app configured from the output would: the endpoint, the secret read from the
+ * output's 0600 file and TLS with the output's CA when the emulator serves them (the endpoint contract). With today's
+ * emulator, which has neither secret files nor TLS yet, the secret comes from `amr emulate status --json` and the
+ * connection is plaintext; the test says which one it ran.
+ */
+export function connect(output: CacheOutput, status: { password: string | null; caFile?: string | null }): { client: Redis; via: 'contract' | 'pre-contract' } {
+  const [host, port] = output.endpoint.split(':');
+  const secretFile = output.password_file ?? output.token_file!;
+  const contract = fs.existsSync(secretFile);
+  if (contract) {
+    expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+    if (output.tls) expect(status.caFile).toBe(output.ca_file);
+  }
+  const password = contract ? fs.readFileSync(secretFile, 'utf8').trim() : status.password ?? undefined;
+  const tls = contract && output.tls ? { ca: fs.readFileSync(output.ca_file!), servername: host } : undefined;
+  const client = new Redis({ host, port: Number(port), password, tls, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  return { client, via: contract ? 'contract' : 'pre-contract' };
+}
