@@ -38,7 +38,7 @@ describe('amr check on synthesized stacks', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report)).toEqual(['tool', 'profile', 'inputs', 'providerVersion', 'findings', 'summary']);
+    expect(Object.keys(report)).toEqual(['tool', 'profile', 'inputs', 'providerVersion', 'findings', 'notices', 'summary']);
     expect(report.inputs).toEqual([{ path: 'cdktf.out', kind: 'synth' }]);
     const dev = report.findings.filter((f: any) => f.stack === 'dev');
     expect(dev.map((f: any) => f.ruleId)).toEqual(expect.arrayContaining(['AMR-HA-001', 'AMR-OBS-001']));

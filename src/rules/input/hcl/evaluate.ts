@@ -129,10 +129,10 @@ class Evaluator {
       case 'scopeTraversal': {
         const [root, ...rest] = node.meta.traversal;
         const value = this.symbol(root.segment, scope, node);
-        return this.traverse(value, rest, scope, node);
+        return this.traverse(value, rest, node);
       }
       case 'relativeTraversal':
-        return this.traverse(this.eval(node.children[0], scope), node.meta.traversal, scope, node);
+        return this.traverse(this.eval(node.children[0], scope), node.meta.traversal, node);
       case 'index': {
         const collection = this.eval(node.children[0], scope);
         const key = this.eval(node.children[1], scope);
@@ -215,13 +215,12 @@ class Evaluator {
     throw new EvaluationError(`unknown name '${name}' in ${sourceOf(node)}`);
   }
 
-  private traverse(start: Value | Namespace, parts: ReadonlyArray<{ type: string; segment: string }>, scope: Scope, node: Node): Value {
+  private traverse(start: Value | Namespace, parts: ReadonlyArray<{ type: string; segment: string }>, node: Node): Value {
     let current: Value | Namespace = start;
     for (const part of parts) {
       if (part.type === 'nameTraversal') current = attribute(current, part.segment);
       else current = index(current, indexKey(part.segment));
     }
-    void scope;
     return this.strict(current, node);
   }
 
