@@ -75,7 +75,7 @@ function checkPolicySection(): string[] {
     '',
     '## Unknown values',
     '',
-    'A value that cannot be known before apply (a reference to another resource, `after_unknown` in a plan, an unresolved body) makes the',
+    'A value that cannot be known before apply (a computed attribute of another resource such as its `id`, `after_unknown` in a plan, an unresolved body) makes the',
     'rules that need it *unknown*, never a pass. One unresolved attribute is one unknown finding per resource, listing every rule it blocks;',
     'the summary counts unknowns by rule (`summary.unknownByRule` in JSON). Unknowns do not fail the check unless `--fail-on-unknown` is given',
     '(then any unknown exits 1).',

@@ -25,11 +25,15 @@ parsed by HashiCorp's HCL parser (\`@cdktf/hcl2json\`) and evaluated for this su
 - \`dynamic\` blocks (\`for_each\`, \`iterator\`, \`content\`, nested);
 - local module calls (\`source = "./…"\` or \`"../…"\`), recursively, with \`count\`/\`for_each\`: inputs are evaluated in
   the caller, outputs are usable as \`module.x.name\`, and resources are addressed \`module.x.type.name\` (or
-  \`module.x["key"].type.name\`) with the file and line of the module's own \`.tf\` file.
+  \`module.x["key"].type.name\`) with the file and line of the module's own \`.tf\` file;
+- references to another resource's configured arguments (\`azurerm_resource_group.rg.location\`, \`.name\`, per
+  instance \`type.name[0].x\` / \`type.name["k"].x\`, also through module outputs): Terraform knows at plan time an
+  argument the configuration sets to a known value, so the reference is that value.
 
 **Unknown, never a silent pass.** A value Terraform knows only at apply, or that this subset does not cover, is
-*unknown* and the finding names its expression: a resource attribute (\`azurerm_resource_group.rg.location\`, written
-with its absolute address, e.g. \`module.x.azurerm_managed_redis.this.id\`), a data source, a variable with neither
+*unknown* and the finding names its expression: a computed resource attribute (\`id\`, or any argument the
+configuration does not set or sets to an unknown value, written with its absolute address, e.g.
+\`module.x.azurerm_managed_redis.this.id\`), a reference cycle, a data source, a variable with neither
 value nor default (\`var.x\`), a function not listed above (\`timestamp()\`, \`file()\`, ...), or an expression Terraform
 would reject. An unknown \`count\`/\`for_each\` keeps the resource as one instance addressed \`type.name[*]\`, whose
 \`count.index\`/\`each\` are unknown, and which counts only as *maybe* referring to a cache (so it cannot satisfy

@@ -27,6 +27,122 @@ const byAddress = (stack: StackView, address: string): TerraformResource => {
 };
 
 describe('readHcl', () => {
+  describe('references to configured arguments of other resources', () => {
+    test('a known configured argument is its value; a computed attribute (id) stays unknown naming the expression', async () => {
+      const stack = await read({
+        'main.tf': `
+resource "azurerm_resource_group" "example" {
+  name     = "rg-cache"
+  location = "westeurope"
+}
+resource "azurerm_managed_redis" "c" {
+  name                = "\${azurerm_resource_group.example.name}-redis"
+  location            = azurerm_resource_group.example.location
+  resource_group_name = azurerm_resource_group.example.name
+  tags                = { rg = azurerm_resource_group.example.id, region = azurerm_resource_group.example.location }
+}
+`,
+      });
+      const cache = byAddress(stack, 'azurerm_managed_redis.c');
+      expect(cache.values.location).toBe('westeurope');
+      expect(cache.values.resource_group_name).toBe('rg-cache');
+      expect(cache.values.name).toBe('rg-cache-redis');
+      expect(cache.values.tags).toEqual({ rg: '${azurerm_resource_group.example.id}', region: 'westeurope' });
+    });
+
+    test('an argument the configuration does not set, or sets to an unknown value, stays unknown', async () => {
+      const stack = await read({
+        'main.tf': `
+variable "region" {}
+resource "azurerm_resource_group" "example" {
+  name     = "rg"
+  location = var.region
+}
+resource "azurerm_managed_redis" "c" {
+  location            = azurerm_resource_group.example.location
+  resource_group_name = azurerm_resource_group.example.managed_by
+}
+`,
+      });
+      const cache = byAddress(stack, 'azurerm_managed_redis.c');
+      expect(cache.values.location).toBe('${azurerm_resource_group.example.location}');
+      expect(cache.values.resource_group_name).toBe('${azurerm_resource_group.example.managed_by}');
+    });
+
+    test('count and for_each instances each have their own configured values', async () => {
+      const stack = await read({
+        'main.tf': `
+resource "azurerm_resource_group" "counted" {
+  count    = 2
+  location = ["westeurope", "northeurope"][count.index]
+}
+resource "azurerm_resource_group" "keyed" {
+  for_each = { a = "eastus", b = "westus" }
+  location = each.value
+}
+resource "azurerm_managed_redis" "c" {
+  location = azurerm_resource_group.counted[1].location
+  tags     = { keyed = azurerm_resource_group.keyed["a"].location, all = join(",", azurerm_resource_group.counted[*].location) }
+}
+`,
+      });
+      const cache = byAddress(stack, 'azurerm_managed_redis.c');
+      expect(cache.values.location).toBe('northeurope');
+      expect(cache.values.tags).toEqual({ keyed: 'eastus', all: 'westeurope,northeurope' });
+    });
+
+    test('through a module output chain, with the module prefix', async () => {
+      const stack = await read(
+        {
+          'main.tf': `
+module "rg" {
+  source = "./modules/rg"
+}
+resource "azurerm_managed_redis" "c" {
+  location = module.rg.location
+  name     = module.rg.id
+}
+`,
+        },
+        {
+          'modules/rg': {
+            'main.tf': `resource "azurerm_resource_group" "this" {
+  location = "swedencentral"
+}
+output "location" {
+  value = azurerm_resource_group.this.location
+}
+output "id" {
+  value = azurerm_resource_group.this.id
+}
+`,
+          },
+        },
+      );
+      const cache = byAddress(stack, 'azurerm_managed_redis.c');
+      expect(cache.values.location).toBe('swedencentral');
+      expect(cache.values.name).toBe('${module.rg.azurerm_resource_group.this.id}');
+    });
+
+    test('a reference cycle ends as unknown, never a hang or an exception', async () => {
+      const stack = await read({
+        'main.tf': `
+resource "azurerm_resource_group" "a" {
+  location = azurerm_resource_group.b.location
+}
+resource "azurerm_resource_group" "b" {
+  location = azurerm_resource_group.a.location
+}
+`,
+      });
+      for (const address of ['azurerm_resource_group.a', 'azurerm_resource_group.b']) {
+        const location = byAddress(stack, address).values.location;
+        expect(typeof location).toBe('string');
+        expect(location).toMatch(/^\$\{azurerm_resource_group\.[ab]\.location\}$/);
+      }
+    });
+  });
+
   test('references to counted resources name the instance, and depends_on lists every instance', async () => {
     const stack = await read({
       'main.tf': `

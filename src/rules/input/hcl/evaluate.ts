@@ -1,8 +1,9 @@
 /**
  * Evaluates Terraform expressions over HCL syntax trees, for the part of the language that is known before apply:
  * literals, templates, `var`/`local`/`module`/`count`/`each` references, operators, conditionals, index, attribute and
- * splat access, `for` expressions and the functions of ./functions. Anything else (resource attributes, data
- * sources, unimplemented functions, invalid expressions) is an `Unknown` that names its expression.
+ * splat access, `for` expressions and the functions of ./functions, and the arguments a resource's configuration sets
+ * to known values. Anything else (computed resource attributes such as `id`, data sources, unimplemented functions,
+ * invalid expressions, reference cycles) is an `Unknown` that names its expression.
  */
 import { callFunction, LAZY_FUNCTIONS } from './functions';
 import { decodeLiteral, isTemplate, plainText, rangeText, sourceOf, type Node, type ParsedTemplate } from './syntax';
@@ -392,7 +393,7 @@ export function attribute(value: Value | Namespace, name: string): Value | Names
     if (entry === undefined) throw new EvaluationError(`there is no ${value.name}.${name}`);
     return entry;
   }
-  if (value instanceof Unknown) return new Unknown(`${value.text}.${name}`);
+  if (value instanceof Unknown) return value.configured?.(name) ?? new Unknown(`${value.text}.${name}`);
   if (isObject(value)) {
     if (!Object.prototype.hasOwnProperty.call(value, name)) throw new EvaluationError(`this object has no attribute "${name}"`);
     return value[name];

@@ -320,13 +320,39 @@ class Instance {
     });
   }
 
-  /** What a reference to a resource evaluates to: unknown attributes, per instance. */
+  /**
+   * What a reference to a resource evaluates to, per instance: an unknown whose configured arguments are known when
+   * their values are (Terraform knows them at plan time); computed attributes and data sources stay unknown.
+   */
   private resourceValue(key: string): Value | undefined {
     const declaration = this.definition.resources.get(key);
     const address = `${this.prefix}${key}`;
     if (!declaration) return key.startsWith('data.') ? new Unknown(address) : undefined;
     const expansion = this.expansion(key, declaration.body);
-    return instancesValue(expansion, address);
+    if (declaration.mode !== 'managed') return instancesValue(expansion, address);
+    const instance = (suffix: string, extra: Record<string, Value>) =>
+      new Unknown(`${address}${suffix}`, undefined, false, (name) => this.configuredArgument(key, declaration.body, suffix, extra, name));
+    switch (expansion.kind) {
+      case 'single':
+        return instance('', {});
+      case 'count':
+        return instanceKeys(expansion).map(({ suffix, extra }) => instance(suffix, extra));
+      case 'for_each':
+        return objectOf(instanceKeys(expansion).map(({ suffix, key: k, extra }) => [k, instance(suffix, extra)]));
+      case 'unknown':
+        return instancesValue(expansion, address);
+    }
+  }
+
+  /**
+   * The value of an argument a resource instance's configuration sets, when it is known; undefined for meta-arguments,
+   * arguments not set (computed by the provider), `dynamic` blocks and unknown values. Evaluated once; a reference
+   * cycle is an evaluation error (an unknown naming the expression).
+   */
+  private configuredArgument(key: string, body: Record<string, unknown>, suffix: string, extra: Record<string, Value>, name: string): Value | undefined {
+    if (RESOURCE_META.has(name) || !Object.prototype.hasOwnProperty.call(body, name)) return undefined;
+    const value = this.once(`argument:${key}${suffix}.${name}`, () => evaluateBlockValue(body[name], this.scope(extra), this.context.templates));
+    return value instanceof Unknown ? undefined : value;
   }
 
   private moduleValue(name: string): Value | Namespace | undefined {
@@ -431,6 +457,8 @@ class Instance {
     return out;
   }
 }
+
+const RESOURCE_META = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'dynamic', 'provisioner', 'connection']);
 
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'providers', 'depends_on']);
 

@@ -10,11 +10,14 @@ export class Unknown {
    * @param text the expression, e.g. `module.x.azurerm_managed_redis.this.id`
    * @param display how it is written into resource values: `${text}`, or a template string with `${...}` parts
    * @param instances true for a resource whose count/for_each is unknown: any index into it stays `type.name[*]`
+   * @param configured for a resource instance: the known value of an argument its configuration sets, else undefined
+   *   (Terraform knows configured arguments at plan time; computed attributes such as `id` stay unknown)
    */
   public constructor(
     public readonly text: string,
     public readonly display: string = `\${${text}}`,
     public readonly instances = false,
+    public readonly configured?: (name: string) => Value | undefined,
   ) {}
 }
 
