@@ -137,7 +137,7 @@ function problemsOf(c: Case, { json, text, report }: Outcome): string[] {
   for (const n of c.notices ?? []) {
     const entries = entriesNaming(report, n.call, n.source);
     if (entries.length === 0) problems.push(`no notice names ${n.call} and its source ${n.source}`);
-    const counted = (report.summary.notices ?? 0) >= 1 || (report.summary.unknown >= 1 && entries.some((e) => (e as JsonFinding).status === 'unknown'));
+    const counted = (report.summary.notices ?? 0) >= 1 || (report.summary.notChecked ?? 0) >= 1 || (report.summary.unknown >= 1 && entries.some((e) => (e as JsonFinding).status === 'unknown'));
     if (!counted) problems.push(`the notice for ${n.call} is not counted in the summary (${JSON.stringify(report.summary)})`);
   }
   const unknowns = report.findings.filter((f) => f.status === 'unknown').length;

@@ -269,7 +269,7 @@ describe('defect 9 and an empty file: a folder of .tf files is one module', () =
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'amr: resource "azurerm_managed_redis" "cache" is declared twice, at duplicate-address/cache.tf:1 and duplicate-address/legacy.tf:3; Terraform rejects the module (fix: rename or remove one of them)\n',
+      'amr: resource "azurerm_managed_redis" "cache" (address azurerm_managed_redis.cache) is declared twice, at duplicate-address/cache.tf:1 and duplicate-address/legacy.tf:3; Terraform rejects the module (fix: rename or remove one of them)\n',
     );
   });
 

@@ -68,7 +68,7 @@ export function makeTextFormatter(options: TextOptions = {}): Formatter {
       out.push('');
     }
     if (report.findings.length === 0) {
-      out.push(notices.length === 0 ? `No findings (profile ${report.profile}).` : `No findings in what was checked (profile ${report.profile}); ${count(notices.length, 'part')} not checked, see above.`, '');
+      out.push(notices.length === 0 ? `No findings (profile ${report.profile}).` : `Nothing failed in what was checked (profile ${report.profile}); ${count(notices.length, 'part')} not checked, see above.`, '');
     }
     out.push(colorSummary(report, options.color ?? false));
     const byRule = unknownByRuleLine(report);

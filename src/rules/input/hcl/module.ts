@@ -155,7 +155,7 @@ async function loadDefinition(files: ModuleFiles, loader: ModuleLoader | undefin
         for (const [name, list] of entries(byName)) {
           for (const body of blocksOf(list)) {
             const key = mode === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
-            declare(definition.resources, key, `${keyword} "${type}" "${name}"`, { type, name, mode, body, at: locate(file, keyword, [type, name]) });
+            declare(definition.resources, key, `${keyword} "${type}" "${name}" (address ${key})`, { type, name, mode, body, at: locate(file, keyword, [type, name]) });
             if (mode === 'managed') definition.types.add(type);
           }
         }
