@@ -144,3 +144,19 @@ describe('the rule catalogue', () => {
     });
   });
 });
+
+describe('fix texts fit the input', () => {
+  // The construct API, which users of .tf files and plans do not have.
+  const CONSTRUCT_API = /Persistence\.|GeoReplicationGroup|ScheduledExport|\bSku\.|ClusteringPolicy\.|EvictionPolicy\.|ClientProtocol\.|\b[a-z]+[A-Z][A-Za-z]*: |\bpass [a-z]+[A-Z][A-Za-z]* to the construct|\bregions: \{/;
+
+  test('every rule whose fix names the construct API has a Terraform fix that does not', () => {
+    const missing = ALL_RULES.filter((r) => CONSTRUCT_API.test(r.metadata.fix) && (!r.metadata.fixTerraform || CONSTRUCT_API.test(r.metadata.fixTerraform))).map((r) => `${r.metadata.id}: ${r.metadata.fix}`);
+    expect(missing).toEqual([]);
+  });
+
+  test('the detector recognises construct props and enum members, and not HCL attributes', () => {
+    expect(CONSTRUCT_API.test('set highAvailability: true')).toBe(true);
+    expect(CONSTRUCT_API.test('use ClusteringPolicy.OSS_CLUSTER')).toBe(true);
+    expect(CONSTRUCT_API.test('set high_availability_enabled = true')).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ export const accessKeysDisabled: Rule = {
     when: ['synth', 'plan'],
     statement: 'Access keys are long-lived shared secrets; Microsoft Entra ID tokens are scoped and rotate. Turning access keys off later drops every connection.',
     fix: 'set accessKeysAuthentication: false (access_keys_authentication_enabled = false) and authenticate clients with Microsoft Entra ID',
+    fixTerraform: 'set access_keys_authentication_enabled = false and authenticate clients with Microsoft Entra ID',
     sources: ['https://learn.microsoft.com/azure/redis/entra-for-authentication'],
   },
   appliesTo: [MANAGED_REDIS],

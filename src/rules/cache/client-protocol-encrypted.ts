@@ -12,6 +12,7 @@ export const clientProtocolEncrypted: Rule = {
     when: ['synth', 'plan'],
     statement: 'With client_protocol Plaintext, data and access keys or tokens cross the network unencrypted. Encrypted uses TLS 1.2 or 1.3 (the provider always sets minimum TLS 1.2).',
     fix: 'set clientProtocol: ClientProtocol.ENCRYPTED (client_protocol = "Encrypted") and connect with TLS on port 10000',
+    fixTerraform: 'set default_database { client_protocol = "Encrypted" } (the default when unset) and connect with TLS on port 10000',
     sources: ['https://learn.microsoft.com/azure/redis/tls-configuration', 'terraform-provider-azurerm v4.55.0 managed_redis_resource.go'],
   },
   appliesTo: [MANAGED_REDIS],

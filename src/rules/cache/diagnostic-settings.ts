@@ -12,6 +12,7 @@ export const diagnosticSettings: Rule = {
     when: ['synth', 'plan'],
     statement: 'Without diagnostic settings, metrics history and connection logs are not kept: failovers, evictions and geo-replication health cannot be investigated or alerted on.',
     fix: 'pass logAnalyticsWorkspaceId to the construct, or declare an azurerm_monitor_diagnostic_setting whose target_resource_id is the cache (or its default database)',
+    fixTerraform: 'declare an azurerm_monitor_diagnostic_setting whose target_resource_id is the cache (or its default database), sending its logs to a Log Analytics workspace',
     sources: ['https://learn.microsoft.com/azure/redis/monitor-diagnostic-settings'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -12,6 +12,7 @@ export const highAvailabilityEnabled: Rule = {
     when: ['synth', 'plan'],
     statement: 'Without high availability a cache runs on one node with no replica: no SLA, and any node failure or maintenance loses the data that persistence did not save. HA cannot be turned on later without replacing the cache in azurerm 4.55.',
     fix: 'set highAvailability: true (high_availability_enabled = true); for a throwaway dev cache use profile "dev" to make this a warning',
+    fixTerraform: 'set high_availability_enabled = true; for a throwaway dev cache use profile "dev" to make this a warning',
     sources: ['https://learn.microsoft.com/azure/reliability/reliability-managed-redis', 'terraform-provider-azurerm v4.55.0 managed_redis_resource.go (high_availability_enabled ForceNew)'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -12,6 +12,7 @@ export const noClusterPreview: Rule = {
     when: ['synth', 'plan'],
     statement: 'NoCluster is in preview, runs a single shard (less throughput), and a cache must move to a clustered policy before it can scale beyond 24 GB.',
     fix: 'prefer ClusteringPolicy.ENTERPRISE_CLUSTER (one endpoint, any client) unless a client truly needs an unsharded database; acknowledge AMR-CLU-003 otherwise',
+    fixTerraform: 'prefer default_database { clustering_policy = "EnterpriseCluster" } (one endpoint, any client) unless a client truly needs an unsharded database; acknowledge AMR-CLU-003 otherwise',
     sources: ['https://learn.microsoft.com/azure/redis/architecture'],
   },
   appliesTo: [MANAGED_REDIS],

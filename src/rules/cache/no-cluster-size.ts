@@ -12,6 +12,7 @@ export const noClusterSize: Rule = {
     when: ['synth', 'plan'],
     statement: 'The NoCluster policy runs one unsharded Redis process: the service offers it only for caches of 24 GB or less and never for Flash Optimized. The provider does not check this; the API rejects it at apply.',
     fix: `choose a SKU of ${NO_CLUSTER_MAX_GB} GB or less that is not FlashOptimized, or use ClusteringPolicy.ENTERPRISE_CLUSTER`,
+    fixTerraform: `choose a sku_name of ${NO_CLUSTER_MAX_GB} GB or less that is not FlashOptimized, or set default_database { clustering_policy = "EnterpriseCluster" }`,
     sources: ['https://learn.microsoft.com/azure/redis/architecture'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -13,6 +13,7 @@ export const publicNetworkDisabled: Rule = {
     when: ['synth', 'plan'],
     statement: 'azurerm 4.55 defaults public_network_access to Enabled: the cache endpoint is reachable from the internet. Disable it and reach the cache through a private endpoint.',
     fix: 'set publicNetworkAccess: "Disabled" and privateEndpointSubnetId (public_network_access = "Disabled" plus an azurerm_private_endpoint)',
+    fixTerraform: 'set public_network_access = "Disabled" and add an azurerm_private_endpoint whose private_service_connection targets the cache (subresource "redisEnterprise")',
     sources: ['https://learn.microsoft.com/azure/redis/private-link', 'terraform-provider-azurerm v4.55.0 managed_redis_resource.go (default Enabled)'],
   },
   appliesTo: [MANAGED_REDIS],

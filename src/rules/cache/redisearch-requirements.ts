@@ -11,6 +11,7 @@ export const rediSearchRequirements: Rule = {
     when: ['synth', 'plan'],
     statement: 'RediSearch indexes break when keys are evicted and it cannot run on the OSS cluster API: the service requires eviction policy NoEviction and clustering policy EnterpriseCluster, and neither can be fixed later without recreating the database.',
     fix: 'set evictionPolicy: EvictionPolicy.NO_EVICTION and clusteringPolicy: ClusteringPolicy.ENTERPRISE_CLUSTER',
+    fixTerraform: 'set default_database { eviction_policy = "NoEviction", clustering_policy = "EnterpriseCluster" }',
     sources: ['terraform-provider-azurerm v4.55.0 managed_redis_resource.go CustomizeDiff', 'https://learn.microsoft.com/azure/redis/redis-modules'],
   },
   appliesTo: [MANAGED_REDIS],

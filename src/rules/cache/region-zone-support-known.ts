@@ -13,6 +13,7 @@ export const regionZoneSupportKnown: Rule = {
     when: ['synth', 'plan'],
     statement: 'Whether a cache can be zone redundant depends on its region. A region this library does not list is reported as unknown, never silently treated as having no zones.',
     fix: 'check the region on https://learn.microsoft.com/azure/reliability/regions-list and declare it (regions: { withZones: [...] } or withoutZones), or fix a misspelt location',
+    fixTerraform: 'check the region on https://learn.microsoft.com/azure/reliability/regions-list and fix a misspelt location (e.g. "westeurope"); if the region is new, suppress AMR-ZR-003 with a reason',
     sources: ['https://learn.microsoft.com/azure/reliability/regions-list'],
   },
   appliesTo: [MANAGED_REDIS],

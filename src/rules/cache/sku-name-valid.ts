@@ -12,6 +12,7 @@ export const skuNameValid: Rule = {
     when: ['synth', 'plan'],
     statement: 'azurerm 4.55 accepts exactly 44 sku_name values (case-sensitive) and rejects the legacy Enterprise_* and EnterpriseFlash_* SKUs.',
     fix: 'use Sku.<TIER>_<SIZE> (e.g. Sku.BALANCED_B10) or one of the names listed by `amr explain AMR-SKU-001`',
+    fixTerraform: 'set sku_name to a name such as "Balanced_B10" (one of the names listed by `amr explain AMR-SKU-001`)',
     sources: ['terraform-provider-azurerm v4.55.0 internal/services/managedredis/validate/managed_redis_sku.go', 'https://learn.microsoft.com/azure/redis/overview'],
   },
   appliesTo: [MANAGED_REDIS],

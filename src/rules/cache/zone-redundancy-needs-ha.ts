@@ -12,6 +12,7 @@ export const zoneRedundancyNeedsHa: Rule = {
     when: ['synth'],
     statement: 'A cache is zone redundant only when high availability places its primary and replica nodes in different zones. Without HA there is one node and nothing to spread.',
     fix: 'set highAvailability: true, or drop zoneRedundant: true',
+    fixTerraform: 'set high_availability_enabled = true',
     sources: ['https://learn.microsoft.com/azure/reliability/reliability-managed-redis'],
   },
   appliesTo: [MANAGED_REDIS],

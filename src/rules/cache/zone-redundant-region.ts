@@ -19,6 +19,7 @@ export const zoneRedundantRegion: Rule = {
     when: ['synth', 'plan'],
     statement: 'Zone redundancy is not a setting: an HA cache is zone redundant only in a region with availability zones. In a region without zones both nodes can fail together in a datacenter outage, and the SLA is 99.9% instead of 99.99%.',
     fix: 'deploy the cache in a region with availability zones, or accept a non-zone-redundant cache explicitly (zoneRedundant: false)',
+    fixTerraform: 'deploy the cache in a region with availability zones (location), or suppress this rule with a reason if a cache without zone redundancy is accepted',
     sources: ['https://learn.microsoft.com/azure/reliability/reliability-managed-redis', 'https://learn.microsoft.com/azure/reliability/regions-list'],
   },
   appliesTo: [MANAGED_REDIS],

@@ -15,6 +15,7 @@ export const highAvailabilityDisabled: Rule = {
     statement:
       'High availability (and with it zone redundancy) cannot be disabled on an existing cache. high_availability_enabled is ForceNew in azurerm, so turning it off replaces the cache: all data, the hostname and the access keys are lost, and the new cache has one node and no SLA.',
     fix: 'keep high_availability_enabled = true (highAvailability: true); to save cost on a disposable cache create a new non-HA cache beside it and move clients deliberately',
+    fixTerraform: 'keep high_availability_enabled = true; to save cost on a disposable cache create a new non-HA cache beside it and move clients deliberately',
     sources: CHANGE_SOURCES,
   },
   onChanges: true,

@@ -12,6 +12,7 @@ export const geoMemberHighAvailability: Rule = {
     when: ['synth', 'plan'],
     statement: 'Every member of an active geo-replication group must have high availability. The provider does not check it.',
     fix: 'set highAvailability: true (high_availability_enabled = true) on every member',
+    fixTerraform: 'set high_availability_enabled = true on every member',
     sources: GEO_SOURCES,
   },
   appliesTo: [MANAGED_REDIS],
