@@ -149,7 +149,7 @@ function azapiView(cluster: TerraformResource, database: TerraformResource | und
     set(d, 'access_keys_authentication_enabled', enabled(fromBody(db, 'properties.accessKeysAuthentication')));
     const modules = fromBody(db, 'properties.modules');
     if (isUnresolved(modules)) d.module = modules;
-    else if (Array.isArray(modules)) d.module = modules.map((m) => (m && typeof m === 'object' ? { name: (m as Values).name, ...((m as Values).args !== undefined ? { args: (m as Values).args } : {}) } : m));
+    else if (Array.isArray(modules)) d.module = modules.map(moduleNameAndArgs);
     const aofOn = fromBody(db, 'properties.persistence.aofEnabled');
     const rdbOn = fromBody(db, 'properties.persistence.rdbEnabled');
     if (aofOn === true || isUnresolved(aofOn)) set(d, 'persistence_append_only_file_backup_frequency', isUnresolved(aofOn) ? aofOn : fromBody(db, 'properties.persistence.aofFrequency'));
@@ -158,6 +158,11 @@ function azapiView(cluster: TerraformResource, database: TerraformResource | und
     values.default_database = d;
   }
   return view(cluster, values, 'azapi');
+}
+
+/** `{ name, args }` of a module entry (anything else as it is). */
+function moduleNameAndArgs(m: unknown): unknown {
+  return m && typeof m === 'object' ? { name: (m as Values).name, ...((m as Values).args !== undefined ? { args: (m as Values).args } : {}) } : m;
 }
 
 function legacyView(cluster: TerraformResource, database: TerraformResource | undefined): TerraformResource {
@@ -170,7 +175,9 @@ function legacyView(cluster: TerraformResource, database: TerraformResource | un
   if (database) {
     const v = database.values;
     const d: Values = {};
-    for (const key of ['client_protocol', 'clustering_policy', 'eviction_policy', 'module']) set(d, key, v[key]);
+    for (const key of ['client_protocol', 'clustering_policy', 'eviction_policy']) set(d, key, v[key]);
+    // A module's `version` is computed (unknown in a create plan); the rules read its name and args only.
+    set(d, 'module', Array.isArray(v.module) ? v.module.map(moduleNameAndArgs) : v.module);
     const linked = v.linked_database_id;
     const inGroup = isUnresolved(linked) || (Array.isArray(linked) && linked.length > 0);
     if (inGroup) set(d, 'geo_replication_group_name', v.linked_database_group_nickname ?? (isUnresolved(linked) ? linked : undefined));
