@@ -26,6 +26,51 @@ describe('readPlan', () => {
     expect((view.resources[0].values.linked_managed_redis_ids as unknown[])[1]).toBe(KNOWN_AFTER_APPLY);
   });
 
+  test('counted members: Terraform lists the whole resource beside its instances, and each element is still named', () => {
+    const view = geoPlan({ linked_managed_redis_ids: [true, true] }, [
+      'azurerm_managed_redis.member[1].id',
+      'azurerm_managed_redis.member[1]',
+      'azurerm_managed_redis.member',
+      'azurerm_managed_redis.member[2].id',
+      'azurerm_managed_redis.member[2]',
+    ]);
+    expect(view.resources[0].values.linked_managed_redis_ids).toEqual(['${azurerm_managed_redis.member[1].id}', '${azurerm_managed_redis.member[2].id}']);
+  });
+
+  test('an unknown value in a module instance names its reference with the module instance address', () => {
+    const view = readPlan({
+      format_version: '1.2',
+      resource_changes: [
+        {
+          address: 'module.db["a"].azurerm_redis_enterprise_database.this',
+          module_address: 'module.db["a"]',
+          mode: 'managed',
+          type: 'azurerm_redis_enterprise_database',
+          name: 'this',
+          change: { actions: ['create'], before: null, after: { name: 'default' }, after_unknown: { cluster_id: true, linked_database_group_nickname: true } },
+        },
+      ],
+      configuration: {
+        root_module: {
+          module_calls: {
+            db: {
+              module: {
+                resources: [
+                  {
+                    address: 'azurerm_redis_enterprise_database.this',
+                    expressions: { cluster_id: { references: ['azurerm_redis_enterprise_cluster.this.id', 'azurerm_redis_enterprise_cluster.this'] }, linked_database_group_nickname: { references: ['var.group'] } },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(view.resources[0].values.cluster_id).toBe('${module.db["a"].azurerm_redis_enterprise_cluster.this.id}');
+    expect(view.resources[0].values.linked_database_group_nickname).toBe('${var.group}');
+  });
+
   test('a deleted resource keeps its before values and its actions', () => {
     const view = readPlan({
       format_version: '1.2',

@@ -58,8 +58,10 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
     const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before);
     const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after);
     const deleted = after === null;
-    const configuration = config.get(stripIndex(rc.address));
-    const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions);
+    const configuration = config.get(stripIndexes(rc.address));
+    // References in a module's configuration are relative to that module instance.
+    const prefix = typeof rc.module_address === 'string' && rc.module_address !== '' ? `${rc.module_address}.` : '';
+    const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions, prefix);
     if (configuration?.depends_on) values.depends_on = configuration.depends_on;
     resources.push({
       type: rc.type,
@@ -75,8 +77,9 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
   return { name: options.stackName ?? 'plan', resources, providerVersion: pinnedVersion(azurerm?.version_constraint), providerConstraint: azurerm?.version_constraint };
 }
 
-function stripIndex(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, '');
+/** `module.x["k"].type.name[0]` → `module.x.type.name`: the configuration is written per module, not per instance. */
+function stripIndexes(address: string): string {
+  return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 
 function indexConfiguration(module: ConfigModule | undefined, prefix: string, into = new Map<string, ConfigResource>()): Map<string, ConfigResource> {
@@ -88,9 +91,9 @@ function indexConfiguration(module: ConfigModule | undefined, prefix: string, in
 }
 
 /** Replaces unknown leaves of `after` with a reference from the configuration, or the known-after-apply marker. */
-function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expressions: unknown): Record<string, unknown> {
+function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expressions: unknown, prefix = ''): Record<string, unknown> {
   const visit = (value: unknown, unknownNode: unknown, expression: unknown): unknown => {
-    if (unknownNode === true) return referenceOf(expression) ?? KNOWN_AFTER_APPLY;
+    if (unknownNode === true) return referenceOf(expression, prefix) ?? KNOWN_AFTER_APPLY;
     if (Array.isArray(unknownNode)) {
       const list = Array.isArray(value) ? [...value] : [];
       // A list attribute has one expression for the whole list; its references come in source order. When there is
@@ -124,13 +127,20 @@ function elementReferences(expression: unknown, length: number): unknown[] | und
     const root = r.split('.').slice(0, r.startsWith('data.') ? 3 : 2).join('.');
     if (!byRoot.has(root) || r.length > byRoot.get(root)!.length) byRoot.set(root, r);
   }
+  // Terraform lists `type.name` beside `type.name[1]` and `type.name[2]`: the whole resource is not an element.
+  for (const root of [...byRoot.keys()]) if ([...byRoot.keys()].some((other) => other.startsWith(`${root}[`))) byRoot.delete(root);
   return byRoot.size === length ? [...byRoot.values()].map((r) => ({ references: [r] })) : undefined;
 }
 
-/** `${azurerm_managed_redis.a.id}` from a configuration expression `{ references: ['azurerm_managed_redis.a.id', ...] }`. */
-function referenceOf(expression: unknown): string | undefined {
+/**
+ * `${azurerm_managed_redis.a.id}` from a configuration expression `{ references: ['azurerm_managed_redis.a.id', ...] }`,
+ * made absolute with the module instance's prefix (`module.x.`) when it names a resource or a module.
+ */
+function referenceOf(expression: unknown, prefix = ''): string | undefined {
   const references = (expression as { references?: unknown })?.references;
   if (!Array.isArray(references) || references.length === 0) return undefined;
   const longest = references.filter((r): r is string => typeof r === 'string').sort((a, b) => b.length - a.length)[0];
-  return longest ? `\${${longest}}` : undefined;
+  if (!longest) return undefined;
+  const relative = /^(var|local|each|count|path|self|terraform)\./.test(longest);
+  return `\${${relative ? '' : prefix}${longest}}`;
 }
