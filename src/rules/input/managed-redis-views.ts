@@ -21,7 +21,8 @@
  * The body may be an object or a JSON string (`jsonencode(...)` evaluated); a body that is not known (a `${...}`
  * string) makes every attribute read from it unknown, with the body's expression.
  *
- * Legacy (`azurerm_redis_enterprise_cluster` + `azurerm_redis_enterprise_database` whose `cluster_id` refers to it):
+ * Legacy (`azurerm_redis_enterprise_cluster` + `azurerm_redis_enterprise_database` whose `cluster_id` refers to it, or,
+ * for a geo member whose database the link creates, the database whose `linked_database_id` lists the cluster's):
  * `name`, `location`; the database's `client_protocol`, `clustering_policy`, `eviction_policy`, `module[]`, and
  * `linked_database_group_nickname` as `geo_replication_group_name` (only when `linked_database_id` lists members), and
  * the cluster's `zones` (read by AMR-ZR-001: a legacy cluster is zone redundant only when it lists zones).
@@ -48,7 +49,9 @@ export function withManagedRedisViews(stack: StackView): StackView {
   const views: TerraformResource[] = [];
   for (const cluster of clusters) {
     if (isDestroyed(cluster)) continue;
-    const database = databases.find((d) => belongsTo(d, cluster));
+    // A legacy cluster without a database of its own gets it from the geo link: the database that lists it in
+    // `linked_database_id` creates the member database with the same settings (the provider's documented pattern).
+    const database = databases.find((d) => belongsTo(d, cluster)) ?? (cluster.type === LEGACY_CLUSTER ? databases.find((d) => linksTo(d, cluster)) : undefined);
     views.push(cluster.type === LEGACY_CLUSTER ? legacyView(cluster, database) : azapiView(cluster, database));
   }
   return { ...stack, resources: [...stack.resources, ...views] };
@@ -73,6 +76,16 @@ function belongsTo(database: TerraformResource, cluster: TerraformResource): boo
   if (referencedAddresses(parent).includes(cluster.address)) return true;
   const name = typeof cluster.values.name === 'string' && !isUnresolved(cluster.values.name) ? cluster.values.name.toLowerCase() : undefined;
   return typeof parent === 'string' && name !== undefined && parent.toLowerCase().replace(/\/+$/, '').endsWith(`/redisenterprise/${name}`);
+}
+
+/** True when a legacy database lists a database of the cluster in `linked_database_id` (by reference or ARM ID). */
+function linksTo(database: TerraformResource, cluster: TerraformResource): boolean {
+  const linked = database.type === LEGACY_DATABASE ? database.values.linked_database_id : undefined;
+  if (!Array.isArray(linked)) return false;
+  const name = typeof cluster.values.name === 'string' && !isUnresolved(cluster.values.name) ? cluster.values.name.toLowerCase() : undefined;
+  return linked.some(
+    (id) => referencedAddresses(id).includes(cluster.address) || (typeof id === 'string' && name !== undefined && id.toLowerCase().includes(`/redisenterprise/${name}/databases/`)),
+  );
 }
 
 /** A view of `cluster` typed azurerm_managed_redis, with the original's identity and place. */

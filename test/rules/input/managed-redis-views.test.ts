@@ -78,6 +78,23 @@ describe('legacy azurerm_redis_enterprise_cluster / _database', () => {
     expect(failing).toContain('AMR-GRP-006'); // members in different regions
     expect(failing).not.toContain('AMR-GRP-008');
   });
+
+  it('a member whose database the link creates (only one database declared, listing both) is a geo member with that database', () => {
+    const second = res('azurerm_redis_enterprise_cluster', 'c2', { name: 'legacy-cache-2', resource_group_name: 'rg', location: 'West Europe', sku_name: 'Enterprise_E10-2' });
+    const link = { linked_database_group_nickname: 'grp', linked_database_id: ['${azurerm_redis_enterprise_cluster.c.id}/databases/default', '${azurerm_redis_enterprise_cluster.c2.id}/databases/default'] };
+    const stack = stackOf(legacyCluster, second, legacyDb({ client_protocol: 'Encrypted', clustering_policy: 'EnterpriseCluster', ...link }));
+    const view = withManagedRedisViews(stack).resources.find((r) => r.type === 'azurerm_managed_redis' && r.address === second.address);
+    expect(view?.values.default_database).toMatchObject({ geo_replication_group_name: 'grp', client_protocol: 'Encrypted' });
+    const findings = evaluateStack(stack).findings.filter((f) => f.status === 'fail');
+    expect(findings.filter((f) => f.ruleId === 'AMR-GRP-006').map((f) => f.resource).sort()).toEqual([legacyCluster.address, second.address]);
+    expect(findings.map((f) => f.ruleId)).not.toContain('AMR-DB-001'); // its database exists: the link creates it
+  });
+
+  it('a cluster no database names stays without a database (AMR-DB-001)', () => {
+    const lonely = res('azurerm_redis_enterprise_cluster', 'c3', { name: 'legacy-cache-3', resource_group_name: 'rg', location: 'northeurope', sku_name: 'Enterprise_E10-2' });
+    const findings = evaluateStack(stackOf(legacyCluster, lonely, legacyDb({ client_protocol: 'Encrypted' }))).findings.filter((f) => f.status === 'fail' && f.ruleId === 'AMR-DB-001');
+    expect(findings.map((f) => f.resource)).toEqual([lonely.address]);
+  });
 });
 
 describe('AMR-ZR-001 on legacy clusters (zones)', () => {
