@@ -109,13 +109,25 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
+const corked = new WeakSet<net.Socket>();
+
+/** Corks `socket` until the end of this tick, so that the writes of one tick leave together. */
+export function corkForTick(socket: net.Socket): void {
+  if (corked.has(socket)) return;
+  corked.add(socket);
+  socket.cork();
+  process.nextTick(() => {
+    corked.delete(socket);
+    socket.uncork();
+  });
+}
+
 /** A minimal client: one connection, commands answered in order. */
 export class RespClient {
   private readonly parser = new RespParser();
   /** Commands awaiting their reply, oldest at `head` (a queue: thousands may be in flight, Array.shift would copy). */
   private pending: Array<{ resolve: (v: RespValue) => void; reject: (e: Error) => void } | undefined> = [];
   private head = 0;
-  private corked = false;
   private closed = false;
 
   public static connect(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<RespClient> {
@@ -176,15 +188,7 @@ export class RespClient {
           reject(e);
         },
       });
-      // Commands sent in one tick leave in one write (pipelined callers send many at once).
-      if (!this.corked) {
-        this.corked = true;
-        this.socket.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.socket.uncork();
-        });
-      }
+      corkForTick(this.socket); // pipelined callers send many commands at once
       this.socket.write(encodeCommand(args));
     });
   }
