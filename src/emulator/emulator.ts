@@ -248,7 +248,12 @@ async function startServices(stateDir: string): Promise<EmulatorState['services'
   const [port] = await freePorts(1);
   const token = randomBytes(16).toString('hex');
   const pid = spawnNode('control-plane-main', [stateDir, String(port)], path.join(stateDir, 'control-plane.log'), { AMR_CONTROL_PLANE_TOKEN: token });
-  await waitForListening(port, pid);
+  try {
+    await waitForListening(port, pid);
+  } catch (error) {
+    await Promise.all([stopProcess(pid), azurite.stop()]); // not in the state yet: `down` would not find them
+    throw error;
+  }
   return {
     azurite: { pid: azurite.pid, blobPort: azurite.blobPort, blobEndpoint: azurite.blobEndpoint, accountName: azurite.accountName, accountKey: azurite.accountKey },
     controlPlane: { pid, port, url: `http://127.0.0.1:${port}`, token },
