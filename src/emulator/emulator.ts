@@ -178,13 +178,8 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   services.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   progress('starting Blob Storage (Azurite) and the control plane');
   try {
+    for (const group of geoGroups) progress(`geo-replication group ${group.name}: a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
     await settleAll(caches.map((cache) => startCache(state, cache, progress)));
-    await settleAll(
-      geoGroups.map(async (group) => {
-        progress(`geo-replication group ${group.name}: starting a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
-        await settleAll(group.members.map((name) => startReplicatorProcess(state, caches.find((c) => c.name === name)!)));
-      }),
-    );
     writeFidelityReport(state);
     state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
     writeState(state);
@@ -198,7 +193,7 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   }
 }
 
-/** One cache: its redis-servers (at once), the cluster, then its proxies (at once). */
+/** One cache: its redis-servers (at once), the cluster, then its proxies and geo replicator (at once). */
 async function startCache(state: EmulatorState, cache: CacheState, progress: (message: string) => void): Promise<void> {
   progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
   await Promise.all(
@@ -217,8 +212,9 @@ async function startCache(state: EmulatorState, cache: CacheState, progress: (me
     })),
     new Map(cache.redis.map((r) => [r.port, r.busPort])),
   );
-  progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})`);
-  await settleAll(cache.nodes.map((node) => startNode(state.stateDir, cache, node)));
+  progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})${cache.geo ? ' and its geo replicator' : ''}`);
+  // A geo replicator starts with the proxies: it flushes the region through them, retrying until one answers.
+  await settleAll([...cache.nodes.map((node) => startNode(state.stateDir, cache, node)), ...(cache.geo ? [startReplicatorProcess(state, cache)] : [])]);
   writeState(state);
 }
 
