@@ -1,7 +1,8 @@
 /**
  * Moving data in and out of redis-servers as real RDB files:
- * - dumpRdb: takes a snapshot from a live server over the replication protocol, as `redis-cli --rdb` does
- *   (REPLCONF rdb-only 1, REPLCONF capa eof, SYNC), in either transfer format (`$<length>` or diskless `$EOF:<mark>`);
+ * - streamRdb / dumpRdb: takes a snapshot from a live server over the replication protocol, as `redis-cli --rdb` does
+ *   (REPLCONF rdb-only 1, REPLCONF capa eof, SYNC), in either transfer format (`$<length>` or diskless `$EOF:<mark>`),
+ *   as a stream of bytes as they arrive or as one buffer;
  * - loadRdbInto: loads an RDB into a live Redis Cluster: a temporary standalone redis-server reads the file, then every
  *   key is copied with DUMP + PEXPIRETIME and RESTORE ... REPLACE ABSTTL into the primary that owns its slot.
  */
