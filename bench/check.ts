@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
+import { median, Reporter } from './report';
 
 const RESOURCES = Number(process.env.AMR_BENCH_PLAN_RESOURCES ?? 10000);
 const ROUNDS = Number(process.env.AMR_BENCH_ROUNDS ?? 5);
@@ -37,15 +38,13 @@ export function generatePlan(resources: number): string {
   return JSON.stringify({ format_version: '1.2', resource_changes: changes.slice(0, resources), configuration: { provider_config: { azurerm: { version_constraint: '4.55.0' } }, root_module: { resources: config } } }, null, 2);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-export async function benchCheck(): Promise<number> {
+export async function benchCheck(report: Reporter): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-bench-plan-'));
   const file = path.join(dir, 'plan.json');
   fs.writeFileSync(file, generatePlan(RESOURCES));
@@ -68,13 +67,10 @@ export async function benchCheck(): Promise<number> {
       ),
     );
   }
-  const ratio = median(check) / median(parse);
-  console.log(`amr check on a ${RESOURCES}-resource plan (${sizeMb.toFixed(1)} MB, ${findings} findings), ${ROUNDS} rounds, medians`);
-  console.log(`  JSON.parse of the file : ${median(parse).toFixed(0)} ms`);
-  console.log(`  amr check --format json: ${median(check).toFixed(0)} ms`);
-  console.log(`  ratio check/parse      : x${ratio.toFixed(1)}`);
+  report.line(`amr check on a ${RESOURCES}-resource plan (${sizeMb.toFixed(1)} MB, ${findings} findings), ${ROUNDS} rounds, medians`);
+  report.line(`  JSON.parse of the file : ${median(parse).toFixed(0)} ms`);
+  report.line(`  amr check --format json: ${median(check).toFixed(0)} ms`);
+  report.line(`  ratio check/parse      : x${(median(check) / median(parse)).toFixed(1)}`);
+  report.measure({ bench: 'check', measure: 'plan_10k', value: median(check), baseline: median(parse), unit: 'ms' });
   fs.rmSync(dir, { recursive: true, force: true });
-  return ratio;
 }
-
-if (require.main === module) void benchCheck();

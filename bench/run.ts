@@ -1,18 +1,39 @@
-/** `npm run bench`: every benchmark, in one run. Not a test: it prints ratios against baselines measured alongside. */
+/**
+ * `npm run bench -- [NAME ...] [--json]`: every benchmark (or the named ones) in one run, each a ratio against a
+ * baseline measured alongside; a table of the measures at the end, and with --json one JSON line per measure. Not a
+ * test.
+ */
 import { benchBackup } from './backup';
 import { benchCheck } from './check';
-import { benchEmulator } from './emulator';
+import { benchFailover, benchGeoLag, benchProxy, benchStartup } from './emulator';
+import { BENCH_NAMES, parseBenchArgs, Reporter, type BenchName } from './report';
 import { benchSynth } from './synth';
 
-const only = process.argv[2];
-const benches: Record<string, () => unknown> = { synth: benchSynth, check: benchCheck, emulator: benchEmulator, backup: benchBackup };
+const benches: Record<BenchName, (report: Reporter) => unknown> = {
+  synth: benchSynth,
+  check: benchCheck,
+  emulator: benchStartup,
+  proxy: benchProxy,
+  geo: benchGeoLag,
+  backup: benchBackup,
+  failover: benchFailover,
+};
 
-async function run(): Promise<void> {
-  for (const [name, bench] of Object.entries(benches)) {
-    if (only && only !== name) continue;
-    console.log(`\n== ${name}`);
-    await bench();
+async function run(argv: readonly string[]): Promise<void> {
+  let args;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
   }
+  const report = new Reporter(args.json);
+  for (const name of BENCH_NAMES) {
+    if (args.only.length > 0 && !args.only.includes(name)) continue;
+    report.line(`\n== ${name}`);
+    await benches[name](report);
+  }
+  report.table();
 }
 
-void run();
+void run(process.argv.slice(2));

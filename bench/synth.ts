@@ -1,12 +1,15 @@
 /**
  * Benchmark: synthesizing examples/production with the library against the same resources written with raw provider
- * classes, in one run, alternating the two in separate processes. Prints wall time and peak memory as ratios.
+ * classes, in one run, alternating the two in separate processes. Measures `cold` (a fresh process: start to the end
+ * of its first synth) and `warm` (median synth in a warm process), as ratios library ÷ raw; peak memory beside.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { median, Reporter } from './report';
 
 interface Sample {
   variant: string;
+  coldMs: number;
   loadMs: number;
   medianSynthMs: number;
   peakRssMb: number;
@@ -24,27 +27,23 @@ function runChild(variant: string): Sample {
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-export function benchSynth(): { ratioTime: number; ratioMemory: number } {
+export function benchSynth(report: Reporter): void {
   const samples: Record<string, Sample[]> = { raw: [], library: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of round % 2 === 0 ? ['raw', 'library'] : ['library', 'raw']) samples[variant].push(runChild(variant));
   }
   const summary = (v: string) => ({
+    cold: median(samples[v].map((s) => s.coldMs)),
     synth: median(samples[v].map((s) => s.medianSynthMs)),
     load: median(samples[v].map((s) => s.loadMs)),
     rss: median(samples[v].map((s) => s.peakRssMb)),
   });
   const raw = summary('raw');
   const lib = summary('library');
-  const ratioTime = lib.synth / raw.synth;
-  const ratioMemory = lib.rss / raw.rss;
-  console.log(`synth of examples/production (${ROUNDS} rounds x ${ITERATIONS} synths per process, medians)`);
-  console.log(`  raw provider classes : ${raw.synth.toFixed(1)} ms/synth, load ${raw.load.toFixed(0)} ms, peak RSS ${raw.rss.toFixed(0)} MB`);
-  console.log(`  ManagedRedis library : ${lib.synth.toFixed(1)} ms/synth, load ${lib.load.toFixed(0)} ms, peak RSS ${lib.rss.toFixed(0)} MB`);
-  console.log(`  ratio library/raw    : wall time x${ratioTime.toFixed(2)}, peak memory x${ratioMemory.toFixed(2)}`);
-  return { ratioTime, ratioMemory };
+  report.line(`synth of examples/production (${ROUNDS} rounds x ${ITERATIONS} synths per process, medians)`);
+  report.line(`  raw provider classes : cold ${raw.cold.toFixed(0)} ms (load ${raw.load.toFixed(0)} ms), warm ${raw.synth.toFixed(1)} ms/synth, peak RSS ${raw.rss.toFixed(0)} MB`);
+  report.line(`  ManagedRedis library : cold ${lib.cold.toFixed(0)} ms (load ${lib.load.toFixed(0)} ms), warm ${lib.synth.toFixed(1)} ms/synth, peak RSS ${lib.rss.toFixed(0)} MB`);
+  report.line(`  ratio library/raw    : cold x${(lib.cold / raw.cold).toFixed(2)}, warm x${(lib.synth / raw.synth).toFixed(2)}, peak memory x${(lib.rss / raw.rss).toFixed(2)}`);
+  report.measure({ bench: 'synth', measure: 'cold', value: lib.cold, baseline: raw.cold, unit: 'ms' });
+  report.measure({ bench: 'synth', measure: 'warm', value: lib.synth, baseline: raw.synth, unit: 'ms' });
 }
-
-if (require.main === module) benchSynth();

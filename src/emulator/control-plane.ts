@@ -9,8 +9,8 @@
  * - expiry at least 1 h ahead, with one minute of slack (SasTokenExpired); start (`st`, optional: none means valid
  *   from now) at least 15 min back (SasStartTimeTooRecent);
  * - storage on loopback only (Azurite): the emulator never reaches the network (InvalidSasUri).
- * It then dumps an RDB from every shard primary, gzips it and uploads it as a block blob with that SAS (so Azurite
- * checks the SAS too):
+ * It then streams an RDB from every shard primary (shards in parallel), gzipping it and uploading it as a block blob
+ * with that SAS as it arrives (so Azurite checks the SAS too):
  *   `<prefix><cluster>.shard<i>.rdb.gz`, i = 0..n-1 in slot order,
  * where the prefix is the SAS URL's path after the container (`https://acct/container/backups/x?sas` → `backups/x/`),
  * or `<cluster>/<UTC time, e.g. 2025-01-02T030405Z>/` when the SAS points at the container itself.
@@ -22,12 +22,15 @@ import { BlobClient, ContainerClient } from '@azure/storage-blob';
 import { randomUUID, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
+import * as fs from 'fs';
+import * as path from 'path';
+import { finished } from 'stream/promises';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { DatasetDigest, digestRdb } from './dataset-digest';
-import { assertLoadableRdb, dumpRdb, loadRdbInto, RdbError, rdbVersion } from './rdb-transfer';
+import { RdbStreamDigest } from './rdb-digest';
+import { assertLoadableRdb, loadRdbInto, RdbError, rdbVersion, streamRdb, temporaryRdbFile } from './rdb-transfer';
 
-const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 export const API_VERSION = '2025-07-01';
@@ -216,25 +219,75 @@ export function exportBlobName(prefix: string, cluster: string, shard: number): 
 }
 
 /**
- * Dumps every primary's RDB, gzips it and uploads it under the prefix; returns the blob names. `onRdb`, when given, sees
- * each shard's RDB while it is uploaded (the route uses it to digest the dataset the export wrote).
+ * The gzip level of exported RDB files. Measured on the backup benchmark's 63 MB RDB (152k keys, values 3/4 random
+ * hex): level 1 compresses it to 58% in a quarter of level 6's time, which reaches 55%; level 3 lies between.
  */
-export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string, onRdb?: (rdb: Buffer, shard: number) => Promise<void>): Promise<string[]> {
+export const EXPORT_GZIP_LEVEL = 1;
+/** Block size and blocks in flight of an export's upload. */
+const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
+const UPLOAD_CONCURRENCY = 4;
+
+/**
+ * Exports every primary's RDB under the prefix, shards in parallel; returns the blob names. Each shard's snapshot is
+ * streamed once: as it arrives it is gzipped and uploaded as a block blob and, when `digest` is given, digested (the
+ * dataset digest of exactly what the export wrote, merged into `digest`): from the stream itself when the RDB holds
+ * only strings (rdb-digest.ts), otherwise from a copy on local disk that a temporary redis-server reads.
+ */
+export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string, digest?: DatasetDigest): Promise<string[]> {
   const primaries = [...(await cache.primaries())].sort((a, b) => (a.slots[0]?.[0] ?? 0) - (b.slots[0]?.[0] ?? 0));
   if (primaries.length === 0) throw new ArmError(500, 'CacheUnavailable', `cache '${cluster}' has no reachable primary`);
   const container = new ContainerClient(`${sas.accountUrl}/${encodeURIComponent(sas.container)}?${sas.sas}`);
   return Promise.all(
     primaries.map(async (primary, shard) => {
-      const rdb = await dumpRdb(primary.port);
       const name = exportBlobName(prefix, cluster, shard);
-      const upload = (async () => {
-        const data = await gzip(rdb);
-        await container.getBlockBlobClient(name).uploadData(data, {
-          blobHTTPHeaders: { blobContentType: 'application/gzip' },
-          metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(rdb)) },
+      const rdb = streamRdb(primary.port);
+      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL });
+      const file = digest ? temporaryRdbFile() : undefined;
+      const copy = file ? fs.createWriteStream(file) : undefined;
+      const inStream = digest ? new RdbStreamDigest() : undefined;
+      let parseError: Error | undefined;
+      const header = new Promise<Buffer>((resolve, reject) => {
+        rdb.once('data', resolve);
+        rdb.once('error', reject);
+        rdb.once('end', () => reject(new RdbError(`the RDB snapshot of port ${primary.port} is empty`, 'InvalidRdb')));
+      });
+      rdb.on('error', (error) => {
+        gzipped.destroy(error);
+        copy?.destroy(error);
+      });
+      if (inStream) {
+        rdb.on('data', (chunk: Buffer) => {
+          if (parseError) return;
+          try {
+            inStream.push(chunk);
+          } catch (error) {
+            parseError = error as Error;
+          }
         });
-      })();
-      await Promise.all([upload, onRdb?.(rdb, shard)]);
+      }
+      rdb.pipe(gzipped);
+      if (copy) rdb.pipe(copy);
+      try {
+        const upload = header.then((first) =>
+          container.getBlockBlobClient(name).uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {
+            blobHTTPHeaders: { blobContentType: 'application/gzip' },
+            metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(first)) },
+          }),
+        );
+        const digesting =
+          copy && file && inStream
+            ? finished(copy).then(async () => {
+                if (parseError) throw parseError;
+                digest!.merge(inStream.end() ?? (await digestRdb(file)));
+              })
+            : undefined;
+        await Promise.all([upload, digesting]);
+      } catch (error) {
+        for (const stream of [rdb, gzipped, copy]) stream?.destroy();
+        throw error;
+      } finally {
+        if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      }
       return name;
     }),
   );
@@ -355,7 +408,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
             // The dataset the export wrote (key count and a canonical digest, read back from the RDB files): not part
             // of the service's answer; `amr backup` records it in the manifest and verifies a restore against it.
             const digest = new DatasetDigest();
-            const blobs = await exportCache(cache, cluster, sas, prefix, async (rdb) => void digest.merge(await digestRdb(rdb)));
+            const blobs = await exportCache(cache, cluster, sas, prefix, digest);
             return { prefix, blobs, dataset: digest.summary() };
           });
         }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { startAzurite } from './azurite';
+import { transpiledEntry, transpiledEntryEnv } from './entry-cache';
 import { formCluster, waitClusterReady } from './cluster';
 import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
@@ -52,9 +53,9 @@ export function readManifest(source: string): TopologyManifest {
   return manifest;
 }
 
-/** The command that runs one of the emulator's Node entry points, from TypeScript source (ts-node) or compiled JS. */
+/** The command that runs one of the emulator's Node entry points: compiled JS, or from TypeScript source transpiled once (entry-cache.ts). */
 export function nodeEntry(name: EntryPoint): string[] {
-  if (__filename.endsWith('.ts')) return ['-r', require.resolve('ts-node/register/transpile-only'), path.join(__dirname, `${name}.ts`)];
+  if (__filename.endsWith('.ts')) return [transpiledEntry(path.join(__dirname, `${name}.ts`))];
   return [path.join(__dirname, `${name}.js`)];
 }
 
@@ -62,9 +63,8 @@ type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo
 
 function spawnNode(entry: EntryPoint, args: string[], logFile: string, env: Record<string, string> = {}): number {
   const log = fs.openSync(logFile, 'a');
-  // From TypeScript source, ts-node must use the repository's tsconfig whatever the current directory is.
-  const project = __filename.endsWith('.ts') ? { TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') } : {};
-  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...project, ...env } });
+  const modules = __filename.endsWith('.ts') ? transpiledEntryEnv() : {};
+  const child = spawn(process.execPath, [...nodeEntry(entry), ...args], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...modules, ...env } });
   child.unref();
   fs.closeSync(log);
   if (child.pid === undefined) throw new EmulatorError(`could not start ${entry}`);
@@ -184,45 +184,59 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches, geoGroups };
   writeState(state);
   logEvent(stateDir, `up: ${caches.length} cache(s) from ${options.source}`);
+  // Blob Storage and the control plane need no cache (the control plane reads the state on each request): they start
+  // alongside the caches. Caches start side by side, and so do each cache's proxies and each group's replicators.
+  const services = startServices(stateDir).then((s) => {
+    state.services = s;
+    writeState(state);
+  });
+  services.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  progress('starting Blob Storage (Azurite) and the control plane');
   try {
-    for (const cache of caches) {
-      progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
-      await Promise.all(
-        cache.redis.map(async (r) => {
-          const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
-          r.pid = pid;
-        }),
-      );
-      writeState(state);
-      progress(`${cache.name}: forming the cluster (${cache.shards.length} shard(s)${cache.shards[0]?.replicaNode ? ', each with a replica on another node' : ''})`);
-      await formCluster(
-        cache.shards.map((s) => ({
-          slots: s.slots,
-          primaryPort: cache.redis.find((r) => r.shard === s.index && r.initialRole === 'primary')!.port,
-          replicaPorts: cache.redis.filter((r) => r.shard === s.index && r.initialRole === 'replica').map((r) => r.port),
-        })),
-        new Map(cache.redis.map((r) => [r.port, r.busPort])),
-      );
-      progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})`);
-      for (const node of cache.nodes) await startNode(stateDir, cache, node);
-      writeState(state);
-    }
-    for (const group of geoGroups) {
-      progress(`geo-replication group ${group.name}: starting a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
-      for (const name of group.members) await startReplicatorProcess(state, caches.find((c) => c.name === name)!);
-    }
+    for (const group of geoGroups) progress(`geo-replication group ${group.name}: a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
+    await settleAll(caches.map((cache) => startCache(state, cache, progress)));
     writeFidelityReport(state);
     state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
     writeState(state);
-    progress('starting Blob Storage (Azurite) and the control plane');
-    state.services = await startServices(stateDir);
-    writeState(state);
+    await services;
     progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return state;
   } catch (error) {
+    await services.catch(() => undefined);
     await down({ stateDir });
     throw error;
   }
+}
+
+/** One cache: its redis-servers (at once), the cluster, then its proxies and geo replicator (at once). */
+async function startCache(state: EmulatorState, cache: CacheState, progress: (message: string) => void): Promise<void> {
+  progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
+  await Promise.all(
+    cache.redis.map(async (r) => {
+      const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
+      r.pid = pid;
+    }),
+  );
+  writeState(state);
+  progress(`${cache.name}: forming the cluster (${cache.shards.length} shard(s)${cache.shards[0]?.replicaNode ? ', each with a replica on another node' : ''})`);
+  await formCluster(
+    cache.shards.map((s) => ({
+      slots: s.slots,
+      primaryPort: cache.redis.find((r) => r.shard === s.index && r.initialRole === 'primary')!.port,
+      replicaPorts: cache.redis.filter((r) => r.shard === s.index && r.initialRole === 'replica').map((r) => r.port),
+    })),
+    new Map(cache.redis.map((r) => [r.port, r.busPort])),
+  );
+  progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})${cache.geo ? ' and its geo replicator' : ''}`);
+  // A geo replicator starts with the proxies: it flushes the region through them, retrying until one answers.
+  await settleAll([...cache.nodes.map((node) => startNode(state.stateDir, cache, node)), ...(cache.geo ? [startReplicatorProcess(state, cache)] : [])]);
+  writeState(state);
+}
+
+/** Waits for every start (so that a failure cleans up after all of them have recorded their PIDs); throws the first failure. */
+async function settleAll(starts: ReadonlyArray<Promise<void>>): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -245,7 +259,12 @@ async function startServices(stateDir: string): Promise<EmulatorState['services'
   const [port] = await freePorts(1);
   const token = randomBytes(16).toString('hex');
   const pid = spawnNode('control-plane-main', [stateDir, String(port)], path.join(stateDir, 'control-plane.log'), { AMR_CONTROL_PLANE_TOKEN: token });
-  await waitForListening(port, pid);
+  try {
+    await waitForListening(port, pid);
+  } catch (error) {
+    await Promise.all([stopProcess(pid), azurite.stop()]); // not in the state yet: `down` would not find them
+    throw error;
+  }
   return {
     azurite: { pid: azurite.pid, blobPort: azurite.blobPort, blobEndpoint: azurite.blobEndpoint, accountName: azurite.accountName, accountKey: azurite.accountKey },
     controlPlane: { pid, port, url: `http://127.0.0.1:${port}`, token },

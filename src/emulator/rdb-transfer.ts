@@ -1,7 +1,8 @@
 /**
  * Moving data in and out of redis-servers as real RDB files:
- * - dumpRdb: takes a snapshot from a live server over the replication protocol, as `redis-cli --rdb` does
- *   (REPLCONF rdb-only 1, REPLCONF capa eof, SYNC), in either transfer format (`$<length>` or diskless `$EOF:<mark>`);
+ * - streamRdb / dumpRdb: takes a snapshot from a live server over the replication protocol, as `redis-cli --rdb` does
+ *   (REPLCONF rdb-only 1, REPLCONF capa eof, SYNC), in either transfer format (`$<length>` or diskless `$EOF:<mark>`),
+ *   as a stream of bytes as they arrive or as one buffer;
  * - loadRdbInto: loads an RDB into a live Redis Cluster: a temporary standalone redis-server reads the file, then every
  *   key is copied with DUMP + PEXPIRETIME and RESTORE ... REPLACE ABSTTL into the primary that owns its slot.
  */
@@ -10,6 +11,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { Readable } from 'stream';
 import { freePort } from './ports';
 import { assertRedisServer, baseRedisConfig, REDIS_SERVER, stopProcess, waitForPing } from './processes';
 import { encodeCommand, RespError, RespParser, text, type RespValue } from './resp';
@@ -54,41 +56,68 @@ export interface DumpOptions {
 }
 
 /** A snapshot of the server on `port` as RDB bytes, fetched over the replication protocol. */
-export function dumpRdb(port: number, options: DumpOptions = {}): Promise<Buffer> {
+export async function dumpRdb(port: number, options: DumpOptions = {}): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of streamRdb(port, options)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks); // joined once at the end (a multi-GB snapshot must not be copied chunk after chunk)
+}
+
+/**
+ * A snapshot of the server on `port` as a stream of RDB bytes, as they arrive over the replication protocol (nothing
+ * is buffered whole; a slow consumer pauses the transfer). The first chunk holds at least the 9-byte header. The
+ * stream ends when the snapshot is complete and fails with an RdbError otherwise.
+ */
+export function streamRdb(port: number, options: DumpOptions = {}): Readable {
   const host = options.host ?? '127.0.0.1';
   const timeoutMs = options.timeoutMs ?? 120000;
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host });
-    const reader = new SyncReader((data) => socket.write(data));
-    let settled = false;
-    const finish = (error: Error | undefined, rdb?: Buffer) => {
-      if (settled) return;
+  const socket = net.connect({ port, host });
+  let settled = false;
+  const out = new Readable({
+    read: () => void socket.resume(),
+    destroy: (error, callback) => {
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      if (error) reject(error);
-      else resolve(rdb!);
-    };
-    const timer = setTimeout(() => finish(new RdbError(`RDB snapshot from ${host}:${port} did not complete within ${timeoutMs} ms`, 'RdbTransferFailed')), timeoutMs);
-    socket.once('connect', () => reader.start());
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        const rdb = reader.push(chunk);
-        if (rdb) finish(undefined, rdb);
-      } catch (error) {
-        finish(error as Error);
-      }
-    });
-    socket.once('error', (error) => finish(new RdbError(`RDB snapshot from ${host}:${port} failed: ${error.message}`, 'RdbTransferFailed')));
-    socket.once('close', () => finish(new RdbError(`${host}:${port} closed the connection before the RDB snapshot was complete`, 'RdbTransferFailed')));
+      callback(error);
+    },
   });
+  const reader = new SyncReader(
+    (data) => socket.write(data),
+    (chunk) => {
+      if (!out.push(chunk)) socket.pause();
+    },
+  );
+  const finish = (error?: Error) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    socket.destroy();
+    if (error) out.destroy(error);
+    else out.push(null);
+  };
+  const timer = setTimeout(() => finish(new RdbError(`RDB snapshot from ${host}:${port} did not complete within ${timeoutMs} ms`, 'RdbTransferFailed')), timeoutMs);
+  socket.once('connect', () => reader.start());
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      if (reader.push(chunk)) finish();
+    } catch (error) {
+      finish(error as Error);
+    }
+  });
+  socket.once('error', (error) => finish(new RdbError(`RDB snapshot from ${host}:${port} failed: ${error.message}`, 'RdbTransferFailed')));
+  socket.once('close', () => finish(new RdbError(`${host}:${port} closed the connection before the RDB snapshot was complete`, 'RdbTransferFailed')));
+  return out;
 }
+
+/** The RDB header's length (`REDIS0010`): the first chunk a snapshot stream emits holds at least this much. */
+const RDB_HEADER_BYTES = 9;
 
 /**
  * The replica side of a snapshot transfer. It sends REPLCONF rdb-only 1 and REPLCONF capa eof one at a time (each
  * answers +OK, or -ERR on a server that lacks the option, which is fine), then SYNC (which a server refuses while
  * replies are pending), and parses what comes back: newline keep-alives while the primary prepares the snapshot, then
- * `$<length>\r\n<bytes>` (disk-based) or `$EOF:<40-byte mark>\r\n<bytes><mark>` (diskless).
+ * `$<length>\r\n<bytes>` (disk-based) or `$EOF:<40-byte mark>\r\n<bytes><mark>` (diskless). Payload bytes go to
+ * `emit` as they arrive, without the mark (the last 40 bytes seen are held back until more arrive or they are it).
  */
 class SyncReader {
   /** Bytes before the payload header (replies, keep-alives, the header line). */
@@ -96,31 +125,60 @@ class SyncReader {
   private readonly handshake = [['REPLCONF', 'rdb-only', '1'], ['REPLCONF', 'capa', 'eof'], ['SYNC']];
   private length: number | undefined;
   private eofMark: Buffer | undefined;
-  /** Payload chunks, joined once at the end (a multi-GB snapshot must not be copied chunk after chunk). */
-  private readonly chunks: Buffer[] = [];
-  private received = 0;
-  /** The last bytes received, to spot the diskless EOF mark. */
-  private tail: Buffer = Buffer.alloc(0);
+  private emitted = 0;
+  /** Payload not emitted yet: the start of the file (until it holds the header) or, diskless, the last bytes seen. */
+  private held: Buffer = Buffer.alloc(0);
 
-  public constructor(private readonly send: (data: Buffer) => void) {}
+  public constructor(
+    private readonly send: (data: Buffer) => void,
+    private readonly emit: (chunk: Buffer) => void,
+  ) {}
 
   public start(): void {
     this.send(encodeCommand(this.handshake[0]));
   }
 
-  /** Feeds bytes; returns the RDB once it is complete. */
-  public push(chunk: Buffer): Buffer | undefined {
+  /** Feeds bytes; true once the snapshot is complete (every payload byte emitted). */
+  public push(chunk: Buffer): boolean {
     if (this.length === undefined && this.eofMark === undefined) {
       this.preamble = Buffer.concat([this.preamble, chunk]);
-      if (!this.readPreamble()) return undefined;
+      if (!this.readPreamble()) return false;
       chunk = this.preamble;
+      this.preamble = Buffer.alloc(0);
     }
-    this.chunks.push(chunk);
-    this.received += chunk.length;
-    if (this.length !== undefined) return this.received >= this.length ? Buffer.concat(this.chunks).subarray(0, this.length) : undefined;
+    if (this.length !== undefined) {
+      const data = this.withHeld(chunk.subarray(0, this.length - this.emitted - this.held.length));
+      const complete = this.emitted + data.length >= this.length;
+      this.release(data, data.length, complete);
+      return complete;
+    }
+    // Diskless: the last mark.length bytes seen are held back; they are the mark once the transfer ends.
     const mark = this.eofMark!;
-    this.tail = Buffer.concat([this.tail, chunk.subarray(-mark.length)]).subarray(-mark.length);
-    return this.tail.equals(mark) ? Buffer.concat(this.chunks).subarray(0, this.received - mark.length) : undefined;
+    const data = this.withHeld(chunk);
+    const complete = data.length >= mark.length && data.subarray(data.length - mark.length).equals(mark);
+    this.release(data, Math.max(0, data.length - mark.length), complete);
+    return complete;
+  }
+
+  /** `chunk` preceded by the bytes held back (copied only when there are any). */
+  private withHeld(chunk: Buffer): Buffer {
+    if (this.held.length === 0) return chunk;
+    const data = Buffer.concat([this.held, chunk]);
+    this.held = Buffer.alloc(0);
+    return data;
+  }
+
+  /** Emits data[0, end) and holds the rest back (unless complete); the first chunk waits until it holds the header. */
+  private release(data: Buffer, end: number, complete: boolean): void {
+    if (!complete && this.emitted === 0 && end < RDB_HEADER_BYTES) {
+      this.held = data;
+      return;
+    }
+    if (end > 0) {
+      this.emitted += end;
+      this.emit(data.subarray(0, end));
+    }
+    if (!complete) this.held = Buffer.from(data.subarray(end)); // a copy: the chunk it came from is not kept alive
   }
 
   /** Consumes replies and keep-alives up to the payload header; true once the header is read (the rest stays in preamble). */
@@ -248,7 +306,7 @@ async function databases(client: Pipeline): Promise<number[]> {
 const BATCH_TIMEOUT_MS = 60000;
 
 /** One connection that sends a whole batch of commands in a single write and collects the replies in order. */
-class Pipeline {
+export class Pipeline {
   private readonly parser = new RespParser();
   private readonly waiting: Array<{ count: number; replies: RespValue[]; resolve: (r: RespValue[]) => void; reject: (e: Error) => void }> = [];
   private failure: Error | undefined;
@@ -311,13 +369,22 @@ class Pipeline {
   }
 }
 
-/** A standalone redis-server on a free port that loads `rdb` at start-up; stopped by PID, its directory removed. */
-export async function startTemporaryServer(rdb: Buffer, timeoutMs: number): Promise<{ port: number; stop(): Promise<void> }> {
+/** A new file path for an RDB that {@link startTemporaryServer} will load (in a directory of its own). */
+export function temporaryRdbFile(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amr-rdb-load-')), 'import.rdb');
+}
+
+/**
+ * A standalone redis-server on a free port that loads `rdb` (the bytes, or a file from {@link temporaryRdbFile}) at
+ * start-up; stopped by PID, its directory (the file's) removed.
+ */
+export async function startTemporaryServer(rdb: Buffer | string, timeoutMs: number): Promise<{ port: number; stop(): Promise<void> }> {
   assertRedisServer();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-rdb-load-'));
+  const file = typeof rdb === 'string' ? rdb : temporaryRdbFile();
+  const dir = path.dirname(file);
   const port = await freePort();
-  fs.writeFileSync(path.join(dir, 'import.rdb'), rdb);
-  const config = baseRedisConfig({ port, dir, config: { dbfilename: 'import.rdb', maxmemory: '0' } });
+  if (typeof rdb !== 'string') fs.writeFileSync(file, rdb);
+  const config = baseRedisConfig({ port, dir, config: { dbfilename: path.basename(file), maxmemory: '0' } });
   const child = spawn(REDIS_SERVER, Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]), { stdio: 'ignore' });
   const stop = async () => {
     // Its data is disposable: no grace period (redis-server takes ~100 ms to act on SIGTERM).

@@ -109,10 +109,25 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
+const corked = new WeakSet<net.Socket>();
+
+/** Corks `socket` until the end of this tick, so that the writes of one tick leave together. */
+export function corkForTick(socket: net.Socket): void {
+  if (corked.has(socket)) return;
+  corked.add(socket);
+  socket.cork();
+  process.nextTick(() => {
+    corked.delete(socket);
+    socket.uncork();
+  });
+}
+
 /** A minimal client: one connection, commands answered in order. */
 export class RespClient {
   private readonly parser = new RespParser();
-  private readonly pending: Array<{ resolve: (v: RespValue) => void; reject: (e: Error) => void }> = [];
+  /** Commands awaiting their reply, oldest at `head` (a queue: thousands may be in flight, Array.shift would copy). */
+  private pending: Array<{ resolve: (v: RespValue) => void; reject: (e: Error) => void } | undefined> = [];
+  private head = 0;
   private closed = false;
 
   public static connect(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<RespClient> {
@@ -136,14 +151,26 @@ export class RespClient {
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
-      for (const { value } of this.parser.push(chunk)) this.pending.shift()?.resolve(value);
+      for (const { value } of this.parser.push(chunk)) this.next()?.resolve(value);
     });
     const fail = (error: Error) => {
       this.closed = true;
-      for (const p of this.pending.splice(0)) p.reject(error);
+      for (let p = this.next(); p; p = this.next()) p.reject(error);
     };
     socket.on('error', fail);
     socket.on('close', () => fail(new Error('connection closed')));
+  }
+
+  /** The oldest command awaiting its reply, taken off the queue. */
+  private next(): { resolve: (v: RespValue) => void; reject: (e: Error) => void } | undefined {
+    if (this.head >= this.pending.length) return undefined;
+    const entry = this.pending[this.head];
+    this.pending[this.head++] = undefined;
+    if (this.head === this.pending.length || this.head > 1024) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
   }
 
   /** Sends a command; resolves with the reply (a RespError value is returned, not thrown, unless `strict`). */
@@ -161,6 +188,7 @@ export class RespClient {
           reject(e);
         },
       });
+      corkForTick(this.socket); // pipelined callers send many commands at once
       this.socket.write(encodeCommand(args));
     });
   }

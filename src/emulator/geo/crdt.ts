@@ -322,10 +322,12 @@ export function viewOf(state: KeyState | undefined, nowMs?: number): KeyView | u
   return { type, fields, expireAt };
 }
 
-/** Redis commands that make a key in Redis look like its state: MULTI, DEL, the writes, PEXPIREAT, EXEC (or a DEL). */
+/** Redis commands that make a key in Redis look like its state: MULTI, DEL, the writes, PEXPIREAT, EXEC (or a DEL, or one SET for a string without TTL). */
 export function materializeKey(key: string, state: KeyState | undefined): string[][] {
   const view = viewOf(state);
   if (!view) return [['DEL', key]];
+  // A string without TTL is one SET (it replaces a value of any type and drops a TTL, as DEL + SET would).
+  if (view.type === 'string' && view.expireAt === null) return [['SET', key, view.fields.get('')!]];
   const out: string[][] = [['MULTI'], ['DEL', key]];
   const fields = [...view.fields];
   switch (view.type) {
@@ -401,6 +403,16 @@ export class GeoReplica {
       if (s) out[k] = JSON.parse(JSON.stringify(s)) as KeyState;
     }
     return out;
+  }
+
+  /** States of `keys` as the JSON that {@link states} would give (serialized once, without the deep copy). */
+  public serializedStates(keys: Iterable<string>): string {
+    const out: Record<string, KeyState> = {};
+    for (const k of keys) {
+      const s = this.keys.get(k);
+      if (s) out[k] = s;
+    }
+    return JSON.stringify(out);
   }
 
   /** Joins states received from another region; returns the keys whose state changed. */

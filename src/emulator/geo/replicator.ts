@@ -209,7 +209,9 @@ function bySlot(keys: readonly string[]): string[][] {
   const groups = new Map<number, string[]>();
   for (const k of keys) {
     const slot = keySlot(Buffer.from(k, 'latin1'));
-    groups.set(slot, [...(groups.get(slot) ?? []), k]);
+    const group = groups.get(slot);
+    if (group) group.push(k);
+    else groups.set(slot, [k]);
   }
   return [...groups.values()];
 }
@@ -425,7 +427,7 @@ class Replicator {
       }
       if (due.length === 0) continue;
       link.busy = true;
-      const payload = JSON.stringify(this.replica.states(due.map(([k]) => k)));
+      const payload = this.replica.serializedStates(due.map(([k]) => k));
       void (async () => {
         try {
           if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
@@ -451,10 +453,17 @@ class Replicator {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const parser = new RespParser();
-    // Replies leave in request order, whatever order the writes into Redis finish in.
-    const out: Array<{ data?: Buffer }> = [];
+    // Replies leave in request order, whatever order the writes into Redis finish in; those ready leave in one write.
+    let out: Array<{ data?: Buffer }> = [];
+    let head = 0;
     const flush = () => {
-      while (out.length > 0 && out[0].data) socket.write(out.shift()!.data!);
+      const ready: Buffer[] = [];
+      while (head < out.length && out[head].data) ready.push(out[head++].data!);
+      if (head === out.length || head > 1024) {
+        out = out.slice(head);
+        head = 0;
+      }
+      if (ready.length > 0) socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
     };
     socket.on('data', (chunk) => {
       let commands;
