@@ -1,6 +1,7 @@
 /**
- * The two pieces of the AzAPI provider (`Azure/azapi`) that geo-replication needs on azurerm 4.55, without its 100 MB
- * of generated bindings: the provider block and `azapi_resource_action`.
+ * The pieces of the AzAPI provider (`Azure/azapi`) that the constructs need on azurerm 4.55, without its 100 MB of
+ * generated bindings: the provider block, `azapi_resource_action` (geo force-link) and `azapi_resource` (access policy
+ * assignments, which azurerm has only from 4.60).
  */
 import type { Construct, IConstruct } from 'constructs';
 import { TerraformProvider, TerraformResourceBase, TerraformStack, type ITerraformDependable } from './platform';
@@ -61,5 +62,32 @@ export class AzapiResourceAction extends TerraformResourceBase {
       locks: this.config.locks,
       timeouts: this.config.createTimeout ? { create: this.config.createTimeout } : undefined,
     };
+  }
+}
+
+export interface AzapiResourceConfig {
+  /** `<resource type>@<api version>` */
+  readonly type: string;
+  /** The resource's name (the last segment of its ARM ID). */
+  readonly name: string;
+  /** ARM ID of the parent resource. */
+  readonly parentId: string;
+  readonly body: Record<string, unknown>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** `azapi_resource`: an ARM resource managed by PUT/GET/DELETE (for resource types azurerm 4.55 does not have). */
+export class AzapiResource extends TerraformResourceBase {
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: AzapiResourceConfig,
+  ) {
+    super(scope, id, { terraformResourceType: 'azapi_resource', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
+    ensureAzapiProvider(this);
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { type: this.config.type, name: this.config.name, parent_id: this.config.parentId, body: this.config.body };
   }
 }

@@ -77,3 +77,13 @@ export const exportPropProblem = {
 export function formatHours(hours: number): string {
   return Number.isInteger(hours) ? `${hours} h` : `${hours.toFixed(2)} h`;
 }
+
+/** The access props' problems (accessPolicyAssignments, lock, roleAssignments). */
+export const accessPropProblem = {
+  emptyObjectId: () => `AMR-SEC-005: an access policy assignment has an empty objectId (fix: give the object ID of the identity that uses the cache, e.g. a managed identity's principalId)`,
+  assignmentName: (name: string) => `AMR-SEC-005: access policy assignment name '${name}' is empty (fix: omit name to use the objectId, or give a non-empty name)`,
+  duplicateAssignments: (names: readonly string[]) =>
+    `AMR-SEC-005: access policy assignments share the name${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} (fix: list each identity once, or give each assignment its own name)`,
+  lockKind: (kind: string) => `AMR-OPS-002: lock kind '${kind}' is not a lock kind; allowed: CanNotDelete, ReadOnly, None (fix: lock: { kind: 'CanNotDelete' })`,
+  lockName: (name: string) => `AMR-OPS-002: lock name '${name}' is invalid: 1-90 characters without < > * % & : ? + / \\, not ending with '.' (fix: e.g. 'lock-orders-cache')`,
+};

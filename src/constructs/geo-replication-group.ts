@@ -12,12 +12,13 @@ import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
 import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
 import type { Profile } from '../rules/types';
+import type { AccessProps } from './access';
 import { AzapiResourceAction } from './azapi';
 import { addPropValidation } from './checks';
 import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
 import { ManagedRedis } from './managed-redis';
-import { addCustomSynthesis, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
+import { addCustomSynthesis, dependable, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
 import type { Sku } from './sku';
 
@@ -39,7 +40,8 @@ export interface GeoReplicationMember {
   readonly privateDnsZoneId?: string;
 }
 
-export interface GeoReplicationGroupProps {
+/** accessPolicyAssignments, lock and roleAssignments apply to every member. */
+export interface GeoReplicationGroupProps extends AccessProps {
   /** The group's name (`geo_replication_group_name`): 1-63 letters, numbers, hyphens. Changing it recreates every database. */
   readonly groupName: string;
   /** 2 to 5 members, each in its own region. */
@@ -116,6 +118,9 @@ export class GeoReplicationGroup extends Construct {
         tags: props.tags,
         geoReplicationGroupName: props.groupName,
         geoReplicationPeerLocations: locations.filter((_, j) => j !== i),
+        accessPolicyAssignments: props.accessPolicyAssignments,
+        lock: props.lock,
+        roleAssignments: props.roleAssignments,
       });
       if (props.actionGroupId) this.addHealthAlert(cache, member.resourceGroupName ?? props.resourceGroupName, props.actionGroupId, props.tags);
       return cache;
@@ -129,6 +134,9 @@ export class GeoReplicationGroup extends Construct {
     });
 
     if (this.members.length >= 2) this.link = this.linkMembers(timeout);
+    // A member's lock comes after the group is linked, so that it never stands in the way of the linking.
+    const link = this.link;
+    if (link) for (const m of this.members) if (m.lock) m.lock.dependsOn = [...(m.lock.dependsOn ?? []), dependable(link)];
     addPropValidation(this, () => validateGroupProps(props));
     addCustomSynthesis(this, { onSynthesize: (session: ISynthesisSession) => this.writeRunbook(session, props) });
   }

@@ -5,9 +5,13 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
+import type { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { zoneSupport } from '../rules/data/regions';
 import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
 import type { Profile } from '../rules/types';
+import { addAccessResources, validateAccessProps, type AccessProps } from './access';
+import type { AzapiResource } from './azapi';
 import { addPropValidation, enableReliabilityChecks } from './checks';
 import { propProblem } from './errors';
 import { Fn, TerraformStack, Token } from './platform';
@@ -18,7 +22,7 @@ import type { Sku } from './sku';
 /** The private DNS zone of Azure Managed Redis private endpoints. */
 export const MANAGED_REDIS_PRIVATE_DNS_ZONE = 'privatelink.redis.azure.net';
 
-export interface ManagedRedisProps {
+export interface ManagedRedisProps extends AccessProps {
   /** Cache name (3-63 chars, letters, numbers, hyphens); it becomes the hostname `<name>.<region>.redis.azure.net`. Renaming replaces the cache. */
   readonly name: string;
   /** Resource group of the cache and of the resources this construct adds. */
@@ -98,6 +102,12 @@ export class ManagedRedis extends Construct {
   public readonly reliability: ReliabilityEstimate;
   /** The private endpoint, when privateEndpointSubnetId is given. */
   public readonly privateEndpoint?: PrivateEndpoint;
+  /** The `azapi_resource` access policy assignments, one per accessPolicyAssignments entry. */
+  public readonly accessPolicyAssignments: AzapiResource[];
+  /** The `azurerm_role_assignment`s, one per roleAssignments entry. */
+  public readonly roleAssignments: RoleAssignment[];
+  /** The `azurerm_management_lock`, unless the lock kind is None (the default in dev). */
+  public readonly lock?: ManagementLock;
 
   public constructor(scope: Construct, id: string, props: ManagedRedisProps) {
     super(scope, id);
@@ -158,8 +168,12 @@ export class ManagedRedis extends Construct {
 
     if (props.privateEndpointSubnetId) this.privateEndpoint = this.addPrivateEndpoint(props, props.privateEndpointSubnetId);
     if (props.logAnalyticsWorkspaceId) this.addDiagnosticSettings(props, props.logAnalyticsWorkspaceId);
+    const access = addAccessResources(this, { cacheId: this.cacheId, cacheName: props.name, profile: this.profile, dependable: this.resource }, props);
+    this.accessPolicyAssignments = access.accessPolicyAssignments;
+    this.roleAssignments = access.roleAssignments;
+    this.lock = access.lock;
 
-    addPropValidation(this, () => validateProps(props));
+    addPropValidation(this, () => [...validateProps(props), ...validateAccessProps(props)]);
     enableReliabilityChecks(TerraformStack.of(this));
   }
 

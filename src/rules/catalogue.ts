@@ -16,6 +16,7 @@ import { clientProtocolEncrypted } from './cache/client-protocol-encrypted';
 import { customerManagedKeyIdentity } from './cache/customer-managed-key-identity';
 import { defaultDatabaseDeclared } from './cache/default-database-declared';
 import { diagnosticSettings } from './cache/diagnostic-settings';
+import { entraDataAccess } from './cache/entra-data-access';
 import { clusteringPolicyValid, evictionPolicyValid } from './cache/enumerations-valid';
 import { flashModules } from './cache/flash-modules';
 import { highAvailabilityEnabled } from './cache/high-availability-enabled';
@@ -28,6 +29,7 @@ import { operationalSafeguards } from './cache/operational-safeguards';
 import { persistenceFrequencyValid } from './cache/persistence-frequency-valid';
 import { productionDataProtected } from './cache/production-data-protected';
 import { publicNetworkDisabled } from './cache/public-network-disabled';
+import { readOnlyLock } from './cache/read-only-lock';
 import { rediSearchRequirements } from './cache/redisearch-requirements';
 import { regionZoneSupportKnown } from './cache/region-zone-support-known';
 import { singlePersistenceMode } from './cache/single-persistence-mode';
@@ -91,8 +93,10 @@ export const CACHE_RULES: readonly Rule[] = [
   accessKeysDisabled,
   publicNetworkDisabled,
   customerManagedKeyIdentity,
+  entraDataAccess,
   diagnosticSettings,
   operationalSafeguards,
+  readOnlyLock,
   legacyResources,
   legacyMinimumTls,
 ];

@@ -23,7 +23,7 @@ import {
 import { AmrSynthError } from '../../src/constructs/errors';
 import { stalenessQuery } from '../../src/constructs/scheduled-export';
 import { EXPORT_ROLE_ACTIONS } from '../../src/rules/backup/common';
-import { BASE_PROPS, newStack, ruleIds, synthError, synthJson } from './helpers';
+import { APP_OBJECT_ID, BASE_PROPS, newStack, ruleIds, synthError, synthJson } from './helpers';
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
 const one = (json: any, type: string): any => {
@@ -256,7 +256,7 @@ describe('ScheduledExport checks at synth', () => {
 
     const critical = newStack('critical');
     setProfile(critical, 'mission-critical');
-    new ManagedRedis(critical, 'cache', { ...BASE_PROPS, persistence: Persistence.appendOnlyFile(), logAnalyticsWorkspaceId: '/subscriptions/s/law' });
+    new ManagedRedis(critical, 'cache', { ...BASE_PROPS, persistence: Persistence.appendOnlyFile(), logAnalyticsWorkspaceId: '/subscriptions/s/law', accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }] });
     acknowledge(critical, { id: 'AMR-SEC-003', reason: 'tests run without a private endpoint' });
     expect(ruleIds(synthError(critical))).toEqual(['AMR-BAK-001']);
   });
@@ -306,6 +306,7 @@ describe('ScheduledExport of a geo-replication group', () => {
     zoneRedundant: true,
     logAnalyticsWorkspaceId: '/subscriptions/s/law',
     members: [{ location: 'westeurope' }, { location: 'northeurope' }, { location: 'swedencentral' }],
+    accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }],
   });
   acknowledge(stack, { id: 'AMR-SEC-003', reason: 'tests run without a private endpoint' });
   const backup = new ScheduledExport(stack, 'backup', { group, exportMember: 1, schedule: Schedule.every(4) });
