@@ -1,7 +1,7 @@
 /**
  * The pieces of the AzAPI provider (`Azure/azapi`) that the constructs need on azurerm 4.55, without its 100 MB of
- * generated bindings: the provider block, `azapi_resource_action` (geo force-link) and `azapi_resource` (access policy
- * assignments, which azurerm has only from 4.60).
+ * generated bindings: the provider block, `azapi_resource_action` (geo force-link), `azapi_resource` (access policy
+ * assignments, which azurerm has only from 4.60) and `azapi_update_resource` (maintenance windows, a preview API).
  */
 import type { Construct, IConstruct } from 'constructs';
 import { TerraformProvider, TerraformResourceBase, TerraformStack, type ITerraformDependable } from './platform';
@@ -89,5 +89,31 @@ export class AzapiResource extends TerraformResourceBase {
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return { type: this.config.type, name: this.config.name, parent_id: this.config.parentId, body: this.config.body };
+  }
+}
+
+export interface AzapiUpdateResourceConfig {
+  /** `<resource type>@<api version>` */
+  readonly type: string;
+  /** ARM ID of the resource to update. */
+  readonly resourceId: string;
+  /** The properties to set, merged into the resource (other properties are left as they are). */
+  readonly body: Record<string, unknown>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** `azapi_update_resource`: sets properties of an existing resource that azurerm does not model. */
+export class AzapiUpdateResource extends TerraformResourceBase {
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: AzapiUpdateResourceConfig,
+  ) {
+    super(scope, id, { terraformResourceType: 'azapi_update_resource', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
+    ensureAzapiProvider(this);
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { type: this.config.type, resource_id: this.config.resourceId, body: this.config.body };
   }
 }

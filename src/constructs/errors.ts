@@ -87,3 +87,10 @@ export const accessPropProblem = {
   lockKind: (kind: string) => `AMR-OPS-002: lock kind '${kind}' is not a lock kind; allowed: CanNotDelete, ReadOnly, None (fix: lock: { kind: 'CanNotDelete' })`,
   lockName: (name: string) => `AMR-OPS-002: lock name '${name}' is invalid: 1-90 characters without < > * % & : ? + / \\, not ending with '.' (fix: e.g. 'lock-orders-cache')`,
 };
+
+/** Maintenance window problems. */
+export const maintenancePropProblem = {
+  day: (index: number, value: string) => `AMR-RUN-007: maintenanceWindows[${index}].dayOfWeek '${value}' is not a day; allowed: Monday to Sunday (fix: e.g. dayOfWeek: 'Sunday')`,
+  startHour: (index: number, value: number) => `AMR-RUN-007: maintenanceWindows[${index}].startHourUtc ${value} is not a whole hour from 0 to 23 (fix: e.g. startHourUtc: 2)`,
+  duration: (index: number, value: number) => `AMR-RUN-007: maintenanceWindows[${index}].durationHours ${value} is not a whole number of hours from 1 to 24 (fix: e.g. durationHours: 5)`,
+};

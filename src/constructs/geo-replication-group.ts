@@ -17,6 +17,7 @@ import { AzapiResourceAction } from './azapi';
 import { addPropValidation } from './checks';
 import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
+import type { MaintenanceWindow } from './maintenance';
 import { ManagedRedis } from './managed-redis';
 import { addCustomSynthesis, dependable, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
@@ -38,6 +39,8 @@ export interface GeoReplicationMember {
   readonly privateEndpointSubnetId?: string;
   /** @default - a `privatelink.redis.azure.net` zone is created and linked to the subnet's network */
   readonly privateDnsZoneId?: string;
+  /** This member's weekly maintenance windows (preview; see ManagedRedisProps.maintenanceWindows). @default - no windows */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
 }
 
 /** accessPolicyAssignments, lock and roleAssignments apply to every member. */
@@ -114,6 +117,7 @@ export class GeoReplicationGroup extends Construct {
         createTimeout: timeout,
         privateEndpointSubnetId: member.privateEndpointSubnetId,
         privateDnsZoneId: member.privateDnsZoneId,
+        maintenanceWindows: member.maintenanceWindows,
         logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
         tags: props.tags,
         geoReplicationGroupName: props.groupName,

@@ -13,8 +13,9 @@ import type { Profile } from '../rules/types';
 import { addAccessResources, validateAccessProps, type AccessProps } from './access';
 import type { AzapiResource } from './azapi';
 import { addPropValidation, enableReliabilityChecks } from './checks';
+import { addMaintenanceWindows, validateMaintenanceWindows, type MaintenanceWindow } from './maintenance';
 import { propProblem } from './errors';
-import { Fn, TerraformStack, Token } from './platform';
+import { dependable, Fn, TerraformStack, Token } from './platform';
 import { profileOf } from './profile';
 import { ClientProtocol, ClusteringPolicy, EvictionPolicy, Persistence, PublicNetworkAccess, type RedisModule } from './settings';
 import type { Sku } from './sku';
@@ -83,6 +84,13 @@ export interface ManagedRedisProps extends AccessProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** Active geo-replication group name; set by GeoReplicationGroup. @default - not geo-replicated */
   readonly geoReplicationGroupName?: string;
+  /**
+   * Weekly windows in which the service may patch the cache (scheduled maintenance, preview: `maintenanceConfiguration`
+   * through `azapi_update_resource` with API 2025-08-01-preview). Caches in one resource group and region should have
+   * windows that do not overlap (AMR-RUN-007).
+   * @default - no windows: the service chooses when to patch
+   */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
   /** Regions of the other members of the geo group, for the reliability estimate; set by GeoReplicationGroup. @default - no other members */
   readonly geoReplicationPeerLocations?: readonly string[];
 }
@@ -172,8 +180,12 @@ export class ManagedRedis extends Construct {
     this.accessPolicyAssignments = access.accessPolicyAssignments;
     this.roleAssignments = access.roleAssignments;
     this.lock = access.lock;
+    if (props.maintenanceWindows && props.maintenanceWindows.length > 0) {
+      const windows = addMaintenanceWindows(this, this.cacheId, props.maintenanceWindows, [this.resource]);
+      if (this.lock) this.lock.dependsOn = [...(this.lock.dependsOn ?? []), dependable(windows)];
+    }
 
-    addPropValidation(this, () => [...validateProps(props), ...validateAccessProps(props)]);
+    addPropValidation(this, () => [...validateProps(props), ...validateAccessProps(props), ...validateMaintenanceWindows(props.maintenanceWindows)]);
     enableReliabilityChecks(TerraformStack.of(this));
   }
 

@@ -47,7 +47,9 @@ export async function runEmulate(args: { positional: string[]; flag: (name: stri
         if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 16)) throw new UsageError(`amr emulate up: --shards must be a whole number from 1 to 16`);
         const geoLagMs = args.flag('--geo-lag-ms') !== undefined ? Number(args.flag('--geo-lag-ms')) : undefined;
         if (geoLagMs !== undefined && (!Number.isInteger(geoLagMs) || geoLagMs < 0 || geoLagMs > 60000)) throw new UsageError(`amr emulate up: --geo-lag-ms must be a whole number of milliseconds from 0 to 60000`);
-        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
+        const zones = args.flag('--zones') !== undefined ? Number(args.flag('--zones')) : undefined;
+        if (zones !== undefined && (!Number.isInteger(zones) || zones < 1 || zones > 3)) throw new UsageError(`amr emulate up: --zones must be 1, 2 or 3 (fewer than 3 runs zone-redundant caches in one zone: redundancyMode LR)`);
+        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, zones, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
         io.stdout(renderStatus(await status(state.stateDir)));
         return 0;
       }
