@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { zoneSupport } from '../rules/data/regions';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addAccessResources, validateAccessProps, type AccessProps } from './access';
 import type { AzapiResource } from './azapi';
