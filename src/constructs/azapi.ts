@@ -29,6 +29,14 @@ export function ensureAzapiProvider(scope: IConstruct): void {
   if (!has) new AzapiProvider(stack, 'azapi');
 }
 
+/** A resource of the azapi provider; adds the provider block to the stack on first use. */
+abstract class AzapiTerraformResource extends TerraformResourceBase {
+  protected constructor(scope: Construct, id: string, terraformResourceType: string, dependsOn?: ITerraformDependable[]) {
+    super(scope, id, { terraformResourceType, terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn });
+    ensureAzapiProvider(this);
+  }
+}
+
 export interface AzapiResourceActionConfig {
   /** `<resource type>@<api version>` */
   readonly type: string;
@@ -42,14 +50,13 @@ export interface AzapiResourceActionConfig {
 }
 
 /** `azapi_resource_action`: a POST to an ARM action, performed once when created. */
-export class AzapiResourceAction extends TerraformResourceBase {
+export class AzapiResourceAction extends AzapiTerraformResource {
   public constructor(
     scope: Construct,
     id: string,
     private readonly config: AzapiResourceActionConfig,
   ) {
-    super(scope, id, { terraformResourceType: 'azapi_resource_action', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
-    ensureAzapiProvider(this);
+    super(scope, id, 'azapi_resource_action', config.dependsOn);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -77,14 +84,13 @@ export interface AzapiResourceConfig {
 }
 
 /** `azapi_resource`: an ARM resource managed by PUT/GET/DELETE (for resource types azurerm 4.55 does not have). */
-export class AzapiResource extends TerraformResourceBase {
+export class AzapiResource extends AzapiTerraformResource {
   public constructor(
     scope: Construct,
     id: string,
     private readonly config: AzapiResourceConfig,
   ) {
-    super(scope, id, { terraformResourceType: 'azapi_resource', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
-    ensureAzapiProvider(this);
+    super(scope, id, 'azapi_resource', config.dependsOn);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -103,14 +109,13 @@ export interface AzapiUpdateResourceConfig {
 }
 
 /** `azapi_update_resource`: sets properties of an existing resource that azurerm does not model. */
-export class AzapiUpdateResource extends TerraformResourceBase {
+export class AzapiUpdateResource extends AzapiTerraformResource {
   public constructor(
     scope: Construct,
     id: string,
     private readonly config: AzapiUpdateResourceConfig,
   ) {
-    super(scope, id, { terraformResourceType: 'azapi_update_resource', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
-    ensureAzapiProvider(this);
+    super(scope, id, 'azapi_update_resource', config.dependsOn);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {

@@ -10,7 +10,7 @@ import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-a
 import { Construct } from 'constructs';
 import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
-import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
+import { estimateReliability, geoFacts, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import type { AccessProps } from './access';
 import { AzapiResourceAction } from './azapi';
@@ -134,7 +134,7 @@ export class GeoReplicationGroup extends Construct {
     this.reliability = estimateReliability({
       highAvailability: true,
       zoneSupport: locations.every((l) => support(l) === 'zones') ? 'zones' : locations.some((l) => support(l) === 'unknown') ? 'unknown' : 'no-zones',
-      geo: { members: locations.length, zoneRedundantMembers: locations.filter((l) => support(l) === 'zones').length },
+      geo: geoFacts(locations.map((l) => ({ location: Token.isUnresolved(l) ? null : l, zoneRedundant: support(l) === 'zones' }))),
     });
 
     if (this.members.length >= 2) this.link = this.linkMembers(timeout);

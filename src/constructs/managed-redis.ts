@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import type { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { zoneSupport } from '../rules/data/regions';
-import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
+import { estimateReliability, geoFacts, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addAccessResources, validateAccessProps, type AccessProps } from './access';
 import type { AzapiResource } from './azapi';
@@ -133,10 +133,7 @@ export class ManagedRedis extends Construct {
       zoneSupport: supportOf(props.location),
       persistence: { aof: persistence.appendOnlyFileFrequency, rdb: persistence.redisDatabaseFrequency },
       geo: props.geoReplicationGroupName
-        ? {
-            members: peers.length + 1,
-            zoneRedundantMembers: [props.location, ...peers].filter((l) => highAvailability && supportOf(l) === 'zones').length,
-          }
+        ? geoFacts([props.location, ...peers].map((l) => ({ location: Token.isUnresolved(l) ? null : l, zoneRedundant: highAvailability && supportOf(l) === 'zones' })))
         : undefined,
     });
 

@@ -4,7 +4,7 @@
  * give (ZR across three zones, LR in one, None without HA), and the database settings with its geo-replication links.
  * The control plane serves these; `amr verify` reads them the same way from Azure.
  */
-import type { TopologyCache } from './manifest';
+import type { TopologyCache } from '../topology/manifest';
 import type { CacheState, GeoGroupState, ServiceSettings } from './state';
 
 /** The settings of a manifest cache that its ARM resource shows. */
