@@ -2,6 +2,8 @@
 export * from './constructs/acknowledge';
 export { ReliabilityChecks, enableReliabilityChecks, checkStack, type ReliabilityChecksOptions, type StackCheckResult } from './constructs/checks';
 export { AmrSynthError } from './constructs/errors';
+export * from './constructs/access';
+export * from './constructs/maintenance';
 export * from './constructs/managed-redis';
 export * from './constructs/profile';
 export * from './constructs/settings';

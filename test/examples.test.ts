@@ -32,6 +32,21 @@ describe('examples', () => {
     expect(json.resource.azurerm_private_endpoint).toBeDefined();
     expect(json.resource.azurerm_monitor_diagnostic_setting).toBeDefined();
     expect(fs.existsSync(path.join(stackDir, 'amr.topology.json'))).toBe(true);
+
+    // Data access for the application's managed identity (Entra ID; access keys stay off), and a CanNotDelete lock.
+    const [cacheName] = Object.keys(json.resource.azurerm_managed_redis);
+    const [identityName] = Object.keys(json.resource.azurerm_user_assigned_identity);
+    const assignments: any[] = Object.values(json.resource.azapi_resource);
+    expect(assignments).toEqual([
+      expect.objectContaining({
+        type: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-07-01',
+        name: 'orders-app',
+        parent_id: `\${azurerm_managed_redis.${cacheName}.id}/databases/default`,
+        body: { properties: { accessPolicyName: 'default', user: { objectId: `\${azurerm_user_assigned_identity.${identityName}.principal_id}` } } },
+      }),
+    ]);
+    const locks: any[] = Object.values(json.resource.azurerm_management_lock);
+    expect(locks).toEqual([expect.objectContaining({ name: 'lock-orders-cache-prod', lock_level: 'CanNotDelete', scope: `\${azurerm_managed_redis.${cacheName}.id}` })]);
   });
 
   test('dev synthesizes (warnings only)', () => {
@@ -49,6 +64,14 @@ describe('examples', () => {
     expect(Object.keys(json.resource.azurerm_managed_redis)).toHaveLength(3);
     expect(Object.keys(json.resource.azurerm_managed_redis_geo_replication)).toHaveLength(1);
     expect(Object.keys(json.resource.azapi_resource_action)).toHaveLength(2);
+    // Every member grants the application's principal (a variable) data access and carries a CanNotDelete lock.
+    const members = Object.keys(json.resource.azurerm_managed_redis).map((name) => `\${azurerm_managed_redis.${name}.id}`);
+    const assignments: any[] = Object.values(json.resource.azapi_resource);
+    expect(assignments.map((a) => a.parent_id)).toEqual(members.map((id) => `${id}/databases/default`));
+    for (const a of assignments) expect(a).toEqual(expect.objectContaining({ name: 'sessions-app', body: { properties: { accessPolicyName: 'default', user: { objectId: '${var.app_principal_id}' } } } }));
+    const locks: any[] = Object.values(json.resource.azurerm_management_lock);
+    expect(locks.map((l) => [l.scope, l.lock_level])).toEqual(members.map((id) => [id, 'CanNotDelete']));
+    expect(json.variable.app_principal_id).toEqual(expect.objectContaining({ type: 'string' }));
     expect(fs.existsSync(path.join(stackDir, 'amr.runbook.sessions-geo.md'))).toBe(true);
   });
 

@@ -2,7 +2,9 @@
  * Mission-critical: one active-active geo-replication group of three zone-redundant caches in three European regions,
  * each behind a private endpoint, with diagnostics and a "Geo Replication Healthy" alert per member, and backups:
  * geo-replication copies deletes and bad writes everywhere at once, so the group's database (one member holds it all)
- * is exported every 4 hours to RA-GZRS storage in that member's region and kept 35 days.
+ * is exported every 4 hours to RA-GZRS storage in that member's region and kept 35 days. The sessions application's
+ * Entra principal (a variable) gets data access on every member, and every member carries a CanNotDelete lock (the
+ * default outside dev; ReadOnly would block the export and a force-unlink in a region outage: AMR-OPS-002).
  */
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
@@ -10,7 +12,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ClusteringPolicy, GeoReplicationGroup, Schedule, ScheduledExport, setProfile, Sku } from '../../src';
 
@@ -33,6 +35,11 @@ export class MissionCriticalStack extends TerraformStack {
       return new Subnet(this, `subnet-${location}`, { name: 'snet-cache', resourceGroupName: group.name, virtualNetworkName: network.name, addressPrefixes: [`10.${30 + i}.1.0/24`] });
     });
 
+    const appPrincipal = new TerraformVariable(this, 'app_principal_id', {
+      type: 'string',
+      description: 'Object ID of the Microsoft Entra principal (managed identity or service principal) of the sessions application',
+    });
+
     this.group = new GeoReplicationGroup(this, 'sessions', {
       groupName: 'sessions-geo',
       resourceGroupName: group.name,
@@ -42,6 +49,8 @@ export class MissionCriticalStack extends TerraformStack {
       members: REGIONS.map((location, i) => ({ location, privateEndpointSubnetId: subnets[i].id })),
       logAnalyticsWorkspaceId: workspace.id,
       actionGroupId: oncall.id,
+      accessPolicyAssignments: [{ objectId: appPrincipal.stringValue, name: 'sessions-app' }],
+      lock: { kind: 'CanNotDelete' },
       tags: { service: 'sessions', tier: 'mission-critical' },
     });
 

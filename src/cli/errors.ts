@@ -40,7 +40,7 @@ export const inputError = {
 };
 
 export const usageError = {
-  unknownCommand: (command: string) => new UsageError(`amr: unknown command '${command}' (fix: use one of check, rules, explain, sla, diagram, emulate, drill, backup; see 'amr --help')`),
+  unknownCommand: (command: string) => new UsageError(`amr: unknown command '${command}' (fix: use one of check, rules, explain, sla, diagram, emulate, drill, backup, verify; see 'amr --help')`),
   unknownFlag: (flag: string, command: string) => new UsageError(`amr ${command}: unknown option '${flag}' (fix: see 'amr ${command} --help')`),
   missingValue: (flag: string) => new UsageError(`amr: option '${flag}' needs a value`),
   badValue: (flag: string, value: string, allowed: readonly string[]) => new UsageError(`amr: ${flag} '${value}' is not allowed; allowed: ${allowed.join(', ')}`),

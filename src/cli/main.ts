@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findRule } from '../rules/catalogue';
+import { findRuleMetadata } from '../rules/catalogue';
 import { parseProfile } from '../rules/profiles';
 import { PROFILES } from '../rules/types';
 import { createBaseline, runCheck, type CheckOptions } from './commands/check';
@@ -35,7 +35,9 @@ Usage:
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
   amr diagram PATH... [--format mermaid|svg] [--output FILE]
-  amr emulate up STACK_DIR [--state DIR] [--base-port N] [--fast|--realistic] [--shards N] [--geo-lag-ms MS]
+  amr verify PATH... (--state DIR | [--endpoint URL] --subscription ID) [--cache NAME] [--json]
+             (a deployed cache's ARM resource against the stack: AMR-RUN-001 redundancyMode and drift)
+  amr emulate up STACK_DIR [--state DIR] [--base-port N] [--fast|--realistic] [--shards N] [--zones 1|2|3] [--geo-lag-ms MS]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
   amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
   amr backup run|list --stack DIR [--cache NAME] [--state DIR] [--json]
@@ -55,7 +57,7 @@ interface Parsed {
   readonly variables: CliVariable[];
 }
 
-const VALUE_FLAGS = new Set(['--state', '--base-port', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
+const VALUE_FLAGS = new Set(['--state', '--base-port', '--shards', '--zones', '--endpoint', '--subscription', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--var', '--var-file', '--stack', '--from', '--to', '--cache-id', '--container-url']);
 const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes', '--fail-on-unknown']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {
@@ -156,9 +158,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'explain': {
       const id = parsed.positional[0];
       if (!id) throw usageError.noPaths('explain');
-      const rule = findRule(id);
+      const rule = findRuleMetadata(id);
       if (!rule) throw usageError.unknownRule(id);
-      io.stdout(renderExplain(rule.metadata));
+      io.stdout(renderExplain(rule));
       return 0;
     }
     case 'sla': {
@@ -178,6 +180,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'drill': {
       const { runDrill } = await import('./commands/drill');
       return runDrill({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, io);
+    }
+    case 'verify': {
+      const { runVerify } = await import('./commands/verify');
+      return runVerify({ positional: parsed.positional, flag: (name) => one(parsed, name), has: (name) => parsed.flags.has(name) }, load, io);
     }
     case 'backup': {
       const { runBackup } = await import('./commands/backup');

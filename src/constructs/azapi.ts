@@ -1,6 +1,7 @@
 /**
- * The two pieces of the AzAPI provider (`Azure/azapi`) that geo-replication needs on azurerm 4.55, without its 100 MB
- * of generated bindings: the provider block and `azapi_resource_action`.
+ * The pieces of the AzAPI provider (`Azure/azapi`) that the constructs need on azurerm 4.55, without its 100 MB of
+ * generated bindings: the provider block, `azapi_resource_action` (geo force-link), `azapi_resource` (access policy
+ * assignments, which azurerm has only from 4.60) and `azapi_update_resource` (maintenance windows, a preview API).
  */
 import type { Construct, IConstruct } from 'constructs';
 import { TerraformProvider, TerraformResourceBase, TerraformStack, type ITerraformDependable } from './platform';
@@ -28,6 +29,14 @@ export function ensureAzapiProvider(scope: IConstruct): void {
   if (!has) new AzapiProvider(stack, 'azapi');
 }
 
+/** A resource of the azapi provider; adds the provider block to the stack on first use. */
+abstract class AzapiTerraformResource extends TerraformResourceBase {
+  protected constructor(scope: Construct, id: string, terraformResourceType: string, dependsOn?: ITerraformDependable[]) {
+    super(scope, id, { terraformResourceType, terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn });
+    ensureAzapiProvider(this);
+  }
+}
+
 export interface AzapiResourceActionConfig {
   /** `<resource type>@<api version>` */
   readonly type: string;
@@ -41,14 +50,13 @@ export interface AzapiResourceActionConfig {
 }
 
 /** `azapi_resource_action`: a POST to an ARM action, performed once when created. */
-export class AzapiResourceAction extends TerraformResourceBase {
+export class AzapiResourceAction extends AzapiTerraformResource {
   public constructor(
     scope: Construct,
     id: string,
     private readonly config: AzapiResourceActionConfig,
   ) {
-    super(scope, id, { terraformResourceType: 'azapi_resource_action', terraformGeneratorMetadata: { providerName: 'azapi' }, dependsOn: config.dependsOn });
-    ensureAzapiProvider(this);
+    super(scope, id, 'azapi_resource_action', config.dependsOn);
   }
 
   protected synthesizeAttributes(): Record<string, unknown> {
@@ -61,5 +69,56 @@ export class AzapiResourceAction extends TerraformResourceBase {
       locks: this.config.locks,
       timeouts: this.config.createTimeout ? { create: this.config.createTimeout } : undefined,
     };
+  }
+}
+
+export interface AzapiResourceConfig {
+  /** `<resource type>@<api version>` */
+  readonly type: string;
+  /** The resource's name (the last segment of its ARM ID). */
+  readonly name: string;
+  /** ARM ID of the parent resource. */
+  readonly parentId: string;
+  readonly body: Record<string, unknown>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** `azapi_resource`: an ARM resource managed by PUT/GET/DELETE (for resource types azurerm 4.55 does not have). */
+export class AzapiResource extends AzapiTerraformResource {
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: AzapiResourceConfig,
+  ) {
+    super(scope, id, 'azapi_resource', config.dependsOn);
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { type: this.config.type, name: this.config.name, parent_id: this.config.parentId, body: this.config.body };
+  }
+}
+
+export interface AzapiUpdateResourceConfig {
+  /** `<resource type>@<api version>` */
+  readonly type: string;
+  /** ARM ID of the resource to update. */
+  readonly resourceId: string;
+  /** The properties to set, merged into the resource (other properties are left as they are). */
+  readonly body: Record<string, unknown>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** `azapi_update_resource`: sets properties of an existing resource that azurerm does not model. */
+export class AzapiUpdateResource extends AzapiTerraformResource {
+  public constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: AzapiUpdateResourceConfig,
+  ) {
+    super(scope, id, 'azapi_update_resource', config.dependsOn);
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { type: this.config.type, resource_id: this.config.resourceId, body: this.config.body };
   }
 }

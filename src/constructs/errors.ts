@@ -91,3 +91,20 @@ export const localTargetProblem = {
     `local target: the caches of stack '${stack}' changed after its local target was created (then ${before.join(', ') || 'none'}; at synth ${after.join(', ') || 'none'}) (fix: create the LocalTargetStack after every cache of '${stack}')`,
   amrMissing: (file: string) => `local target: the package's amr command is missing at '${file}' (fix: reinstall @amr-reliability/cdktf-managed-redis)`,
 };
+
+/** The access props' problems (accessPolicyAssignments, lock, roleAssignments). */
+export const accessPropProblem = {
+  emptyObjectId: () => `AMR-SEC-005: an access policy assignment has an empty objectId (fix: give the object ID of the identity that uses the cache, e.g. a managed identity's principalId)`,
+  assignmentName: (name: string) => `AMR-SEC-005: access policy assignment name '${name}' is empty (fix: omit name to use the objectId, or give a non-empty name)`,
+  duplicateAssignments: (names: readonly string[]) =>
+    `AMR-SEC-005: access policy assignments share the name${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} (fix: list each identity once, or give each assignment its own name)`,
+  lockKind: (kind: string) => `AMR-OPS-002: lock kind '${kind}' is not a lock kind; allowed: CanNotDelete, ReadOnly, None (fix: lock: { kind: 'CanNotDelete' })`,
+  lockName: (name: string) => `AMR-OPS-002: lock name '${name}' is invalid: 1-90 characters without < > * % & : ? + / \\, not ending with '.' (fix: e.g. 'lock-orders-cache')`,
+};
+
+/** Maintenance window problems. */
+export const maintenancePropProblem = {
+  day: (index: number, value: string) => `AMR-RUN-007: maintenanceWindows[${index}].dayOfWeek '${value}' is not a day; allowed: Monday to Sunday (fix: e.g. dayOfWeek: 'Sunday')`,
+  startHour: (index: number, value: number) => `AMR-RUN-007: maintenanceWindows[${index}].startHourUtc ${value} is not a whole hour from 0 to 23 (fix: e.g. startHourUtc: 2)`,
+  duration: (index: number, value: number) => `AMR-RUN-007: maintenanceWindows[${index}].durationHours ${value} is not a whole number of hours from 1 to 24 (fix: e.g. durationHours: 5)`,
+};

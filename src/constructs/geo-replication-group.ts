@@ -10,14 +10,16 @@ import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-a
 import { Construct } from 'constructs';
 import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
-import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
+import { estimateReliability, geoFacts, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
+import type { AccessProps } from './access';
 import { AzapiResourceAction } from './azapi';
 import { addPropValidation } from './checks';
 import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
+import type { MaintenanceWindow } from './maintenance';
 import { ManagedRedis } from './managed-redis';
-import { addCustomSynthesis, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
+import { addCustomSynthesis, dependable, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
 import type { Sku } from './sku';
 
@@ -37,9 +39,12 @@ export interface GeoReplicationMember {
   readonly privateEndpointSubnetId?: string;
   /** @default - a `privatelink.redis.azure.net` zone is created and linked to the subnet's network */
   readonly privateDnsZoneId?: string;
+  /** This member's weekly maintenance windows (preview; see ManagedRedisProps.maintenanceWindows). @default - no windows */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
 }
 
-export interface GeoReplicationGroupProps {
+/** accessPolicyAssignments, lock and roleAssignments apply to every member. */
+export interface GeoReplicationGroupProps extends AccessProps {
   /** The group's name (`geo_replication_group_name`): 1-63 letters, numbers, hyphens. Changing it recreates every database. */
   readonly groupName: string;
   /** 2 to 5 members, each in its own region. */
@@ -112,10 +117,14 @@ export class GeoReplicationGroup extends Construct {
         createTimeout: timeout,
         privateEndpointSubnetId: member.privateEndpointSubnetId,
         privateDnsZoneId: member.privateDnsZoneId,
+        maintenanceWindows: member.maintenanceWindows,
         logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
         tags: props.tags,
         geoReplicationGroupName: props.groupName,
         geoReplicationPeerLocations: locations.filter((_, j) => j !== i),
+        accessPolicyAssignments: props.accessPolicyAssignments,
+        lock: props.lock,
+        roleAssignments: props.roleAssignments,
       });
       if (props.actionGroupId) this.addHealthAlert(cache, member.resourceGroupName ?? props.resourceGroupName, props.actionGroupId, props.tags);
       return cache;
@@ -125,10 +134,13 @@ export class GeoReplicationGroup extends Construct {
     this.reliability = estimateReliability({
       highAvailability: true,
       zoneSupport: locations.every((l) => support(l) === 'zones') ? 'zones' : locations.some((l) => support(l) === 'unknown') ? 'unknown' : 'no-zones',
-      geo: { members: locations.length, zoneRedundantMembers: locations.filter((l) => support(l) === 'zones').length },
+      geo: geoFacts(locations.map((l) => ({ location: Token.isUnresolved(l) ? null : l, zoneRedundant: support(l) === 'zones' }))),
     });
 
     if (this.members.length >= 2) this.link = this.linkMembers(timeout);
+    // A member's lock comes after the group is linked, so that it never stands in the way of the linking.
+    const link = this.link;
+    if (link) for (const m of this.members) if (m.lock) m.lock.dependsOn = [...(m.lock.dependsOn ?? []), dependable(link)];
     addPropValidation(this, () => validateGroupProps(props));
     addCustomSynthesis(this, { onSynthesize: (session: ISynthesisSession) => this.writeRunbook(session, props) });
   }

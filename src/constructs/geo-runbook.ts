@@ -76,7 +76,7 @@ terraform apply -replace='<Terraform address of the member>'
 \`\`\`
 
 Linking an existing cache with data (force-link) **discards that cache's data**: never link a cache that holds the only
-copy of anything. Scaling one member locks the others until all reach the same SKU; scale-down is not supported.
+copy of anything. Scaling one member locks the others until all reach the same SKU; scale every member, up or down (to a SKU listSkusForScaling returns, when the data fits), in one change.
 FLUSHALL and FLUSHDB are blocked on geo members: use the Flush operation, which flushes every member.
 `;
 }

@@ -5,12 +5,17 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
+import type { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { zoneSupport } from '../rules/data/regions';
-import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
+import { estimateReliability, geoFacts, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
+import { addAccessResources, validateAccessProps, type AccessProps } from './access';
+import type { AzapiResource } from './azapi';
 import { addPropValidation, enableReliabilityChecks } from './checks';
+import { addMaintenanceWindows, validateMaintenanceWindows, type MaintenanceWindow } from './maintenance';
 import { propProblem } from './errors';
-import { Fn, TerraformStack, Token } from './platform';
+import { dependable, Fn, TerraformStack, Token } from './platform';
 import { profileOf } from './profile';
 import { ClientProtocol, ClusteringPolicy, EvictionPolicy, Persistence, PublicNetworkAccess, type RedisModule } from './settings';
 import type { Sku } from './sku';
@@ -18,7 +23,7 @@ import type { Sku } from './sku';
 /** The private DNS zone of Azure Managed Redis private endpoints. */
 export const MANAGED_REDIS_PRIVATE_DNS_ZONE = 'privatelink.redis.azure.net';
 
-export interface ManagedRedisProps {
+export interface ManagedRedisProps extends AccessProps {
   /** Cache name (3-60 chars, letters, numbers, single hyphens); it becomes the hostname `<name>.<region>.redis.azure.net`. Renaming replaces the cache. */
   readonly name: string;
   /** Resource group of the cache and of the resources this construct adds. */
@@ -79,6 +84,13 @@ export interface ManagedRedisProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** Active geo-replication group name; set by GeoReplicationGroup. @default - not geo-replicated */
   readonly geoReplicationGroupName?: string;
+  /**
+   * Weekly windows in which the service may patch the cache (scheduled maintenance, preview: `maintenanceConfiguration`
+   * through `azapi_update_resource` with API 2025-08-01-preview). Caches in one resource group and region should have
+   * windows that do not overlap (AMR-RUN-007).
+   * @default - no windows: the service chooses when to patch
+   */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
   /** Regions of the other members of the geo group, for the reliability estimate; set by GeoReplicationGroup. @default - no other members */
   readonly geoReplicationPeerLocations?: readonly string[];
 }
@@ -98,6 +110,12 @@ export class ManagedRedis extends Construct {
   public readonly reliability: ReliabilityEstimate;
   /** The private endpoint, when privateEndpointSubnetId is given. */
   public readonly privateEndpoint?: PrivateEndpoint;
+  /** The `azapi_resource` access policy assignments, one per accessPolicyAssignments entry. */
+  public readonly accessPolicyAssignments: AzapiResource[];
+  /** The `azurerm_role_assignment`s, one per roleAssignments entry. */
+  public readonly roleAssignments: RoleAssignment[];
+  /** The `azurerm_management_lock`, unless the lock kind is None (the default in dev). */
+  public readonly lock?: ManagementLock;
 
   public constructor(scope: Construct, id: string, props: ManagedRedisProps) {
     super(scope, id);
@@ -115,10 +133,7 @@ export class ManagedRedis extends Construct {
       zoneSupport: supportOf(props.location),
       persistence: { aof: persistence.appendOnlyFileFrequency, rdb: persistence.redisDatabaseFrequency },
       geo: props.geoReplicationGroupName
-        ? {
-            members: peers.length + 1,
-            zoneRedundantMembers: [props.location, ...peers].filter((l) => highAvailability && supportOf(l) === 'zones').length,
-          }
+        ? geoFacts([props.location, ...peers].map((l) => ({ location: Token.isUnresolved(l) ? null : l, zoneRedundant: highAvailability && supportOf(l) === 'zones' })))
         : undefined,
     });
 
@@ -158,8 +173,16 @@ export class ManagedRedis extends Construct {
 
     if (props.privateEndpointSubnetId) this.privateEndpoint = this.addPrivateEndpoint(props, props.privateEndpointSubnetId);
     if (props.logAnalyticsWorkspaceId) this.addDiagnosticSettings(props, props.logAnalyticsWorkspaceId);
+    const access = addAccessResources(this, { cacheId: this.cacheId, cacheName: props.name, profile: this.profile, dependable: this.resource }, props);
+    this.accessPolicyAssignments = access.accessPolicyAssignments;
+    this.roleAssignments = access.roleAssignments;
+    this.lock = access.lock;
+    if (props.maintenanceWindows && props.maintenanceWindows.length > 0) {
+      const windows = addMaintenanceWindows(this, this.cacheId, props.maintenanceWindows, [this.resource]);
+      if (this.lock) this.lock.dependsOn = [...(this.lock.dependsOn ?? []), dependable(windows)];
+    }
 
-    addPropValidation(this, () => validateProps(props));
+    addPropValidation(this, () => [...validateProps(props), ...validateAccessProps(props), ...validateMaintenanceWindows(props.maintenanceWindows)]);
     enableReliabilityChecks(TerraformStack.of(this));
   }
 

@@ -7,3 +7,5 @@ export type { IAspect, ISynthesisSession, IStackSynthesizer, ITerraformDependabl
 export { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 // Resolves tokens to their Terraform expressions (as synth does).
 export { resolve } from 'cdktf/lib/_tokens';
+// The depends_on entry of a resource, for a dependency added after the dependent resource was created.
+export { dependable } from 'cdktf/lib/tfExpression';

@@ -10,7 +10,8 @@
  * - a Linux Node 20 Function App (Flex Consumption by default) with a system-assigned identity that exports, and a
  *   user-assigned identity for its own runtime storage and Application Insights (created before the app, so that the
  *   host and the deployment never race a new role assignment); no secret or account key in its settings;
- * - the function's code: a zip that cdktf's TerraformAsset builds at synth from src/backup (see backup/package.ts);
+ * - the function's code: a zip that cdktf's TerraformAsset builds at synth: one bundled file, no dependencies to install
+ *   on the platform (see backup/package.ts and backup/bundle.ts);
  * - a custom role on the cache with exactly the five export actions (rules.md 1.6; AMR-BAK-007), Storage Blob Delegator
  *   on the account and Storage Blob Data Contributor on the container;
  * - a log alert when no export succeeded for 2 × the interval (AMR-BAK-008);
@@ -123,8 +124,8 @@ export interface ScheduledExportProps {
   readonly exportPrefix?: string;
   /**
    * Deploy the function's zip during `terraform apply` with the Azure CLI (`az functionapp deployment source config-zip
-   * --build-remote true`, which installs the dependencies on the platform); needs `az`, logged in, where Terraform runs.
-   * With `false`, deploy `packagePath` yourself the same way.
+   * --build-remote false`: the zip holds one bundled file, nothing is installed on the platform); needs `az`, logged in,
+   * where Terraform runs. With `false`, deploy `packagePath` yourself the same way.
    * @default true
    */
   readonly deploy?: boolean;
@@ -387,7 +388,7 @@ export class ScheduledExport extends Construct {
         ftpPublishBasicAuthenticationEnabled: false,
         webdeployPublishBasicAuthenticationEnabled: false,
         identity,
-        appSettings: { ...appSettings, SCM_DO_BUILD_DURING_DEPLOYMENT: 'true' },
+        appSettings: { ...appSettings, SCM_DO_BUILD_DURING_DEPLOYMENT: 'false' },
         siteConfig: {
           applicationStack: { nodeVersion: '20' },
           applicationInsightsConnectionString: insights.connectionString,
@@ -461,7 +462,7 @@ export class ScheduledExport extends Construct {
         triggersReplace: [this.packageAsset.assetHash, this.functionApp.id],
         command:
           `az functionapp deployment source config-zip --resource-group "${this.functionApp.resourceGroupName}" --name "${this.functionApp.name}" ` +
-          `--src "${this.packageAsset.path}" --build-remote true --timeout 900`,
+          `--src "${this.packageAsset.path}" --build-remote false --timeout 900`,
         dependsOn: [this.functionApp, exportAccess, delegator, dataAccess, ...runtimeReady],
       });
       deployment.addOverride('//.amr', { profile: this.profile, backupOf: Lazy.anyValue({ produce: () => this.backedUpCaches.map(cacheAddress) }), backup: { part: 'deployment' } });

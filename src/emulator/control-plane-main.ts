@@ -6,6 +6,7 @@
  * it serve HTTPS, which clients that authenticate through the Azure SDK's bearer-token policy need.
  */
 import * as fs from 'fs';
+import { armProperties } from './arm-resource';
 import { parseClusterNodes, servingPrimaries } from './cluster-nodes';
 import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
 import { forceUnlink } from './geo/group';
@@ -93,7 +94,14 @@ export function stateResolver(stateDir: string): (name: string) => ControlPlaneC
       () => (find()?.redis ?? []).filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port),
       (ids) => logEvent(stateDir, `control plane: force-unlink of ${ids.join(', ')} from ${cache.name}`),
     );
-    return cache.geo ? geoCache(base, stateDir, cache.name, cache.geo.replicatorPort) : base;
+    const described: ControlPlaneCache = {
+      ...base,
+      armProperties: (clusterId) => {
+        const state = readState(stateDir);
+        return armProperties(find() ?? cache, clusterId, state?.geoGroups ?? []);
+      },
+    };
+    return cache.geo ? geoCache(described, stateDir, cache.name, cache.geo.replicatorPort) : described;
   };
 }
 

@@ -61,6 +61,8 @@ export interface ControlPlaneCache {
   forceUnlink?(ids: readonly string[]): Promise<void>;
   /** Called after an import loaded its RDBs (a geo-replicated cache replicates what was loaded). */
   imported?(): Promise<void>;
+  /** What the cluster and database resources show beyond their state (arm-resource.ts); GETs merge it in. */
+  armProperties?(clusterId: string): { readonly cluster: Record<string, unknown>; readonly database: Record<string, unknown> };
 }
 
 export interface ControlPlaneOptions {
@@ -446,9 +448,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       const cache = findCache(cluster, resourceGroup, database ?? 'default');
       const clusterId = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Cache/redisEnterprise/${cluster}`;
       const properties = { provisioningState: 'Succeeded', resourceState: busy.has(cluster.toLowerCase()) ? 'Updating' : 'Running' };
+      const shown = cache.armProperties?.(clusterId);
+      const view = (database ? shown?.database : shown?.cluster) ?? {};
+      const body = { ...view, properties: { ...(view.properties as Record<string, unknown> | undefined), ...properties } };
       return database
-        ? { status: 200, body: { id: `${clusterId}/databases/${database}`, name: database, type: 'Microsoft.Cache/redisEnterprise/databases', properties } }
-        : { status: 200, body: { id: clusterId, name: cluster, type: 'Microsoft.Cache/redisEnterprise', location: cache.region, properties } };
+        ? { status: 200, body: { id: `${clusterId}/databases/${database}`, name: database, type: 'Microsoft.Cache/redisEnterprise/databases', ...body } }
+        : { status: 200, body: { id: clusterId, name: cluster, type: 'Microsoft.Cache/redisEnterprise', location: cache.region, ...body } };
     }
     throw new ArmError(404, 'NotFound', `the local control plane does not serve ${request.method} ${request.path}`);
   }

@@ -18,6 +18,7 @@ import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProces
 import { command, text } from './resp';
 import { DEFAULT_STATE_DIR, logEvent, readState, trackedPids, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
 import { parseClusterNodes } from './cluster-nodes';
+import { serviceSettings } from './arm-resource';
 import { notEmulated, redisSettings, shapeCache } from './topology';
 
 export class EmulatorError extends Error {}
@@ -33,6 +34,12 @@ export interface UpOptions {
   readonly basePort?: number;
   readonly profile?: FailoverProfile;
   readonly shards?: number;
+  /**
+   * At most this many availability zones per cache (1-3): fewer than 3 makes a zone-redundant cache run in one zone, as
+   * the service's local-redundancy fallback does (its ARM resource then shows redundancyMode LR).
+   * @default - the zones of the manifest
+   */
+  readonly zones?: number;
   /** Extra replication lag between the regions of a geo-replication group, in ms. @default 20 */
   readonly geoLagMs?: number;
   readonly onProgress?: (message: string) => void;
@@ -93,10 +100,11 @@ function isRunning(state: EmulatorState | undefined): boolean {
 }
 
 /** Plans every cache: shapes, ports, directories, settings. */
-async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number, basePort?: number): Promise<CacheState[]> {
+async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number, basePort?: number, zones?: number): Promise<CacheState[]> {
   const caches: CacheState[] = [];
   if (basePort !== undefined) await reserveEndpointPorts(manifest.caches.map((_, i) => basePort + i));
-  for (const [index, cache] of manifest.caches.entries()) {
+  for (const [index, described] of manifest.caches.entries()) {
+    const cache = zones === undefined ? described : { ...described, zones: described.zones.slice(0, zones) };
     const name = cache.name ?? cache.address.split('.').pop()!;
     const shape = shapeCache(cache, shards);
     const replicas = shape.shards.filter((s) => s.replicaNode).length;
@@ -118,6 +126,7 @@ async function planCaches(manifest: TopologyManifest, stateDir: string, shards?:
       shards: shape.shards,
       settings: redisSettings(cache as TopologyCache, shape.shards.length),
       notEmulated: notEmulated(cache as TopologyCache),
+      service: serviceSettings(cache as TopologyCache),
     });
   }
   return caches;
@@ -179,7 +188,7 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   if (isRunning(readState(stateDir))) throw new EmulatorError(`amr emulate: an emulator is already running in '${stateDir}' (fix: 'amr emulate down --state ${stateDir}', or use another --state)`);
   const manifest = readManifest(options.source);
   const started = Date.now();
-  const caches = await planCaches(manifest, stateDir, options.shards, options.basePort);
+  const caches = await planCaches(manifest, stateDir, options.shards, options.basePort, options.zones);
   const geoGroups = await planGeoGroups(manifest, caches, options.geoLagMs);
   const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches, geoGroups };
   writeState(state);

@@ -43,8 +43,22 @@ export interface CacheState {
   readonly shards: readonly ShardPlan[];
   readonly settings: Readonly<Record<string, string>>;
   readonly notEmulated: readonly string[];
+  /** The service settings from the manifest, as the control plane's ARM GET shows them (see arm-resource.ts). */
+  readonly service?: ServiceSettings;
   /** Set when the cache is a member of a geo-replication group of several caches. */
   geo?: GeoMemberState;
+}
+
+/** The cache's settings as deployed (from the manifest), for the ARM resource the control plane serves. */
+export interface ServiceSettings {
+  readonly skuName: string | null;
+  readonly highAvailability: boolean | null;
+  readonly publicNetworkAccess: string | null;
+  readonly clientProtocol: string | null;
+  readonly evictionPolicy: string | null;
+  readonly accessKeysAuthentication: boolean | null;
+  readonly modules: ReadonlyArray<{ readonly name: string; readonly args: string | null }> | null;
+  readonly persistence: { readonly aof: string | null; readonly rdb: string | null } | null;
 }
 
 /** A geo-replicated cache's replicator (src/emulator/geo/replicator.ts). */

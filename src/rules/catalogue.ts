@@ -16,6 +16,7 @@ import { clientProtocolEncrypted } from './cache/client-protocol-encrypted';
 import { customerManagedKeyIdentity } from './cache/customer-managed-key-identity';
 import { defaultDatabaseDeclared } from './cache/default-database-declared';
 import { diagnosticSettings } from './cache/diagnostic-settings';
+import { entraDataAccess } from './cache/entra-data-access';
 import { clusteringPolicyValid, evictionPolicyValid } from './cache/enumerations-valid';
 import { flashModules } from './cache/flash-modules';
 import { highAvailabilityEnabled } from './cache/high-availability-enabled';
@@ -28,6 +29,7 @@ import { operationalSafeguards } from './cache/operational-safeguards';
 import { persistenceFrequencyValid } from './cache/persistence-frequency-valid';
 import { productionDataProtected } from './cache/production-data-protected';
 import { publicNetworkDisabled } from './cache/public-network-disabled';
+import { readOnlyLock } from './cache/read-only-lock';
 import { rediSearchRequirements } from './cache/redisearch-requirements';
 import { regionZoneSupportKnown } from './cache/region-zone-support-known';
 import { singlePersistenceMode } from './cache/single-persistence-mode';
@@ -66,7 +68,9 @@ import { membersIdentical } from './geo/members-identical';
 import { membersShareGroupName } from './geo/members-share-group-name';
 import { membersZoneRedundant } from './geo/members-zone-redundant';
 import { oneLinkResource } from './geo/one-link-resource';
-import type { Rule } from './types';
+import { maintenanceStaggered } from './runtime/maintenance-staggered';
+import { REDUNDANCY_MODE_RULE } from './runtime/verify-deployment';
+import type { Rule, RuleMetadata } from './types';
 
 /** Section 2.1: one cache. */
 export const CACHE_RULES: readonly Rule[] = [
@@ -91,8 +95,10 @@ export const CACHE_RULES: readonly Rule[] = [
   accessKeysDisabled,
   publicNetworkDisabled,
   customerManagedKeyIdentity,
+  entraDataAccess,
   diagnosticSettings,
   operationalSafeguards,
+  readOnlyLock,
   legacyResources,
   legacyMinimumTls,
 ];
@@ -149,7 +155,18 @@ export const CHANGE_RULES: readonly Rule[] = [
   geoMemberRecreated,
 ];
 
-export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES, ...BACKUP_RULES, ...CHANGE_RULES];
+/** Section 2.5: runtime rules that can also be judged from the stack (AMR-RUN-001 needs a deployed cache: `amr verify`). */
+export const RUNTIME_RULES: readonly Rule[] = [maintenanceStaggered];
+
+export const ALL_RULES: readonly Rule[] = [...CACHE_RULES, ...GEO_RULES, ...BACKUP_RULES, ...CHANGE_RULES, ...RUNTIME_RULES];
+
+/** Section 2.5: runtime rules that need the deployed resource; `amr verify` checks them (not `amr check`). */
+export const VERIFY_RULES: readonly RuleMetadata[] = [REDUNDANCY_MODE_RULE];
+
+/** The metadata of any rule with this ID, including the ones only `amr verify` checks. */
+export function findRuleMetadata(id: string): RuleMetadata | undefined {
+  return findRule(id)?.metadata ?? VERIFY_RULES.find((m) => m.id === id.toUpperCase());
+}
 
 /** The rule with this ID, or undefined. */
 export function findRule(id: string): Rule | undefined {

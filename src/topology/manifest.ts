@@ -11,7 +11,7 @@ import { normalizeRegion, zoneSupport, type RegionOverrides, type ZoneSupport } 
 import { PROVIDER_DEFAULTS } from '../rules/data/values';
 import { profileFor } from '../rules/engine';
 import { groupMembers } from '../rules/geo/common';
-import { estimateReliability, type ReliabilityEstimate } from './reliability';
+import { estimateReliability, geoFacts, type ReliabilityEstimate } from './reliability';
 import { attr, attrOr, blocks, knownValue, referencedAddresses, isAddressOf, type StackView, type TerraformResource } from '../rules/terraform';
 import type { Profile } from '../rules/types';
 
@@ -114,9 +114,12 @@ function describeCache(cache: TerraformResource, stack: StackView, regions: Regi
   const rdb = str(known('default_database.persistence_redis_database_backup_frequency'));
   const group = str(known('default_database.geo_replication_group_name'));
   const members = group ? groupMembers(cache, stack) : [];
-  const zoneRedundantMembers = members.filter(
-    (m) => knownValue(m, 'high_availability_enabled', true) === true && zoneSupport(String(knownValue(m, 'location')), regions) === 'zones',
-  ).length;
+  const geo = geoFacts(
+    members.map((m) => ({
+      location: typeof knownValue(m, 'location') === 'string' ? String(knownValue(m, 'location')) : null,
+      zoneRedundant: knownValue(m, 'high_availability_enabled', true) === true && zoneSupport(String(knownValue(m, 'location')), regions) === 'zones',
+    })),
+  );
   const zoneRedundant = ha === true && support === 'zones';
   return {
     address: cache.address,
@@ -145,7 +148,7 @@ function describeCache(cache: TerraformResource, stack: StackView, regions: Regi
             highAvailability: ha,
             zoneSupport: support,
             persistence: { aof: aof ?? undefined, rdb: rdb ?? undefined },
-            geo: group ? { members: members.length, zoneRedundantMembers } : undefined,
+            geo: group ? geo : undefined,
           }),
     unknown: [...new Set(unknown)],
   };

@@ -2,7 +2,7 @@
  * What a cache's topology earns (rules.md 1.6): the SLA tier, zone redundancy, and the expected downtime and data-loss
  * window per failure kind. Connectivity SLA only; no SLA covers data.
  */
-import type { ZoneSupport } from '../rules/data/regions';
+import { normalizeRegion, type ZoneSupport } from '../rules/data/regions';
 
 export type SlaTier = 'none' | '99.9%' | '99.99%' | '99.999%';
 
@@ -36,8 +36,30 @@ export interface TopologyFacts {
   readonly persistence?: { readonly aof?: string; readonly rdb?: string };
   /** Interval of scheduled exports to geo-redundant storage, in seconds, if any. */
   readonly backupIntervalSeconds?: number;
-  /** For a geo member: how many members of its group are zone redundant, and how many members there are. */
-  readonly geo?: { readonly members: number; readonly zoneRedundantMembers: number };
+  /** For a geo member: its group's member count and distinct zone-redundant regions (see geoFacts). */
+  readonly geo?: GeoFacts;
+}
+
+/** A geo group as the SLA counts it: 99.999% needs zone-redundant members in at least three distinct regions. */
+export interface GeoFacts {
+  readonly members: number;
+  /** Distinct regions (normalised) that hold at least one zone-redundant member. */
+  readonly zoneRedundantRegions: number;
+}
+
+/** One member of a geo group: where it runs, and whether it is zone redundant there. */
+export interface GeoMemberPlace {
+  readonly location: string | null | undefined;
+  readonly zoneRedundant: boolean;
+}
+
+/**
+ * The group's facts for the SLA, the one function the constructs, the manifest (and so `amr sla` and the reports) use:
+ * members count, zone-redundant members count by distinct region (three zone-redundant members in two regions are two).
+ */
+export function geoFacts(members: readonly GeoMemberPlace[]): GeoFacts {
+  const regions = new Set(members.filter((m) => m.zoneRedundant && m.location).map((m) => normalizeRegion(String(m.location))));
+  return { members: members.length, zoneRedundantRegions: regions.size };
 }
 
 const UNREPLICATED = 'seconds of writes not yet replicated';
@@ -57,7 +79,7 @@ export function estimateReliability(facts: TopologyFacts): ReliabilityEstimate {
   const geo = facts.geo !== undefined && facts.geo.members >= 2;
   const sla: SlaTier = !facts.highAvailability
     ? 'none'
-    : geo && zoneRedundant === true && (facts.geo?.zoneRedundantMembers ?? 0) >= 3
+    : geo && zoneRedundant === true && (facts.geo?.zoneRedundantRegions ?? 0) >= 3
       ? '99.999%'
       : zoneRedundant === true
         ? '99.99%'

@@ -8,6 +8,7 @@
  *   expired SAS, the cache down, Azurite stopped: each a failure outcome, no success manifest, nothing earlier
  *   overwritten, and a rerun after the fault clears succeeds.
  */
+import { execFileSync, spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -109,6 +110,41 @@ async function runHandler(env: Record<string, string>, clients = emulatorClients
   } catch (error) {
     return { error: error as ExportError, lines };
   }
+}
+
+/** The synthesized function zip of the production example, unzipped alone under the temp directory (no node_modules around it). */
+function unzippedFunction(): string {
+  const find = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? find(path.join(dir, e.name)) : e.name === 'archive.zip' ? [path.join(dir, e.name)] : []));
+  const [zip] = find(path.join(stackDir, 'assets'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-function-zip-'));
+  execFileSync('unzip', ['-q', zip, '-d', dir]);
+  return dir;
+}
+
+/** Calls the bundled handler as the host would: one timer invocation, its log lines on stdout, the manifest last. */
+const DRIVER = `
+const { scheduledExport } = require(require('path').resolve('index.js'));
+const context = { log: (l) => console.log('LOG ' + l), error: (l) => console.log('LOG ' + l) };
+scheduledExport({ isPastDue: false }, context, process.env).then(
+  (m) => console.log('MANIFEST ' + JSON.stringify(m)),
+  (e) => { console.log('ERROR ' + e.message); process.exitCode = 1; },
+);`;
+
+/** Runs `node` on the unzipped function zip with only the function's settings in its environment. */
+function runBundledHandler(dir: string, env: Record<string, string>): Promise<{ code: number | null; manifest?: ExportManifest; error?: string; lines: string[]; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', DRIVER], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const out = stdout.split('\n');
+      const manifest = out.find((l) => l.startsWith('MANIFEST '));
+      const error = out.find((l) => l.startsWith('ERROR '));
+      resolve({ code, manifest: manifest ? (JSON.parse(manifest.slice(9)) as ExportManifest) : undefined, error: error?.slice(6), lines: out.filter((l) => l.startsWith('LOG ')).map((l) => l.slice(4)), stderr });
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -222,13 +258,15 @@ describe('backup round trip through the emulator', () => {
     expect(list.stdout).toMatch(/newest first:\n {2}none\n$/);
   });
 
-  test('the function handler exports with the emulator settings and records key count and digest', async () => {
+  test('the deployed function (node on the unzipped zip, no node_modules) exports with the emulator settings and records key count and digest', async () => {
     expectedKeys = await loadDataset(client);
     expect(await client.dbsize()).toBe(expectedKeys);
     before = await snapshot(client);
     await container().createIfNotExists();
-    const { manifest, error, lines } = await runHandler(emulatorEnv());
-    expect(error).toBeUndefined();
+    const dir = unzippedFunction();
+    expect(fs.readdirSync(dir).sort()).toEqual(['host.json', 'index.js', 'package.json']);
+    const { code, manifest, error, lines, stderr } = await runBundledHandler(dir, emulatorEnv());
+    expect({ code, error, stderr: stderr.replace(/.*test mode.*\n?/gi, '') }).toEqual({ code: 0, error: undefined, stderr: '' });
     expect(lines.some((l) => l.startsWith(SUCCESS_MARKER))).toBe(true);
     expect(manifest!.outcome).toBe('succeeded');
     expect(manifest!.blobs).toHaveLength(2); // one gzipped RDB per shard

@@ -5,6 +5,9 @@ import { AmrSynthError } from '../../src/constructs/errors';
 import { ManagedRedis, type ManagedRedisProps } from '../../src/constructs/managed-redis';
 import { Sku } from '../../src/constructs/sku';
 
+/** The object ID of an application's identity, granted data access in tests that need a cache someone can use. */
+export const APP_OBJECT_ID = '11111111-2222-3333-4444-555555555555';
+
 export const BASE_PROPS: ManagedRedisProps = {
   name: 'orders-cache',
   resourceGroupName: 'rg-orders',

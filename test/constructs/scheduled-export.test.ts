@@ -23,7 +23,7 @@ import {
 import { AmrSynthError } from '../../src/constructs/errors';
 import { stalenessQuery } from '../../src/constructs/scheduled-export';
 import { EXPORT_ROLE_ACTIONS } from '../../src/rules/backup/common';
-import { BASE_PROPS, newStack, ruleIds, synthError, synthJson } from './helpers';
+import { APP_OBJECT_ID, BASE_PROPS, newStack, ruleIds, synthError, synthJson } from './helpers';
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
 const one = (json: any, type: string): any => {
@@ -167,11 +167,11 @@ describe('ScheduledExport of a cache (Flex Consumption, defaults)', () => {
     for (const o of outputs) expect(o.sensitive).toBeUndefined();
   });
 
-  test('the code: a TerraformAsset zip, deployed at apply with remote build', () => {
+  test('the code: a TerraformAsset zip, deployed at apply without a remote build (nothing to install)', () => {
     const deploy = one(json, 'terraform_data');
     expect(backup.packagePath).toMatch(/^assets\/.+\/archive\.zip$/);
     expect(deploy.provisioner[0]['local-exec'].command).toContain(`--src "${backup.packagePath}"`);
-    expect(deploy.provisioner[0]['local-exec'].command).toContain('--build-remote true');
+    expect(deploy.provisioner[0]['local-exec'].command).toContain('--build-remote false');
     expect(deploy.triggers_replace[0]).toBe(backup.packageAsset.assetHash);
     expect(deploy.depends_on).toEqual(expect.arrayContaining([fnAddress]));
   });
@@ -212,13 +212,13 @@ describe('ScheduledExport options', () => {
     expect(backup.intervalHours).toBe(24);
   });
 
-  test('an existing service plan gives a Linux function app with remote build and identity-based host storage', () => {
+  test('an existing service plan gives a Linux function app without build on deployment and with identity-based host storage', () => {
     const planId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverFarms/premium';
     const { json, stack } = exportStack({ functionPlan: FunctionPlan.servicePlan(planId) });
     expect(values(json, 'azurerm_service_plan')).toHaveLength(0);
     const fn = one(json, 'azurerm_linux_function_app');
     expect(fn).toMatchObject({ service_plan_id: planId, storage_uses_managed_identity: true, site_config: { application_stack: { node_version: '20' } } });
-    expect(fn.app_settings).toMatchObject({ SCM_DO_BUILD_DURING_DEPLOYMENT: 'true', AMR_EXPORT_SCHEDULE: '0 0 */6 * * *' });
+    expect(fn.app_settings).toMatchObject({ SCM_DO_BUILD_DURING_DEPLOYMENT: 'false', AMR_EXPORT_SCHEDULE: '0 0 */6 * * *' });
     expect(fn.storage_account_access_key).toBeUndefined();
     expect(synthError(stack)).toBeUndefined();
   });
@@ -256,7 +256,7 @@ describe('ScheduledExport checks at synth', () => {
 
     const critical = newStack('critical');
     setProfile(critical, 'mission-critical');
-    new ManagedRedis(critical, 'cache', { ...BASE_PROPS, persistence: Persistence.appendOnlyFile(), logAnalyticsWorkspaceId: '/subscriptions/s/law' });
+    new ManagedRedis(critical, 'cache', { ...BASE_PROPS, persistence: Persistence.appendOnlyFile(), logAnalyticsWorkspaceId: '/subscriptions/s/law', accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }] });
     acknowledge(critical, { id: 'AMR-SEC-003', reason: 'tests run without a private endpoint' });
     expect(ruleIds(synthError(critical))).toEqual(['AMR-BAK-001']);
   });
@@ -306,6 +306,7 @@ describe('ScheduledExport of a geo-replication group', () => {
     zoneRedundant: true,
     logAnalyticsWorkspaceId: '/subscriptions/s/law',
     members: [{ location: 'westeurope' }, { location: 'northeurope' }, { location: 'swedencentral' }],
+    accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }],
   });
   acknowledge(stack, { id: 'AMR-SEC-003', reason: 'tests run without a private endpoint' });
   const backup = new ScheduledExport(stack, 'backup', { group, exportMember: 1, schedule: Schedule.every(4) });
@@ -351,9 +352,15 @@ describe('the examples with backups', () => {
     const zip = path.join(app.outdir, 'stacks', 'production', stack.backup.packagePath);
     expect(fs.existsSync(zip)).toBe(true);
     const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-    expect(listing).toEqual(expect.arrayContaining(['package.json', 'host.json', 'dist/function/index.js', 'dist/export.js', 'dist/settings.js', 'dist/clients.js']));
+    expect(listing).toEqual(['host.json', 'index.js', 'package.json']);
     const pkg = JSON.parse(execFileSync('unzip', ['-p', zip, 'package.json'], { encoding: 'utf8' }));
-    expect(pkg).toMatchObject({ main: 'dist/function/index.js', dependencies: { '@azure/functions': '4.16.5', '@azure/identity': '4.13.1' } });
+    expect(pkg).toMatchObject({ main: 'index.js', bundled: { '@azure/functions': '4.16.5', '@azure/identity': '4.13.1' } });
+    expect(pkg.dependencies).toBeUndefined();
+    // One file with the Azure SDK inside: it requires nothing but Node built-ins and the module the Functions host provides.
+    const bundle = execFileSync('unzip', ['-p', zip, 'index.js'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const required = [...bundle.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+    const builtins = new Set(require('module').builtinModules as string[]);
+    expect([...new Set(required.filter((r) => !builtins.has(r.replace(/^node:/, ''))))]).toEqual(['@azure/functions-core']);
   });
 
   test('mission-critical: a ScheduledExport of the geo group exporting one member', () => {

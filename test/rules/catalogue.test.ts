@@ -1,12 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ALL_RULES, CACHE_RULES, findRule } from '../../src/rules/catalogue';
+import { ALL_RULES, CACHE_RULES, findRule, findRuleMetadata, RUNTIME_RULES, VERIFY_RULES } from '../../src/rules/catalogue';
 import { evaluateStack } from '../../src/rules/engine';
-import { PROFILES, type Profile, type Rule, type Severity } from '../../src/rules/types';
+import { PROFILES, type Profile, type Rule, type RuleMetadata, type Severity } from '../../src/rules/types';
 import { cache, check, companions, stack } from '../support/resources';
 import { handWrittenBackup } from './backup/support';
 
-/** rules.md section 2.1, with the severities of its table (dev, production, mission-critical). */
+/**
+ * rules.md section 2.1, with the severities of its table (dev, production, mission-critical), and the rules issue 12
+ * added to it: AMR-SEC-005 (data access with access keys off) and AMR-OPS-002 (ReadOnly lock conflicts).
+ */
 const SECTION_2_1: Record<string, [Severity, Severity, Severity]> = {
   'AMR-SKU-001': ['error', 'error', 'error'],
   'AMR-NAME-001': ['error', 'error', 'error'],
@@ -29,8 +32,10 @@ const SECTION_2_1: Record<string, [Severity, Severity, Severity]> = {
   'AMR-SEC-002': ['warning', 'warning', 'warning'],
   'AMR-SEC-003': ['warning', 'warning', 'warning'],
   'AMR-SEC-004': ['error', 'error', 'error'],
+  'AMR-SEC-005': ['warning', 'warning', 'error'],
   'AMR-OBS-001': ['warning', 'warning', 'warning'],
   'AMR-OPS-001': ['warning', 'warning', 'warning'],
+  'AMR-OPS-002': ['error', 'error', 'error'],
   'AMR-LEG-001': ['warning', 'warning', 'warning'],
   'AMR-LEG-002': ['error', 'error', 'error'],
 };
@@ -39,8 +44,8 @@ const EXPECTED_2_1 = Object.keys(SECTION_2_1);
 const ids = (rules: readonly Rule[]) => rules.map((r) => r.metadata.id);
 
 describe('the rule catalogue', () => {
-  it('lists the 25 rules of section 2.1', () => {
-    expect(EXPECTED_2_1).toHaveLength(25);
+  it('lists the 27 rules of section 2.1', () => {
+    expect(EXPECTED_2_1).toHaveLength(27);
     for (const id of EXPECTED_2_1) expect(ids(ALL_RULES)).toContain(id);
   });
 
@@ -58,20 +63,34 @@ describe('the rule catalogue', () => {
     expect(new Set(ALL_RULES).size).toBe(ALL_RULES.length);
   });
 
-  describe('every rule module under src/rules/cache is in the catalogue', () => {
-    const dir = path.join(__dirname, '../../src/rules/cache');
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'common.ts');
+  it('VERIFY_RULES holds AMR-RUN-001, which amr verify checks and amr explain finds', () => {
+    expect(VERIFY_RULES.map((m) => m.id)).toEqual(['AMR-RUN-001']);
+    expect(findRuleMetadata('amr-run-001')).toBe(VERIFY_RULES[0]);
+    expect(VERIFY_RULES[0].when).toEqual(['runtime']);
+  });
+
+  it('RUNTIME_RULES holds the runtime rules that can be judged from a stack (section 2.5)', () => {
+    expect(ids(RUNTIME_RULES)).toEqual(['AMR-RUN-007']);
+    expect(findRule('AMR-RUN-007')?.metadata.severity).toEqual({ dev: 'warning', production: 'warning', 'mission-critical': 'warning' });
+  });
+
+  describe.each(['cache', 'runtime'])('every rule module under src/rules/%s is in the catalogue', (room) => {
+    const dir = path.join(__dirname, '../../src/rules', room);
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('common'));
 
     it('finds the rule files', () => {
-      expect(files.length).toBeGreaterThanOrEqual(24);
+      expect(files.length).toBeGreaterThanOrEqual(room === 'cache' ? 26 : 1);
     });
 
     it.each(files)('%s', (file) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const exported = Object.values(require(path.join(dir, file)) as Record<string, unknown>);
       const rules = exported.filter((v): v is Rule => typeof v === 'object' && v !== null && typeof (v as Rule).metadata?.id === 'string');
-      expect(rules.length).toBeGreaterThan(0);
+      // A runtime rule that needs the deployed resource exports its metadata only; `amr verify` checks it.
+      const verifyOnly = exported.filter((v): v is RuleMetadata => typeof v === 'object' && v !== null && typeof (v as RuleMetadata).id === 'string' && Array.isArray((v as RuleMetadata).when));
+      expect(rules.length + verifyOnly.length).toBeGreaterThan(0);
       for (const rule of rules) expect(ALL_RULES).toContain(rule);
+      for (const metadata of verifyOnly) expect(VERIFY_RULES).toContain(metadata);
     });
   });
 

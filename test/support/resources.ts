@@ -51,9 +51,24 @@ export function cache(patch: Values = {}, options: ResourceOptions = {}): Terraf
   return resource('azurerm_managed_redis', merge(COMPLIANT_CACHE, patch), { name: 'cache', ...options });
 }
 
-/** Diagnostic setting and private endpoint that make the compliant cache fully compliant. */
+/** An access policy assignment on the cache's database, as ManagedRedis synthesizes it (azapi_resource). */
+export function accessPolicyAssignment(target: TerraformResource, name = 'apa'): TerraformResource {
+  return resource(
+    'azapi_resource',
+    {
+      type: 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-07-01',
+      name: '00000000-0000-0000-0000-000000000001',
+      parent_id: `\${${target.address}.id}/databases/default`,
+      body: { properties: { accessPolicyName: 'default', user: { objectId: '00000000-0000-0000-0000-000000000001' } } },
+    },
+    { name },
+  );
+}
+
+/** Diagnostic setting, private endpoint and access policy assignment that make the compliant cache fully compliant. */
 export function companions(target: TerraformResource): TerraformResource[] {
   return [
+    accessPolicyAssignment(target, `${target.name}_apa`),
     resource('azurerm_monitor_diagnostic_setting', { name: 'diag', target_resource_id: `\${${target.address}.id}`, log_analytics_workspace_id: '/subscriptions/x/law' }, { name: 'diag' }),
     resource('azurerm_private_endpoint', { name: 'pe', subnet_id: '/subscriptions/x/subnets/s', private_service_connection: { private_connection_resource_id: `\${${target.address}.id}`, subresource_names: ['redisEnterprise'] } }, { name: 'pe' }),
   ];

@@ -49,7 +49,9 @@ export async function runEmulate(args: { positional: string[]; flag: (name: stri
         if (geoLagMs !== undefined && (!Number.isInteger(geoLagMs) || geoLagMs < 0 || geoLagMs > 60000)) throw new UsageError(`amr emulate up: --geo-lag-ms must be a whole number of milliseconds from 0 to 60000`);
         const basePort = args.flag('--base-port') !== undefined ? Number(args.flag('--base-port')) : undefined;
         if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65535)) throw new UsageError(`amr emulate up: --base-port must be a whole number from 1024 to 65535 (the first cache's endpoint port)`);
-        const state = await up({ source: rest[0], stateDir, basePort, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
+        const zones = args.flag('--zones') !== undefined ? Number(args.flag('--zones')) : undefined;
+        if (zones !== undefined && (!Number.isInteger(zones) || zones < 1 || zones > 3)) throw new UsageError(`amr emulate up: --zones must be 1, 2 or 3 (fewer than 3 runs zone-redundant caches in one zone: redundancyMode LR)`);
+        const state = await up({ source: rest[0], stateDir, basePort, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, zones, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
         io.stdout(renderStatus(await status(state.stateDir)));
         return 0;
       }

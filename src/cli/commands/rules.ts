@@ -1,5 +1,5 @@
 /** `amr rules` and `amr explain`, and RULES.md, all generated from the rules' own metadata. */
-import { ALL_RULES, BACKUP_RULES, CACHE_RULES, GEO_RULES } from '../../rules/catalogue';
+import { ALL_RULES, BACKUP_RULES, CACHE_RULES, CHANGE_RULES, GEO_RULES, RUNTIME_RULES, VERIFY_RULES } from '../../rules/catalogue';
 import { KNOWN_RELEASES } from '../../rules/input/provider-version';
 import { PROFILES, type RuleMetadata } from '../../rules/types';
 import { TERRAFORM_LANGUAGE_SECTION } from './terraform-language';
@@ -8,6 +8,8 @@ const SECTIONS: ReadonlyArray<[string, readonly RuleMetadata[]]> = [
   ['One cache', CACHE_RULES.map((r) => r.metadata)],
   ['Geo-replication', GEO_RULES.map((r) => r.metadata)],
   ['Backup', BACKUP_RULES.map((r) => r.metadata)],
+  ['Changes (plans)', CHANGE_RULES.map((r) => r.metadata)],
+  ['Runtime', [...VERIFY_RULES, ...RUNTIME_RULES.map((r) => r.metadata)]],
 ];
 
 function otherRules(): RuleMetadata[] {
@@ -25,7 +27,7 @@ const escape = (text: string) => text.replace(/\|/g, '\\|');
 
 /** RULES.md: the catalogue with every rule's statement, fix and sources. A test fails when the file is stale. */
 export function renderRulesMarkdown(): string {
-  const sections = [...SECTIONS, ...(otherRules().length > 0 ? ([['Changes (plans)', otherRules()]] as Array<[string, RuleMetadata[]]>) : [])];
+  const sections = [...SECTIONS, ...(otherRules().length > 0 ? ([['Other', otherRules()]] as Array<[string, RuleMetadata[]]>) : [])];
   const out: string[] = [
     '# Rules',
     '',

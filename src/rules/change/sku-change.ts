@@ -8,7 +8,11 @@ import { actionsText, afterValue, beforeValue, CHANGE_SOURCES, comparable, group
 
 const FLASH = 'FlashOptimized';
 
-/** AMR-CHG-004: sku_name change (replacement before 4.61; never Flash ↔ in-memory; geo members together and never down). */
+/**
+ * AMR-CHG-004: sku_name change (replacement before 4.61; never Flash ↔ in-memory; geo members together). Microsoft's
+ * scaling page allows scaling down to a SKU that listSkusForScaling returns when the data fits (checked at runtime:
+ * AMR-RUN-005), for geo-replicated caches too (in preview); the geo-specific ban on scaling down this rule once had is gone.
+ */
 export const skuChange: Rule = {
   metadata: {
     id: 'AMR-CHG-004',
@@ -17,11 +21,18 @@ export const skuChange: Rule = {
     when: ['plan'],
     statement:
       `sku_name is ForceNew before azurerm ${SKU_IN_PLACE_VERSION}: changing it on 4.55 replaces the cache and loses its data. From ${SKU_IN_PLACE_VERSION} the provider scales in place when Azure lists the target SKU, ` +
-      'but Azure never scales between Flash Optimized and the in-memory tiers, geo-replicated caches cannot scale down, and scaling one geo member locks the others until every member reaches the same SKU.',
+      'but Azure never scales between Flash Optimized and the in-memory tiers, and scaling one geo member locks the others until every member reaches the same SKU. ' +
+      'Scaling down is allowed (also for geo-replicated caches, in preview) to a SKU that listSkusForScaling returns, when the used memory fits the smaller size (AMR-RUN-005).',
     fix:
       `on azurerm < ${SKU_IN_PLACE_VERSION} scale the cache in Azure (portal or Azure CLI) and then align sku_name, or upgrade the provider to ${SKU_IN_PLACE_VERSION} or later; ` +
-      'never cross between FlashOptimized and the in-memory tiers on an existing cache; change every geo member to the same larger SKU in one plan',
-    sources: [...CHANGE_SOURCES, 'https://learn.microsoft.com/azure/redis/how-to-scale', 'https://learn.microsoft.com/azure/redis/how-to-active-geo-replication'],
+      'never cross between FlashOptimized and the in-memory tiers on an existing cache; change every geo member to the same SKU in one plan; ' +
+      'before scaling down, check that the target is in listSkusForScaling and that the used memory fits it',
+    sources: [
+      ...CHANGE_SOURCES,
+      'https://learn.microsoft.com/azure/redis/how-to-scale (2026: "You can also scale down to a smaller or more appropriate tier"; "Scaling geo-replicated Azure Managed Redis caches is in preview"; no geo-specific ban on scaling down)',
+      'https://learn.microsoft.com/rest/api/redis/redisenterprisecache/redis-enterprise/list-skus-for-scaling',
+      'https://learn.microsoft.com/azure/redis/how-to-active-geo-replication',
+    ],
   },
   onChanges: true,
   versionDependent: true,
@@ -52,9 +63,6 @@ export const skuChange: Rule = {
     if (group === undefined) return unknown('default_database.geo_replication_group_name');
     const geoGroup = group || groupBefore(cache);
     if (geoGroup === '') return pass();
-    if (fromSku && toSku && toSku.sizeGb < fromSku.sizeGb) {
-      return fail(`geo member '${name}' of group '${geoGroup}' scales down (${change}, ${fromSku.sizeGb} GB → ${toSku.sizeGb} GB): geo-replicated caches cannot scale down`, attribute);
-    }
     const lagging: string[] = [];
     for (const peer of plannedPeers(cache, geoGroup, stack)) {
       const peerSku = afterValue(peer, 'sku_name');

@@ -75,7 +75,7 @@ describe('markdown formatter', () => {
   });
 
   test('per-cache bounds for a geo member and a backed-up cache', () => {
-    const geo = estimateReliability({ highAvailability: true, zoneSupport: 'zones', geo: { members: 3, zoneRedundantMembers: 3 } });
+    const geo = estimateReliability({ highAvailability: true, zoneSupport: 'zones', geo: { members: 3, zoneRedundantRegions: 3 } });
     const backedUp = estimateReliability({ highAvailability: true, zoneSupport: 'no-zones', persistence: { rdb: '6h' }, backupIntervalSeconds: 12 * 3600 });
     const report = makeReport({
       caches: [

@@ -50,9 +50,14 @@ describe('AMR-CHG-004 sku_name change', () => {
       expectFail(judge(skuChange, view, A), 'sku_name', 'sku_name Balanced_B10 → ComputeOptimized_X3', 'actions delete, create');
     });
 
-    it('fails for a geo member scaling down', () => {
+    it('passes every geo member scaling down together (Microsoft allows scaling down to a listed SKU; no geo-specific ban)', () => {
       const view = planView([geoUpdate('a', 'Balanced_B20', 'Balanced_B10'), geoUpdate('b', 'Balanced_B20', 'Balanced_B10')], v461);
-      expectFail(judge(skuChange, view, A), 'sku_name', "geo member 'cache-a'", "'orders-geo'", 'sku_name Balanced_B20 → Balanced_B10', '24 GB → 12 GB', 'cannot scale down');
+      expect(judge(skuChange, view, A)).toEqual({ status: 'pass' });
+    });
+
+    it('fails one geo member scaling down alone', () => {
+      const view = planView([geoUpdate('a', 'Balanced_B20', 'Balanced_B10'), keepCache('b', geo({ sku_name: 'Balanced_B20' }))], v461);
+      expectFail(judge(skuChange, view, A), 'sku_name', 'sku_name Balanced_B20 → Balanced_B10', "'cache-b' (Balanced_B20)");
     });
 
     it('passes when every geo member scales up to the same SKU in the plan', () => {

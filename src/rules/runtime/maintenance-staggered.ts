@@ -1,0 +1,102 @@
+import { MANAGED_REDIS, resourcesMaybeReferring, resourcesReferring } from '../cache/common';
+import { normalizeRegion } from '../data/regions';
+import { severities } from '../profiles';
+import { ofType } from '../stack-index';
+import { attr, displayName, knownValue, type StackView, type TerraformResource } from '../terraform';
+import { fail, notApplicable, pass, unknown, type Rule } from '../types';
+
+export const AZAPI_UPDATE_RESOURCE = 'azapi_update_resource';
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const WEEK_HOURS = 7 * 24;
+
+/** A weekly window as [start, end) hours from Monday 00:00 UTC. */
+type Interval = readonly [number, number];
+
+/** The cache's maintenance windows: none set ('any time'), a list, or unknown (an attribute not known until apply). */
+type Windows = { readonly kind: 'any-time' } | { readonly kind: 'windows'; readonly intervals: Interval[] } | { readonly kind: 'unknown'; readonly attribute: string };
+
+function hoursOf(duration: unknown): number | undefined {
+  const m = typeof duration === 'string' ? duration.match(/^PT(\d+)H$/i) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Reads `maintenanceConfiguration.maintenanceWindows` from the azapi_update_resource(s) on the cache. */
+function windowsOf(cache: TerraformResource, stack: StackView): Windows {
+  const updates = resourcesReferring(stack, AZAPI_UPDATE_RESOURCE, cache, 'resource_id').filter((u) => /^Microsoft\.Cache\/redisEnterprise@/i.test(String(knownValue(u, 'type') ?? '')));
+  const intervals: Interval[] = [];
+  let found = false;
+  for (const update of updates) {
+    const list = attr(update, 'body.properties.maintenanceConfiguration.maintenanceWindows');
+    if (list.kind === 'unknown') return { kind: 'unknown', attribute: 'body.properties.maintenanceConfiguration' };
+    if (list.kind !== 'known' || !Array.isArray(list.value)) continue;
+    for (const w of list.value as Array<Record<string, unknown>>) {
+      const day = DAYS.indexOf(String((w.schedule as Record<string, unknown> | undefined)?.dayOfWeek));
+      const start = w.startHourUtc;
+      const hours = hoursOf(w.duration);
+      if (day < 0 || typeof start !== 'number' || hours === undefined) return { kind: 'unknown', attribute: 'body.properties.maintenanceConfiguration.maintenanceWindows' };
+      intervals.push([day * 24 + start, day * 24 + start + hours]);
+      found = true;
+    }
+  }
+  if (!found && resourcesMaybeReferring(stack, AZAPI_UPDATE_RESOURCE, 'resource_id').length > 0) return { kind: 'unknown', attribute: 'resource_id' };
+  return found ? { kind: 'windows', intervals } : { kind: 'any-time' };
+}
+
+/** True when two weekly interval sets overlap (windows wrap around Sunday midnight). */
+function overlap(a: readonly Interval[], b: readonly Interval[]): boolean {
+  const unwrap = (list: readonly Interval[]) => list.flatMap(([s, e]) => (e > WEEK_HOURS ? [[s, WEEK_HOURS], [0, e - WEEK_HOURS]] : [[s, e]]) as Interval[]);
+  return unwrap(a).some(([s1, e1]) => unwrap(b).some(([s2, e2]) => s1 < e2 && s2 < e1));
+}
+
+/** The cache's resource group (lower case) and normalised region, or the attribute that is not known. */
+function placeOf(cache: TerraformResource): { readonly key: string } | { readonly unknown: string } {
+  const group = attr(cache, 'resource_group_name');
+  const location = attr(cache, 'location');
+  if (group.kind === 'unknown') return { unknown: 'resource_group_name' };
+  if (location.kind === 'unknown') return { unknown: 'location' };
+  return { key: `${String(group.kind === 'known' ? group.value : '').toLowerCase()}|${normalizeRegion(String(location.kind === 'known' ? location.value : ''))}` };
+}
+
+/** AMR-RUN-007: caches in one resource group and region have distinct maintenance windows. */
+export const maintenanceStaggered: Rule = {
+  metadata: {
+    id: 'AMR-RUN-007',
+    title: 'Caches in one resource group and region have distinct maintenance windows',
+    severity: severities.warning,
+    when: ['synth', 'plan', 'runtime'],
+    statement:
+      'Planned maintenance fails each cache over (under a second with HA, but connections drop and unreplicated writes can be lost). Caches in one resource group and region ' +
+      'usually serve one application: without distinct scheduled maintenance windows (preview, maintenanceConfiguration) they can be patched at the same time.',
+    fix:
+      'give each cache its own weekly windows that do not overlap the others (maintenanceWindows on ManagedRedis, or on each GeoReplicationGroup member; ' +
+      'or an azapi_update_resource setting properties.maintenanceConfiguration.maintenanceWindows on Microsoft.Cache/redisEnterprise@2025-08-01-preview)',
+    sources: ['https://learn.microsoft.com/azure/redis/scheduled-maintenance', 'https://learn.microsoft.com/dotnet/api/azure.resourcemanager.redisenterprise.models.redisenterprisemaintenancewindow'],
+  },
+  appliesTo: [MANAGED_REDIS],
+  check: (cache, { stack }) => {
+    const others = ofType(stack, MANAGED_REDIS).filter((c) => c !== cache && (c.change === undefined || !c.change.actions.includes('delete') || c.change.actions.includes('create')));
+    if (others.length === 0) return notApplicable();
+    const place = placeOf(cache);
+    if ('unknown' in place) return unknown(place.unknown);
+    const neighbours: TerraformResource[] = [];
+    for (const other of others) {
+      const where = placeOf(other);
+      if ('unknown' in where) return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
+      if (where.key === place.key) neighbours.push(other);
+    }
+    if (neighbours.length === 0) return pass();
+    const mine = windowsOf(cache, stack);
+    if (mine.kind === 'unknown') return unknown(mine.attribute);
+    const clashing: string[] = [];
+    for (const other of neighbours) {
+      const theirs = windowsOf(other, stack);
+      if (theirs.kind === 'unknown') return unknown(theirs.attribute, `the maintenance windows of '${displayName(other)}' are not known until apply`);
+      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) clashing.push(`'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`);
+    }
+    if (clashing.length === 0) return pass();
+    return fail(
+      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${clashing.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
+      { attribute: 'maintenanceConfiguration.maintenanceWindows' },
+    );
+  },
+};

@@ -1,0 +1,72 @@
+import { maintenanceStaggered } from '../../../src/rules/runtime/maintenance-staggered';
+import { cache, check, expectFail, expectUnknown, findingsOf, idOf, resource, stack } from '../../support/resources';
+
+const ATTRIBUTE = 'maintenanceConfiguration.maintenanceWindows';
+const a = cache({ name: 'cache-a' }, { name: 'a' });
+const b = cache({ name: 'cache-b' }, { name: 'b' });
+
+/** The azapi_update_resource ManagedRedis synthesizes for maintenanceWindows. */
+function windows(target: ReturnType<typeof cache>, list: Array<[string, number, number]>, name = `${target.name}_mw`) {
+  return resource(
+    'azapi_update_resource',
+    {
+      type: 'Microsoft.Cache/redisEnterprise@2025-08-01-preview',
+      resource_id: idOf(target),
+      body: { properties: { maintenanceConfiguration: { maintenanceWindows: list.map(([dayOfWeek, startHourUtc, hours]) => ({ type: 'Weekly', startHourUtc, duration: `PT${hours}H`, schedule: { dayOfWeek } })) } } },
+    },
+    { name },
+  );
+}
+
+describe('AMR-RUN-007 caches in one resource group and region have distinct maintenance windows', () => {
+  describe('compliant', () => {
+    it('does not apply to a cache alone in its stack', () => {
+      expect(check(maintenanceStaggered, a)).toEqual({ status: 'not-applicable' });
+    });
+
+    it('passes caches in other regions or other resource groups', () => {
+      expect(check(maintenanceStaggered, a, { others: [cache({ name: 'cache-b', location: 'North Europe' }, { name: 'b' })] })).toEqual({ status: 'pass' });
+      expect(check(maintenanceStaggered, a, { others: [cache({ name: 'cache-b', resource_group_name: 'rg-other' }, { name: 'b' })] })).toEqual({ status: 'pass' });
+    });
+
+    it('passes two caches whose windows do not overlap', () => {
+      const others = [b, windows(a, [['Sunday', 0, 5], ['Wednesday', 0, 5]]), windows(b, [['Sunday', 6, 5], ['Thursday', 0, 5]])];
+      expect(check(maintenanceStaggered, a, { others })).toEqual({ status: 'pass' });
+    });
+  });
+
+  describe('non-compliant', () => {
+    it('fails two caches in one resource group and region without windows (West Europe = westeurope)', () => {
+      expectFail(check(maintenanceStaggered, a, { others: [cache({ name: 'cache-b', location: 'West Europe' }, { name: 'b' })] }), ATTRIBUTE, "'cache-a' has no maintenance windows", "'cache-b' (no windows)");
+    });
+
+    it('fails when only one of them has windows', () => {
+      expectFail(check(maintenanceStaggered, a, { others: [b, windows(a, [['Sunday', 0, 5]])] }), ATTRIBUTE, "'cache-b' (no windows)");
+    });
+
+    it('fails overlapping windows, also across Sunday midnight', () => {
+      expectFail(check(maintenanceStaggered, a, { others: [b, windows(a, [['Sunday', 0, 5]]), windows(b, [['Sunday', 4, 5]])] }), ATTRIBUTE, "'cache-b'");
+      expectFail(check(maintenanceStaggered, a, { others: [b, windows(a, [['Sunday', 22, 5]]), windows(b, [['Monday', 1, 2]])] }), ATTRIBUTE, "'cache-b'");
+    });
+
+    it('is a warning in every profile', () => {
+      for (const profile of ['dev', 'production', 'mission-critical'] as const) {
+        expect(findingsOf(stack(a, b), 'AMR-RUN-007', profile)).toEqual([expect.objectContaining({ status: 'fail', severity: 'warning' }), expect.objectContaining({ status: 'fail', severity: 'warning' })]);
+      }
+    });
+  });
+
+  describe('unknown', () => {
+    it('is unknown when a region or resource group is known only at apply', () => {
+      expectUnknown(check(maintenanceStaggered, cache({ name: 'cache-a', location: '${var.location}' }, { name: 'a' }), { others: [b] }), 'location');
+      expectUnknown(check(maintenanceStaggered, a, { others: [cache({ name: 'cache-b', resource_group_name: '${var.rg}' }, { name: 'b' })] }), 'resource_group_name');
+    });
+
+    it('is unknown when the windows are known only at apply', () => {
+      const unresolved = resource('azapi_update_resource', { type: 'Microsoft.Cache/redisEnterprise@2025-08-01-preview', resource_id: idOf(a), body: { properties: { maintenanceConfiguration: '${var.maintenance}' } } }, { name: 'mw' });
+      expectUnknown(check(maintenanceStaggered, a, { others: [b, unresolved] }), 'body.properties.maintenanceConfiguration');
+      const elsewhere = resource('azapi_update_resource', { type: 'Microsoft.Cache/redisEnterprise@2025-08-01-preview', resource_id: '${var.cache_id}', body: {} }, { name: 'mw' });
+      expectUnknown(check(maintenanceStaggered, a, { others: [b, elsewhere] }), 'resource_id');
+    });
+  });
+});
