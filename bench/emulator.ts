@@ -1,7 +1,7 @@
 /**
  * Emulator benchmarks, each against a baseline measured in the same run:
  * - start-up: `amr emulate up` of the production example against starting the same number of bare redis-servers;
- * - proxy throughput and p50 latency (redis-benchmark, SET/GET, -P 1 and -P 16) against a redis-server directly;
+ * - throughput and p50 latency through the cache's endpoint (TLS + proxy; redis-benchmark, SET/GET, -P 1 and -P 16) against a redis-server directly;
  * - failover gap per profile (a zone drill) against the service's documented 10-15 s;
  * - geo lag: at a steady write rate in one region, the time until each write is visible in another region, against
  *   the configured extra lag (`--geo-lag-ms`).
@@ -27,8 +27,9 @@ interface BenchResult {
 }
 
 /** redis-benchmark -q output: `SET: 123456.79 requests per second, p50=0.159 msec`. */
-function redisBenchmark(port: number, pipeline: number, password: string | null): Record<string, BenchResult> {
-  const args = ['-p', String(port), '-t', 'set,get', '-n', '40000', '-c', '20', '-P', String(pipeline), '-q', '-r', '100000', ...(password ? ['-a', password] : [])];
+function redisBenchmark(port: number, pipeline: number, password: string | null, caFile: string | null = null): Record<string, BenchResult> {
+  const tls = caFile ? ['--tls', '--cacert', caFile] : [];
+  const args = ['-p', String(port), ...tls, '-t', 'set,get', '-n', '40000', '-c', '20', '-P', String(pipeline), '-q', '-r', '100000', ...(password ? ['-a', password] : [])];
   const run = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 120000 });
   if (run.status !== 0 || !/requests per second/.test(run.stdout)) console.log(`  redis-benchmark -p ${port} -P ${pipeline} failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
   const results: Record<string, BenchResult> = {};
@@ -59,17 +60,19 @@ export async function benchEmulator(): Promise<void> {
 
   try {
     const cache = s.caches[0];
-    const proxyPort = Number(cache.endpoints[0].split(':')[1]);
+    // Through the cache's endpoint, as an app connects (TLS when the cache is Encrypted), against a bare redis-server.
+    const endpointPort = Number(cache.endpoint!.split(':')[1]);
     const direct = ports[0];
+    console.log(`  through the endpoint ${cache.endpoint}${cache.tls ? ' (TLS)' : ''}, then the proxy and the shards`);
     for (const pipeline of [1, 16]) {
-      const viaProxy = redisBenchmark(proxyPort, pipeline, cache.password);
+      const viaProxy = redisBenchmark(endpointPort, pipeline, cache.password, cache.caFile);
       const viaRedis = redisBenchmark(direct, pipeline, null);
       for (const op of ['SET', 'GET']) {
         const p = viaProxy[op];
         const d = viaRedis[op];
         if (!p || !d) continue;
         console.log(
-          `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
+          `  ${op} -P ${String(pipeline).padEnd(2)}: endpoint ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
         );
       }
     }
@@ -105,7 +108,8 @@ export async function benchGeoLag(rate = 500, seconds = 10, extraLags: readonly 
     try {
       const s = await status(stateDir);
       const members = s.geo[0].members.map((m) => s.caches.find((c) => c.name === m.cache)!);
-      const client = (i: number) => new Redis({ port: Number(members[i].endpoints[0].split(':')[1]), password: members[i].password ?? undefined });
+      const client = (i: number) =>
+        new Redis({ port: Number(members[i].endpoint!.split(':')[1]), password: members[i].password ?? undefined, tls: members[i].caFile ? { ca: fs.readFileSync(members[i].caFile!) } : undefined });
       const [writer, reader] = [client(0), client(1)];
       const acked = new Map<string, number>();
       const lags: number[] = [];

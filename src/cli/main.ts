@@ -32,7 +32,7 @@ Usage:
   amr explain RULE-ID
   amr sla PATH... [--format text|markdown|json]
   amr diagram PATH... [--format mermaid|svg] [--output FILE]
-  amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N] [--geo-lag-ms MS]
+  amr emulate up STACK_DIR [--state DIR] [--fast|--realistic] [--shards N] [--geo-lag-ms MS] [--base-port N]
   amr emulate status [--json] | fail node|zone|region T [--freeze] | recover node|zone|region T | down [--purge]
   amr drill zone|region --cache NAME [--zone Z] [--writes-per-second N] [--wait-replica] [--json]
   amr backup run|list --stack DIR [--cache NAME] [--state DIR] [--json]
@@ -50,7 +50,7 @@ interface Parsed {
   readonly outputs: Array<{ format: string; output?: string }>;
 }
 
-const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--stack', '--from', '--to', '--cache-id', '--container-url']);
+const VALUE_FLAGS = new Set(['--state', '--shards', '--geo-lag-ms', '--base-port', '--cache', '--zone', '--writes-per-second', '--fault-seconds', '--profile', '--format', '--output', '--fail-on', '--suppressions', '--baseline', '--create-baseline', '--provider-version', '--max-input-mb', '--stack', '--from', '--to', '--cache-id', '--container-url']);
 const BOOLEAN_FLAGS = new Set(['--debug', '--help', '-h', '--version', '--json', '--fast', '--realistic', '--freeze', '--purge', '--wait-replica', '--yes']);
 
 function parseArgs(command: string, args: readonly string[]): Parsed {

@@ -17,6 +17,16 @@ function canBind(port: number): Promise<boolean> {
   });
 }
 
+/** Whether `port` can be bound on loopback now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return canBind(port);
+}
+
+/** Ports chosen by other means (the caches' endpoints): never handed out by freePort() in this process. */
+export function reservePorts(ports: readonly number[]): void {
+  for (const port of ports) handedOut.add(port);
+}
+
 /** One free port. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 2000; attempt++) {

@@ -11,8 +11,8 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { freePort } from './ports';
-import { assertRedisServer, baseRedisConfig, REDIS_SERVER, stopProcess, waitForPing } from './processes';
-import { encodeCommand, RespError, RespParser, text, type RespValue } from './resp';
+import { assertRedisServer, baseRedisConfig, REDIS_SERVER, redisServerArgs, stopProcess, waitForPing } from './processes';
+import { currentInternalPassword, encodeCommand, noPasswordConfigured, RespError, RespParser, text, type RespValue } from './resp';
 import { keySlot } from './slots';
 
 /** The newest RDB format the local Redis 7.0 reads (Redis 7.2 and the service write v11 or newer). */
@@ -93,7 +93,7 @@ export function dumpRdb(port: number, options: DumpOptions = {}): Promise<Buffer
 class SyncReader {
   /** Bytes before the payload header (replies, keep-alives, the header line). */
   private preamble: Buffer = Buffer.alloc(0);
-  private readonly handshake = [['REPLCONF', 'rdb-only', '1'], ['REPLCONF', 'capa', 'eof'], ['SYNC']];
+  private readonly handshake = [...this.auth(), ['REPLCONF', 'rdb-only', '1'], ['REPLCONF', 'capa', 'eof'], ['SYNC']];
   private length: number | undefined;
   private eofMark: Buffer | undefined;
   /** Payload chunks, joined once at the end (a multi-GB snapshot must not be copied chunk after chunk). */
@@ -103,6 +103,12 @@ class SyncReader {
   private tail: Buffer = Buffer.alloc(0);
 
   public constructor(private readonly send: (data: Buffer) => void) {}
+
+  /** The emulator's redis-servers require the internal password (a refused AUTH shows up as SYNC's -NOAUTH). */
+  private auth(): string[][] {
+    const password = currentInternalPassword();
+    return password === null ? [] : [['AUTH', password]];
+  }
 
   public start(): void {
     this.send(encodeCommand(this.handshake[0]));
@@ -253,12 +259,18 @@ class Pipeline {
   private readonly waiting: Array<{ count: number; replies: RespValue[]; resolve: (r: RespValue[]) => void; reject: (e: Error) => void }> = [];
   private failure: Error | undefined;
 
-  public static connect(port: number): Promise<Pipeline> {
-    return new Promise((resolve, reject) => {
+  public static async connect(port: number): Promise<Pipeline> {
+    const pipeline = await new Promise<Pipeline>((resolve, reject) => {
       const socket = net.connect({ port, host: '127.0.0.1' });
       socket.once('connect', () => resolve(new Pipeline(socket, port)));
       socket.once('error', (error) => reject(new RdbError(`connect to 127.0.0.1:${port} failed: ${error.message}`, 'RdbLoadFailed')));
     });
+    const password = currentInternalPassword();
+    if (password !== null) {
+      const [reply] = await pipeline.exec([['AUTH', password]]);
+      if (reply instanceof RespError && !noPasswordConfigured(reply)) throw new RdbError(`AUTH on 127.0.0.1:${port}: ${reply.message}`, 'RdbLoadFailed');
+    }
+    return pipeline;
   }
 
   private constructor(
@@ -317,8 +329,8 @@ export async function startTemporaryServer(rdb: Buffer, timeoutMs: number): Prom
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-rdb-load-'));
   const port = await freePort();
   fs.writeFileSync(path.join(dir, 'import.rdb'), rdb);
-  const config = baseRedisConfig({ port, dir, config: { dbfilename: 'import.rdb', maxmemory: '0' } });
-  const child = spawn(REDIS_SERVER, Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]), { stdio: 'ignore' });
+  const config = baseRedisConfig({ port, dir, password: currentInternalPassword() ?? undefined, config: { dbfilename: 'import.rdb', maxmemory: '0' } });
+  const child = spawn(REDIS_SERVER, redisServerArgs(config, dir), { stdio: 'ignore' });
   const stop = async () => {
     // Its data is disposable: no grace period (redis-server takes ~100 ms to act on SIGTERM).
     if (child.pid !== undefined) await stopProcess(child.pid, 0);

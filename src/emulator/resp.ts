@@ -232,13 +232,54 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
+let internalPassword: string | null = null;
+
+/**
+ * The password of the emulator's own redis-servers (`requirepass`/`masterauth`), which only the emulator's processes
+ * know: each process sets it once at start (from state.json or its 0600 config), and every internal connection
+ * (RespClient, command(), internalAuth() on raw sockets) authenticates with it.
+ */
+export function useInternalPassword(password: string | null | undefined): void {
+  internalPassword = password ?? null;
+}
+
+/** The internal password this process uses (null: none). */
+export function currentInternalPassword(): string | null {
+  return internalPassword;
+}
+
+/** The AUTH command for a raw internal connection (written before anything else), or undefined without a password. */
+export function internalAuth(): Buffer | undefined {
+  return internalPassword === null ? undefined : encodeCommand(['AUTH', internalPassword]);
+}
+
+/** A server started without a password (tests' own servers) answers AUTH with this; harmless for a client. */
+export function noPasswordConfigured(reply: RespValue): boolean {
+  return reply instanceof RespError && /without any password configured/.test(reply.message);
+}
+
 /** A minimal client: one connection, commands answered in order. */
 export class RespClient {
   private readonly parser = new RespParser();
   private readonly pending: Array<{ resolve: (v: RespValue) => void; reject: (e: Error) => void }> = [];
   private closed = false;
 
-  public static connect(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<RespClient> {
+  /**
+   * Connects and, with a password (by default the internal one, see useInternalPassword; null for none), sends AUTH
+   * first and fails unless it is accepted.
+   */
+  public static async connect(port: number, host = '127.0.0.1', timeoutMs = 2000, password: string | null = internalPassword): Promise<RespClient> {
+    const client = await RespClient.open(port, host, timeoutMs);
+    if (password === null) return client;
+    const reply = await client.call(['AUTH', password], timeoutMs).catch((error: Error) => new RespError(error.message));
+    if (reply instanceof RespError && !noPasswordConfigured(reply)) {
+      client.close();
+      throw new Error(`AUTH to ${host}:${port} failed: ${reply.message}`);
+    }
+    return client;
+  }
+
+  private static open(port: number, host: string, timeoutMs: number): Promise<RespClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host });
       const timer = setTimeout(() => {

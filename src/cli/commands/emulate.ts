@@ -11,10 +11,13 @@ function renderStatus(s: EmulatorStatus): string {
   const lines = [`emulator in ${s.stateDir}: ${s.running ? 'running' : 'stopped'}, ${s.profile} failover, supervisor ${s.supervisor.alive ? `pid ${s.supervisor.pid}` : 'not running'}`];
   if (s.services.controlPlane) lines.push(`  control plane ${s.services.controlPlane} (Authorization: Bearer ${s.services.controlPlaneToken}); blob storage ${s.services.blobEndpoint}`);
   for (const c of s.caches) {
-    lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; endpoints ${c.endpoints.join(', ') || 'none'}${c.password ? `; AUTH ${c.password}` : ''}`);
+    const secret = c.passwordFile ? `password in ${c.passwordFile}` : c.tokenFile ? `local Entra token in ${c.tokenFile}` : 'no password';
+    if (c.endpoint) lines.push(`  ${c.name}: endpoint ${c.endpoint}${c.endpointAlive ? '' : ' (down)'}${c.tls ? `, TLS (CA ${c.caFile})` : ', plaintext'}; ${secret}`);
+    lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; node endpoints ${c.endpoints.filter((e) => e !== c.endpoint).join(', ') || 'none'}`);
     for (const n of c.nodes) {
       const shards = n.shards.map((r) => `shard ${r.shard} ${r.role} :${r.port}`).join(', ');
-      lines.push(`    node ${n.id} zone ${n.zone} [${n.status}] proxy :${n.proxy.port}${n.proxy.alive ? '' : ' (down)'}: ${shards}`);
+      const restarts = n.proxy.restarts > 0 ? ` (restarted by the supervisor ${n.proxy.restarts}x, last at ${n.proxy.restartedAt})` : '';
+      lines.push(`    node ${n.id} zone ${n.zone} [${n.status}] proxy :${n.proxy.port}${n.proxy.alive ? '' : ' (down)'}${restarts}: ${shards}`);
     }
     for (const gap of c.notEmulated) lines.push(`    not emulated: ${gap}`);
   }
@@ -47,7 +50,9 @@ export async function runEmulate(args: { positional: string[]; flag: (name: stri
         if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 16)) throw new UsageError(`amr emulate up: --shards must be a whole number from 1 to 16`);
         const geoLagMs = args.flag('--geo-lag-ms') !== undefined ? Number(args.flag('--geo-lag-ms')) : undefined;
         if (geoLagMs !== undefined && (!Number.isInteger(geoLagMs) || geoLagMs < 0 || geoLagMs > 60000)) throw new UsageError(`amr emulate up: --geo-lag-ms must be a whole number of milliseconds from 0 to 60000`);
-        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, geoLagMs, onProgress: (m) => io.stderr(`${m}\n`) });
+        const basePort = args.flag('--base-port') !== undefined ? Number(args.flag('--base-port')) : undefined;
+        if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65535)) throw new UsageError(`amr emulate up: --base-port must be a whole number from 1024 to 65535 (the first cache's endpoint port)`);
+        const state = await up({ source: rest[0], stateDir, profile: args.has('--realistic') ? 'realistic' : 'fast', shards, geoLagMs, basePort, onProgress: (m) => io.stderr(`${m}\n`) });
         io.stdout(renderStatus(await status(state.stateDir)));
         return 0;
       }
