@@ -17,7 +17,7 @@ import { gzipSync } from 'zlib';
 import { ProductionStack } from '../examples/production/stack';
 import { emulatorClients, logTelemetry } from '../src/backup/clients';
 import { runExport } from '../src/backup/export';
-import { resolveTarget } from '../src/cli/commands/backup';
+import { resolveTarget } from '../src/backup/target';
 import { digestRdb } from '../src/emulator/dataset-digest';
 import { down, up } from '../src/emulator/emulator';
 import { dumpRdb } from '../src/emulator/rdb-transfer';

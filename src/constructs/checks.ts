@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { IConstruct } from 'constructs';
-import { buildTopologyManifest, TOPOLOGY_MANIFEST_FILE } from '../emulator/manifest';
+import { buildTopologyManifest, TOPOLOGY_MANIFEST_FILE } from '../topology/manifest';
 import { ALL_RULES } from '../rules/catalogue';
 import type { RegionOverrides } from '../rules/data/regions';
 import { evaluateStack, formatFinding } from '../rules/engine';

@@ -10,7 +10,7 @@ import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-a
 import { Construct } from 'constructs';
 import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { AzapiResourceAction } from './azapi';
 import { addPropValidation } from './checks';

@@ -1,5 +1,5 @@
 /** The failover runbook of a geo-replication group, written as Markdown beside the stack's cdk.tf.json. */
-import type { ReliabilityEstimate } from '../rules/reliability';
+import type { ReliabilityEstimate } from '../topology/reliability';
 
 export interface RunbookMember {
   readonly name: string;

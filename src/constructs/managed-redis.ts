@@ -6,7 +6,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
 import { zoneSupport } from '../rules/data/regions';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { estimateReliability, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addPropValidation, enableReliabilityChecks } from './checks';
 import { propProblem } from './errors';

@@ -39,7 +39,7 @@ import type { Schedule } from '../backup/schedule';
 import { EXPORT_API_VERSION, SETTING } from '../backup/settings';
 import { zoneSupport } from '../rules/data/regions';
 import { EXPORT_ROLE_ACTIONS } from '../rules/backup/common';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { withScheduledExport, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addPropValidation, enableReliabilityChecks } from './checks';
 import { AmrSynthError, exportPropProblem, formatHours } from './errors';
@@ -470,7 +470,7 @@ export class ScheduledExport extends Construct {
     new TerraformOutput(this, 'ContainerUrlOutput', { value: this.containerUrl, description: `Container of the exports of ${literalName ?? 'the cache'}` });
     new TerraformOutput(this, 'FunctionNameOutput', { value: this.functionApp.name, description: 'The function app that runs the scheduled export' });
 
-    this.reliability = withBackup(cache.reliability, this.intervalHours);
+    this.reliability = withScheduledExport(cache.reliability, this.intervalHours);
     if (!cache.reliability.geoReplicated && Number.isFinite(this.intervalHours)) cache.resource.addOverride('//.amr.reliability', this.reliability);
     enableReliabilityChecks(stack);
   }
@@ -505,13 +505,6 @@ export function stalenessQuery(hours: number, exportPrefix: string): string {
     `| where message contains '"prefix":"${exportPrefix}/'`,
     '| summarize successes = count()',
   ].join('\n');
-}
-
-/** The estimate with a scheduled export: for a non-geo cache, a region failure loses at most the interval. */
-function withBackup(estimate: ReliabilityEstimate, intervalHours: number): ReliabilityEstimate {
-  if (estimate.geoReplicated || !Number.isFinite(intervalHours)) return estimate;
-  const backupRegion = estimateReliability({ highAvailability: true, zoneSupport: 'zones', backupIntervalSeconds: Math.round(intervalHours * 3600) }).failures.find((f) => f.kind === 'region');
-  return { ...estimate, failures: estimate.failures.map((f) => (f.kind === 'region' && backupRegion ? backupRegion : f)) };
 }
 
 function validateExportProps(props: ScheduledExportProps, members: number): string[] {

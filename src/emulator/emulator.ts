@@ -11,7 +11,7 @@ import { startAzurite } from './azurite';
 import { formCluster, waitClusterReady } from './cluster';
 import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
-import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from './manifest';
+import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from '../topology/manifest';
 import { type EndpointConfig } from './endpoint';
 import { freePorts, isPortFree, reservePorts } from './ports';
 import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';

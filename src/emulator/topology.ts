@@ -2,7 +2,7 @@
  * Shapes a cache like the service (emulator.md "Shape"): nodes tagged with zones, shards with a primary and a replica
  * on different nodes (and zones when zone redundant), settings from the manifest. Pure: no processes, no ports.
  */
-import type { TopologyCache } from './manifest';
+import type { TopologyCache } from '../topology/manifest';
 
 export interface NodePlan {
   /** `n1`, `n2`, ... */

@@ -2,19 +2,10 @@
  * Acknowledgements (synth) and suppressions (`amr check`): a finding is silenced by a rule ID, a resource pattern and a
  * reason of at least 10 characters. An expired one silences nothing and is itself reported as an error.
  */
+import type { Suppression } from './terraform';
 import type { Finding } from './types';
 
-export interface Suppression {
-  /** Rule ID, e.g. `AMR-SEC-003`. */
-  readonly id: string;
-  /** A Terraform address, a construct path (matches it and everything below it) or a glob (`*`, `**`). @default - every resource */
-  readonly resource?: string;
-  readonly reason: string;
-  /** `YYYY-MM-DD`; the last day it applies. @default - never expires */
-  readonly expiresOn?: string;
-  /** Where it was declared, for messages (a construct path or a file). */
-  readonly declaredAt?: string;
-}
+export type { Suppression } from './terraform';
 
 export interface SuppressionOptions {
   /** Today's date as `YYYY-MM-DD`. */

@@ -4,8 +4,23 @@
  * as `${azurerm_resource_group.rg.location}`, an unresolved cdktf token, or `after_unknown` in a plan, which the plan
  * reader writes as `${(known after apply)}`) is "unknown": rules report it, they never guess.
  */
-import type { Suppression } from './suppressions';
-import type { Profile } from './types';
+
+// The stack's own annotations are declared here, the bottom of src/rules (types.ts and suppressions.ts re-export them).
+
+/** A reliability profile. It only selects severities; rules never change their logic by profile except to decide applicability. */
+export type Profile = 'dev' | 'production' | 'mission-critical';
+
+export interface Suppression {
+  /** Rule ID, e.g. `AMR-SEC-003`. */
+  readonly id: string;
+  /** A Terraform address, a construct path (matches it and everything below it) or a glob (`*`, `**`). @default - every resource */
+  readonly resource?: string;
+  readonly reason: string;
+  /** `YYYY-MM-DD`; the last day it applies. @default - never expires */
+  readonly expiresOn?: string;
+  /** Where it was declared, for messages (a construct path or a file). */
+  readonly declaredAt?: string;
+}
 
 /** What the library's constructs record under `//.amr` of a resource in the synthesized JSON. */
 export interface AmrResourceMetadata {

@@ -4,10 +4,9 @@
  * sources) lives beside it in the same file.
  */
 import type { RegionOverrides } from './data/regions';
-import type { StackView, TerraformResource } from './terraform';
+import type { Profile, StackView, TerraformResource } from './terraform';
 
-/** A reliability profile. It only selects severities; rules never change their logic by profile except to decide applicability. */
-export type Profile = 'dev' | 'production' | 'mission-critical';
+export type { Profile } from './terraform';
 
 export const PROFILES: readonly Profile[] = ['dev', 'production', 'mission-critical'];
 

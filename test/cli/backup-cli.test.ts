@@ -11,8 +11,10 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { DevStack } from '../../examples/dev/stack';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { ProductionStack } from '../../examples/production/stack';
-import { BACKUP_HELP, readStackExports, resolveTarget } from '../../src/cli/commands/backup';
-import { UsageError } from '../../src/cli/errors';
+import { BackupInputError as UsageError } from '../../src/backup/errors';
+import { readStackExports } from '../../src/backup/stack-exports';
+import { resolveTarget } from '../../src/backup/target';
+import { BACKUP_HELP } from '../../src/cli/commands/backup';
 import { amr } from './run';
 import { synthesizeStack } from '../support/synth';
 

@@ -4,7 +4,10 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { ProductionStack } from '../../examples/production/stack';
-import { mermaidText, NO_CACHES, scheduleIntervalHours, xmlText } from '../../src/cli/commands/diagram';
+import { NO_CACHES } from '../../src/cli/diagram/labels';
+import { mermaidText } from '../../src/cli/diagram/mermaid';
+import { xmlText } from '../../src/cli/diagram/svg';
+import { scheduleIntervalHours } from '../../src/topology/diagram';
 import { amr, CACHE_STATE, plan, workdir } from './run';
 
 function synth(make: (app: ReturnType<typeof Testing.app>) => void): string {

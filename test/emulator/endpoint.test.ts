@@ -15,7 +15,7 @@ import { createClient } from 'redis';
 import { ProductionStack } from '../../examples/production/stack';
 import { down, endpointBasePort, fail, recover, status, up, type CacheStatus } from '../../src/emulator/emulator';
 import { sleep } from '../../src/emulator/processes';
-import type { TopologyManifest } from '../../src/emulator/manifest';
+import type { TopologyManifest } from '../../src/topology/manifest';
 import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(180000);

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ProductionStack } from '../../examples/production/stack';
 import { down, status, up } from '../../src/emulator/emulator';
-import type { TopologyManifest } from '../../src/emulator/manifest';
+import type { TopologyManifest } from '../../src/topology/manifest';
 import { isAlive, signal, sleep } from '../../src/emulator/processes';
 import { RespClient } from '../../src/emulator/resp';
 import { readState, type EmulatorState } from '../../src/emulator/state';

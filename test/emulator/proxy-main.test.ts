@@ -81,8 +81,9 @@ test('through ts-node: ready <port>, serves, exits 0 on SIGTERM', async () => {
 
 test('as compiled JavaScript: ready <port>, serves, exits 0 on SIGTERM', async () => {
   const out = path.join(dir, 'js');
-  fs.mkdirSync(out);
-  for (const name of ['proxy-main', 'service-entry', 'proxy', 'cluster-nodes', 'resp', 'slots']) {
+  fs.mkdirSync(path.join(out, 'proxy'), { recursive: true });
+  const proxyModules = fs.readdirSync(path.join(SRC, 'proxy')).map((f) => `proxy/${f.replace(/\.ts$/, '')}`);
+  for (const name of ['proxy-main', 'service-entry', ...proxyModules, 'cluster-nodes', 'resp', 'slots']) {
     const source = fs.readFileSync(path.join(SRC, `${name}.ts`), 'utf8');
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
     fs.writeFileSync(path.join(out, `${name}.js`), js.outputText);

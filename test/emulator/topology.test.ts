@@ -1,5 +1,5 @@
 /** Placement invariants (emulator.md "Shape"): primary and replica never on one node; across zones when zone redundant. */
-import type { TopologyCache } from '../../src/emulator/manifest';
+import type { TopologyCache } from '../../src/topology/manifest';
 import { nodesFor, notEmulated, redisSettings, shapeCache, shardCountFor } from '../../src/emulator/topology';
 import { SKUS } from '../../src/rules/data/skus';
 

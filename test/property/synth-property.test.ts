@@ -325,19 +325,11 @@ function record(outcome: CaseOutcome): void {
 
 describe('synth property: rules catch everything azurerm 4.55.0 rejects', () => {
   test(`${RUNS} random ManagedRedis prop sets${EXTENDED ? ' (extended)' : ''}: synth succeeds with provider-valid Terraform, or fails with rule IDs`, () => {
-    const started = Date.now();
     fc.assert(
       fc.property(caseArb, (spec) => {
         record(runCase(spec));
       }),
       { numRuns: RUNS, ...(SEED !== undefined && Number.isFinite(SEED) ? { seed: SEED } : {}) },
-    );
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const top = [...stats.ruleCounts.entries()].sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id}=${n}`).join(' ');
-    // eslint-disable-next-line no-console
-    console.log(
-      `synth property: ${stats.runs} executions (incl. shrinking) in ${seconds}s; synthesized ${stats.synthesized}, failed ${stats.failed}, ` +
-        `provider would reject ${stats.providerRejected}\nrule IDs in failures: ${top}`,
     );
     // The generator must exercise both sides of the property, or it proves nothing.
     if (RUNS >= 500) {

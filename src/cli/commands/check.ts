@@ -1,7 +1,7 @@
 /** `amr check`: the rule catalogue as a policy check on synthesized JSON, HCL and plans. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildTopologyManifest } from '../../emulator/manifest';
+import { buildTopologyManifest } from '../../topology/manifest';
 import { ALL_RULES } from '../../rules/catalogue';
 import type { RegionOverrides } from '../../rules/data/regions';
 import { DEFAULT_PROVIDER_VERSION } from '../../rules/data/values';

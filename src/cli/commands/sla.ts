@@ -1,22 +1,14 @@
 /** `amr sla PATH`: per cache and per geo group, the SLA tier and the expected downtime and data loss per failure kind. */
-import { buildTopologyManifest, type TopologyCache, type TopologyGeoGroup } from '../../emulator/manifest';
-import type { FailureEstimate } from '../../rules/reliability';
+import type { FailureEstimate } from '../../topology/reliability';
+import { buildSlaReport, type SlaReport } from '../../topology/sla';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
 
-export interface SlaReport {
-  readonly caches: ReadonlyArray<TopologyCache & { readonly stack: string }>;
-  readonly geoGroups: ReadonlyArray<TopologyGeoGroup & { readonly stack: string }>;
-}
-
+/** Loads the inputs as `amr check` does and builds their SLA report (src/topology/sla.ts). */
 export async function runSla(paths: readonly string[], options: LoadOptions): Promise<SlaReport> {
   if (paths.length === 0) throw usageError.noPaths('sla');
   const inputs = await loadInputs(paths, options);
-  const manifests = inputs.flatMap((i) => i.stacks.map((s) => buildTopologyManifest(s)));
-  return {
-    caches: manifests.flatMap((m) => m.caches.map((c) => ({ ...c, stack: m.stack }))),
-    geoGroups: manifests.flatMap((m) => m.geoGroups.map((g) => ({ ...g, stack: m.stack }))),
-  };
+  return buildSlaReport(inputs.flatMap((i) => i.stacks));
 }
 
 const bound = (seconds: number | null, none: string) => (seconds === null ? none : seconds === 0 ? 'none' : `≤ ${seconds} s`);

@@ -3,7 +3,7 @@
  * SLA and the recovery time / data-loss bounds (RTO / RPO) of every cache for zone and region failures, and the
  * suppressed findings folded in a <details>.
  */
-import type { FailureEstimate, FailureKind } from '../../rules/reliability';
+import type { FailureEstimate, FailureKind } from '../../topology/reliability';
 import type { Finding } from '../../rules/types';
 import { count, fileLocation, groupFindings, subjectOf } from './common';
 import { isFailing, type CheckReport, type Formatter, type ReportCache } from './model';

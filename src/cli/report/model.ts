@@ -1,5 +1,5 @@
 /** What `amr check` found, before it is written in any format. */
-import type { TopologyCache } from '../../emulator/manifest';
+import type { TopologyCache } from '../../topology/manifest';
 import type { Finding, Profile, RuleMetadata } from '../../rules/types';
 
 export type InputKind = 'synth' | 'hcl' | 'plan';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as path from 'path';
-import type { TopologyManifest } from '../manifest';
+import type { TopologyManifest } from '../../topology/manifest';
 import { freePorts } from '../ports';
 import { isAlive } from '../processes';
 import { command } from '../resp';

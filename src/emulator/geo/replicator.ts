@@ -2,7 +2,7 @@
  * One region's geo replicator (emulator.md "Active geo-replication"): a small RESP server that owns the region's CRDT
  * state ({@link GeoReplica}).
  *
- * - The region's proxies send it every geo write command (see `geo` in proxy.ts). It applies the command to the
+ * - The region's proxies send it every geo write command (see proxy/geo.ts). It applies the command to the
  *   CRDT, writes the changed keys' materialized form into the region's Redis Cluster (through one of the region's
  *   proxies, on a session marked internal so that the proxy does not send it back here), then replies to the client:
  *   a client reads its own writes in its region.
@@ -91,7 +91,7 @@ const SHIP_BATCH = 500;
 const RETRY_MS = 200;
 const MATERIALIZE_DEADLINE_MS = 15000;
 
-/** The internal-session command the proxy accepts from the replicator (see proxy.ts `geo`). */
+/** The internal-session command the proxy accepts from the replicator (see proxy/geo.ts). */
 export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
 
 interface Pending {

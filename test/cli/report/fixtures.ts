@@ -2,9 +2,9 @@
  * A hand-built `amr check` report: two stacks (prod, staging), two errors, three warnings, one unknown, one suppressed,
  * and three caches whose reliability comes from estimateReliability.
  */
-import type { TopologyCache } from '../../../src/emulator/manifest';
+import type { TopologyCache } from '../../../src/topology/manifest';
 import type { CheckReport, ReportCache } from '../../../src/cli/report/model';
-import { estimateReliability } from '../../../src/rules/reliability';
+import { estimateReliability } from '../../../src/topology/reliability';
 import type { Finding, RuleMetadata } from '../../../src/rules/types';
 
 const PROD = 'cdktf.out/stacks/prod/cdk.tf.json';

@@ -1,5 +1,5 @@
 import { codeCell, escapeCell, formatDuration, makeMarkdownFormatter, markdownFormatter, rpo, rto } from '../../../src/cli/report/markdown';
-import { estimateReliability } from '../../../src/rules/reliability';
+import { estimateReliability } from '../../../src/topology/reliability';
 import { CACHES, FINDINGS, makePassingReport, makeReport } from './fixtures';
 
 /** Splits a GFM table row into its cells (an escaped pipe does not split). */

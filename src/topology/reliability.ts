@@ -2,7 +2,7 @@
  * What a cache's topology earns (rules.md 1.6): the SLA tier, zone redundancy, and the expected downtime and data-loss
  * window per failure kind. Connectivity SLA only; no SLA covers data.
  */
-import type { ZoneSupport } from './data/regions';
+import type { ZoneSupport } from '../rules/data/regions';
 
 export type SlaTier = 'none' | '99.9%' | '99.99%' | '99.999%';
 
@@ -91,4 +91,11 @@ export function estimateReliability(facts: TopologyFacts): ReliabilityEstimate {
     failures.push({ kind: 'region', downtime: 'until the region recovers (hours or more)', maxDowntimeSeconds: null, dataLoss: persisted ? `${persisted.text}, if the region's storage survives; otherwise all data` : 'all data (no backup outside the region)', maxDataLossSeconds: null });
   }
   return { sla, highAvailability: facts.highAvailability, zoneRedundant, geoReplicated: geo, failures };
+}
+
+/** The estimate with a scheduled export: for a non-geo cache, a region failure loses at most the interval. */
+export function withScheduledExport(estimate: ReliabilityEstimate, intervalHours: number): ReliabilityEstimate {
+  if (estimate.geoReplicated || !Number.isFinite(intervalHours)) return estimate;
+  const backupRegion = estimateReliability({ highAvailability: true, zoneSupport: 'zones', backupIntervalSeconds: Math.round(intervalHours * 3600) }).failures.find((f) => f.kind === 'region');
+  return { ...estimate, failures: estimate.failures.map((f) => (f.kind === 'region' && backupRegion ? backupRegion : f)) };
 }

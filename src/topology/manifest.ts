@@ -11,7 +11,7 @@ import { normalizeRegion, zoneSupport, type RegionOverrides, type ZoneSupport } 
 import { PROVIDER_DEFAULTS } from '../rules/data/values';
 import { profileFor } from '../rules/engine';
 import { groupMembers } from '../rules/geo/common';
-import { estimateReliability, type ReliabilityEstimate } from '../rules/reliability';
+import { estimateReliability, type ReliabilityEstimate } from './reliability';
 import { attr, attrOr, blocks, knownValue, referencedAddresses, type StackView, type TerraformResource } from '../rules/terraform';
 import type { Profile } from '../rules/types';
 

@@ -1,0 +1,119 @@
+/**
+ * The emulator's proxy: one per emulated node, in front of the shards of a real Redis Cluster, as the service's
+ * high-performance proxy is (emulator.md "Shape").
+ *
+ * - EnterpriseCluster / NoCluster: one endpoint. Keyed commands go to the primary owning the key's slot; cross-slot
+ *   MGET/MSET/DEL/EXISTS/UNLINK/TOUCH are split per slot and merged; other cross-slot commands get -CROSSSLOT, as on
+ *   the service; keyless commands are answered by the proxy or by one/all primaries (DBSIZE sums, KEYS merges, SCAN
+ *   walks the primaries with the shard index encoded in the cursor).
+ * - OSSCluster: the proxies look like a Redis Cluster of their own: CLUSTER SLOTS/SHARDS/NODES name proxy endpoints,
+ *   a key owned by another proxy's primary gets -MOVED to that proxy, so cluster-aware clients work unmodified.
+ *
+ * Routing comes from CLUSTER NODES of the redis-servers (merged by config epoch, so a stale view never wins over a
+ * promotion), refreshed every `refreshMs` and at once on redirections and connection failures. Upstream, each primary
+ * gets one shared pipelined connection; a command that may block (BLPOP, WAIT, XREAD BLOCK, ...) retires the connection
+ * it was sent on so that nobody else queues behind it; WATCH takes a dedicated connection. Replies go back to each
+ * client strictly in request order (a queue of reply slots per client), reusing the upstream's raw reply bytes.
+ * When a primary's connection drops, clients with requests in flight on it are disconnected, as the service does on
+ * failover; new commands for its slots get -CLUSTERDOWN until the routing shows a new primary.
+ *
+ * Limits (each answered with a clear error, never silently wrong): RESP3 (HELLO 3 gets -NOPROTO; clients fall back
+ * to RESP2); CLIENT subcommands other than SETNAME/GETNAME/ID/INFO/LIST/SETINFO/NO-EVICT/NO-TOUCH; commands the
+ * service blocks (SAVE, BGSAVE, DEBUG, MONITOR, MIGRATE, CONFIG SET, ...); keyspace-wide commands inside MULTI;
+ * WATCH of keys in more than one slot. NoCluster refuses non-splittable cross-slot commands like EnterpriseCluster
+ * (the service's NoCluster would run them: the local shard is a Redis Cluster node). After (P|S)SUBSCRIBE a
+ * connection stays a pipe to one primary. INFO is one primary's. Set AMR_PROXY_TRACE=1 to log every client command.
+ */
+import { encodeCommand } from '../resp';
+import { keySlot } from '../slots';
+import { RULES, TX_CONTROL } from './commands';
+import type { ProxyConfig, ProxyHandle } from './config';
+import { ProxyCore } from './core';
+import { geoWrite } from './geo';
+import { lower, type Args } from './keys';
+import { ERRORS, errorReply } from './replies';
+import type { Rule } from './rule';
+import { Ctx, type Session } from './session';
+import { split } from './split';
+import { queueInTransaction } from './transactions';
+
+
+/** The proxy: dispatches each client command to the proxy's own handler, a transaction, the geo replicator or the shards. */
+class ProxyServer extends ProxyCore {
+  public dispatch(session: Session, args: Args, raw: Buffer): void {
+    const name = lower(args[0]);
+    if (this.trace) process.stderr.write(`proxy :${this.port} #${session.id} ${args.map((a) => (a.length > 64 ? `${a.toString('latin1', 0, 64)}...` : a.toString('latin1'))).join(' ')}\n`);
+    const ctx = new Ctx(session, name, args, raw, session.reserve());
+    try {
+      this.handle(ctx, Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined);
+    } catch (error) {
+      // A bug must not leave the client waiting for a reply (nor take the node's proxy down).
+      process.stderr.write(`proxy :${this.port}: ${(error as Error).stack ?? String(error)}\n`);
+      ctx.reply(errorReply(`ERR proxy error: ${(error as Error).message}`.replace(/[\r\n]/g, ' ')).raw);
+    }
+  }
+
+  private handle(ctx: Ctx, rule: Rule | undefined): void {
+    const session = ctx.session;
+    const name = ctx.name;
+    if (!session.authenticated && !rule?.preAuth) {
+      ctx.reply(errorReply(ERRORS.noauth).raw);
+      return;
+    }
+    if (this.config.geo && !session.internal && geoWrite(this, ctx, rule)) return;
+    if (session.tx && !TX_CONTROL.has(name)) {
+      queueInTransaction(this, ctx, rule);
+      return;
+    }
+    if (rule?.handler) {
+      rule.handler(this, ctx);
+      return;
+    }
+    this.route(ctx, rule);
+  }
+
+  private route(ctx: Ctx, rule: Rule | undefined): void {
+    const positions = this.positions(ctx, rule?.keys);
+    if (positions === 'movable') {
+      this.toPort(undefined, this.anyPrimary(), encodeCommand(['COMMAND', 'GETKEYS', ...ctx.args]), (reply) => {
+        const keys = Array.isArray(reply.value) ? reply.value.filter((k): k is Buffer => Buffer.isBuffer(k)) : [];
+        this.routeKeys(ctx, rule, keys, []);
+      });
+      return;
+    }
+    this.routeKeys(ctx, rule, positions.map((i) => ctx.args[i]), positions);
+  }
+
+  private routeKeys(ctx: Ctx, rule: Rule | undefined, keys: readonly Buffer[], positions: readonly number[]): void {
+    const blocking = typeof rule?.blocking === 'function' ? rule.blocking(ctx.args) : rule?.blocking === true;
+    if (keys.length === 0) {
+      const port = this.anyPrimary();
+      if (port === undefined) return this.toPort(ctx.session, undefined, ctx.raw, (r) => ctx.reply(r.raw));
+      this.send(port, ctx.session, ctx.raw, 1, (r) => ctx.reply(r[0].raw), { blocking });
+      return;
+    }
+    const slots = keys.map((k) => keySlot(k));
+    const slot = slots[0];
+    if (slots.every((s) => s === slot)) {
+      if (this.redirect(ctx, slot)) return;
+      this.toSlot(ctx.session, slot, ctx.raw, (r) => ctx.reply(r.raw), blocking);
+      return;
+    }
+    if (rule?.split && !this.oss && positions.length === keys.length) {
+      split(this, ctx, rule.split, positions, slots);
+      return;
+    }
+    ctx.reply(errorReply(ERRORS.crossslot).raw);
+  }
+}
+
+/** Starts a proxy listening on 127.0.0.1:listenPort; resolves once it listens and has read the cluster's topology once. */
+export async function startProxy(config: ProxyConfig): Promise<ProxyHandle> {
+  const proxy = new ProxyServer(config);
+  await proxy.start();
+  return {
+    port: proxy.port,
+    refresh: () => proxy.refresh(),
+    close: () => proxy.close(),
+  };
+}

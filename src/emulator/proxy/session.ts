@@ -1,0 +1,190 @@
+/** Client sessions: RESP framing of one client connection, its replies in request order, its transaction and tunnel. */
+import type * as net from 'net';
+import { encodeCommand, RespParser, type RespValue } from '../resp';
+import type { ProxyConfig } from './config';
+import type { Args } from './keys';
+import { OK } from './replies';
+import type { Upstream } from './upstream';
+
+/** What a session needs from the proxy that accepted it. */
+export interface SessionHost {
+  readonly config: ProxyConfig;
+  dispatch(session: Session, args: Args, raw: Buffer): void;
+  sessionClosed(session: Session): void;
+  openTunnel(session: Session): void;
+}
+
+export /** A place in a client's reply order. */
+interface Slot {
+  data?: Buffer;
+  /** Run once this reply has been written (QUIT closes the connection). */
+  after?: () => void;
+}
+
+export /** One command being handled. */
+class Ctx {
+  public constructor(
+    public readonly session: Session,
+    public readonly name: string,
+    public readonly args: Args,
+    public readonly raw: Buffer,
+    public readonly slot: Slot,
+  ) {}
+
+  public reply(data: Buffer): void {
+    this.session.fill(this.slot, data);
+  }
+}
+
+export interface Transaction {
+  readonly commands: Buffer[];
+  /** The slot every queued key hashes to (undefined: no key yet). */
+  slot?: number;
+  /** A queued command was refused: EXEC answers EXECABORT. */
+  dirty: boolean;
+  /** Geo mode: a merged write is queued, EXEC sends the transaction to the region's replicator (see geoWrite). */
+  geoWrites?: boolean;
+  /** Geo mode: a queued read the replicator cannot answer (a write may not join it). */
+  geoOpaqueRead?: string;
+}
+
+let nextSessionId = 1;
+
+export class Session {
+  public readonly id = nextSessionId++;
+  public closed = false;
+  public authenticated: boolean;
+  /** The geo replicator's session: writes go straight to Redis (ProxyConfig.geo). */
+  public internal = false;
+  public name = '';
+  public tx?: Transaction;
+  public watching?: { readonly slot: number; readonly upstream: Upstream };
+  /** The connection of this client's last keyed command (WAIT waits for that connection's replication offset). */
+  public lastUpstream?: Upstream;
+  /** Pub/Sub: a raw tunnel to one redis-server. */
+  private tunnel?: net.Socket;
+  private tunnelBacklog: Buffer[] | undefined;
+  private readonly parser = new RespParser();
+  private readonly out: Slot[] = [];
+  private outHead = 0;
+  private corked = false;
+
+  public constructor(
+    private readonly proxy: SessionHost,
+    public readonly socket: net.Socket,
+  ) {
+    this.authenticated = proxy.config.password === undefined;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.destroy());
+  }
+
+  public reserve(): Slot {
+    const slot: Slot = {};
+    this.out.push(slot);
+    return slot;
+  }
+
+  public fill(slot: Slot, data: Buffer): void {
+    if (this.closed || slot.data !== undefined) return;
+    slot.data = data;
+    this.flush();
+  }
+
+  /** Replies everything answered, in order, up to the first request still waiting. */
+  private flush(): void {
+    while (this.outHead < this.out.length) {
+      const slot = this.out[this.outHead];
+      if (slot.data === undefined) break;
+      this.out[this.outHead++] = undefined as unknown as Slot;
+      if (slot.data.length > 0) this.write(slot.data);
+      if (slot.after) slot.after();
+      if (this.closed) return;
+    }
+    if (this.outHead === this.out.length) {
+      this.out.length = 0;
+      this.outHead = 0;
+      if (this.tunnelBacklog && !this.tunnel) this.proxy.openTunnel(this);
+    } else if (this.outHead > 1024 && this.outHead * 2 > this.out.length) {
+      this.out.splice(0, this.outHead);
+      this.outHead = 0;
+    }
+  }
+
+  private write(data: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(data);
+  }
+
+  public quit(slot: Slot): void {
+    slot.after = () => {
+      this.socket.end();
+      this.destroy(false);
+    };
+    this.fill(slot, OK);
+  }
+
+  /** Turns this connection into a raw pipe to `socket` once every earlier reply is out (Pub/Sub). */
+  public startTunnel(first: Buffer): void {
+    this.tunnelBacklog = [first];
+  }
+
+  public attachTunnel(upstream: net.Socket): void {
+    this.tunnel = upstream;
+    upstream.on('data', (chunk) => this.write(chunk));
+    upstream.on('error', () => undefined);
+    upstream.on('close', () => this.destroy());
+    for (const chunk of this.tunnelBacklog ?? []) upstream.write(chunk);
+  }
+
+  private toTunnel(data: Buffer): void {
+    if (this.tunnel) this.tunnel.write(data);
+    else this.tunnelBacklog?.push(data);
+  }
+
+  private onData(chunk: Buffer): void {
+    // Still parsed in tunnel mode: whole commands are forwarded, so a partial one never gets lost at the switch.
+    let commands: Array<{ value: RespValue; raw: Buffer }>;
+    try {
+      commands = this.parser.push(chunk);
+    } catch {
+      this.socket.end('-ERR Protocol error\r\n');
+      this.destroy();
+      return;
+    }
+    for (const { value, raw } of commands) {
+      if (this.closed) return;
+      if (this.tunnelBacklog) {
+        this.toTunnel(raw); // a subscription started earlier in this chunk: the rest is the tunnel's
+        continue;
+      }
+      if (!Array.isArray(value) || !value.every((v): v is Buffer => Buffer.isBuffer(v))) {
+        this.socket.end('-ERR Protocol error: expected an array of bulk strings\r\n');
+        this.destroy();
+        return;
+      }
+      if (value.length === 0) continue;
+      // Inline commands (telnet) are re-encoded so that the shards always get RESP.
+      this.proxy.dispatch(this, value, raw[0] === 0x2a ? raw : encodeCommand(value));
+    }
+  }
+
+  /** Closes the client (also how clients with requests in flight to a failed primary are disconnected). */
+  public destroy(immediately = true): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (immediately) this.socket.destroy();
+    this.tunnel?.destroy();
+    this.watching?.upstream.destroy();
+    this.watching = undefined;
+    this.proxy.sessionClosed(this);
+  }
+}
