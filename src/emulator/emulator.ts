@@ -112,11 +112,10 @@ async function waitForListening(port: number, pid: number, timeoutMs = 15000): P
   throw new EmulatorError(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
-/** The redis-servers' requirepass/masterauth (not yet: the proxy authenticates upstream once merged). */
+/** The redis-servers' requirepass/masterauth: only the emulator's processes know it. */
 function redisPassword(state: EmulatorState): string | undefined {
-  return REDIS_REQUIRE_PASSWORD ? state.internalPassword : undefined;
+  return state.internalPassword;
 }
-const REDIS_REQUIRE_PASSWORD = false;
 
 function isRunning(state: EmulatorState | undefined): boolean {
   return state !== undefined && trackedPids(state).some(isAlive);

@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { createClient } from 'redis';
 import { ProductionStack } from '../../examples/production/stack';
 import { down, endpointBasePort, fail, recover, status, up, type CacheStatus } from '../../src/emulator/emulator';
@@ -110,6 +110,7 @@ describe('the cache endpoint survives a zone failure (stock clients, plain and T
     const ca = fs.readFileSync(caches['orders-tls'].caFile!);
     const tls = caches['orders-tls'];
     const plain = caches['orders-plain'];
+    const oss = caches['orders-oss'];
     const io = (c: CacheStatus, withTls: boolean) => new Redis({ ...hostPort(c.endpoint), password: c.password!, ...(withTls ? { tls: { ca } } : {}) });
     const nodeRedis = async (c: CacheStatus, withTls: boolean) => {
       const { host, port } = hostPort(c.endpoint);
@@ -122,12 +123,14 @@ describe('the cache endpoint survives a zone failure (stock clients, plain and T
     const ioPlain = io(plain, false);
     const nrTls = await nodeRedis(tls, true);
     const nrPlain = await nodeRedis(plain, false);
-    for (const c of [ioTls, ioPlain]) c.on('error', () => undefined);
+    const cluster = new Cluster([hostPort(oss.endpoint)], { redisOptions: { password: oss.password!, tls: { ca } } });
+    for (const c of [ioTls, ioPlain, cluster]) c.on('error', () => undefined);
     const writers = [
       startWriter('ioredis-tls', (k, v) => ioTls.set(k, v), () => ioTls.disconnect()),
       startWriter('ioredis-plain', (k, v) => ioPlain.set(k, v), () => ioPlain.disconnect()),
       startWriter('node-redis-tls', (k, v) => nrTls.set(k, v), () => nrTls.disconnect()),
       startWriter('node-redis-plain', (k, v) => nrPlain.set(k, v), () => nrPlain.disconnect()),
+      startWriter('ioredis-cluster-tls', (k, v) => cluster.set(k, v), () => cluster.disconnect()),
     ];
     try {
       await sleep(1500);

@@ -1,6 +1,6 @@
 /** Upstream connections: one pipelined connection to a redis-server, and the pool of them per server. */
 import * as net from 'net';
-import { RespParser } from '../resp';
+import { internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
 import { HOST } from './config';
 import type { Parsed } from './replies';
 
@@ -44,6 +44,13 @@ class Upstream {
     this.socket.on('data', (chunk) => this.onData(chunk));
     this.socket.on('error', () => undefined); // 'close' follows
     this.socket.on('close', () => this.onClosed());
+    // The redis-servers require the internal password: AUTH goes first, before any request (a refusal closes it).
+    const auth = internalAuth();
+    if (auth) {
+      const refused = (o: Outcome): boolean => o.ok && o.replies[0].value instanceof RespError && !noPasswordConfigured(o.replies[0].value);
+      this.pending.push({ expect: 1, replies: [], session: undefined, done: (o) => refused(o) && this.destroy() });
+      this.socket.write(auth);
+    }
   }
 
   public get inFlight(): number {
