@@ -97,8 +97,10 @@ function forward(client: net.Socket, link: NodeLink, failed: () => void): void {
   upstream.on('error', () => undefined);
   upstream.once('close', () => {
     link.pipes.delete(upstream);
-    if (!connected && !client.destroyed) failed();
-    else client.destroy();
+    if (!connected && !client.destroyed) return failed();
+    // What the proxy sent last (a protocol error, QUIT's +OK) still reaches the client, then the connection ends.
+    client.end();
+    setTimeout(() => client.destroy(), 1000).unref();
   });
   client.once('close', () => upstream.destroy());
 }

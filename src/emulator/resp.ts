@@ -342,9 +342,9 @@ export class RespClient {
   }
 }
 
-/** Runs one command on a fresh connection. */
-export async function command(port: number, args: ReadonlyArray<string | Buffer | number>, timeoutMs = 2000): Promise<RespValue> {
-  const client = await RespClient.connect(port, '127.0.0.1', timeoutMs);
+/** Runs one command on a fresh connection (AUTH first with `password`: by default the internal one, null for none). */
+export async function command(port: number, args: ReadonlyArray<string | Buffer | number>, timeoutMs = 2000, password: string | null = internalPassword): Promise<RespValue> {
+  const client = await RespClient.connect(port, '127.0.0.1', timeoutMs, password);
   try {
     return await client.call(args, timeoutMs);
   } finally {

@@ -13,7 +13,7 @@ import { ProductionStack } from '../../examples/production/stack';
 import { down, status, up } from '../../src/emulator/emulator';
 import type { TopologyManifest } from '../../src/topology/manifest';
 import { isAlive, signal, sleep } from '../../src/emulator/processes';
-import { RespClient } from '../../src/emulator/resp';
+import { RespClient, text } from '../../src/emulator/resp';
 import { readState, type EmulatorState } from '../../src/emulator/state';
 import { synthesizeStack } from '../support/synth';
 import { arm, containerSasUrl, databasePath } from './support-cp-storage';
@@ -115,10 +115,10 @@ describe('the emulator, locked down', () => {
       const client = await RespClient.connect(r.port, '127.0.0.1', 2000, null);
       try {
         for (const command of [['FLUSHALL'], ['SHUTDOWN', 'NOSAVE'], ['CONFIG', 'GET', 'requirepass']]) {
-          expect(String((await client.call(command)) as unknown as { message: string }['message'])).toMatch(/^NOAUTH/);
+          expect(text(await client.call(command))).toMatch(/^NOAUTH/);
         }
         // The cache's own password is not the internal one either.
-        expect(String(((await client.call(['AUTH', state.caches[0].password!])) as { message?: string }).message)).toMatch(/WRONGPASS/);
+        expect(text(await client.call(['AUTH', state.caches[0].password!]))).toMatch(/WRONGPASS/);
       } finally {
         client.close();
       }
