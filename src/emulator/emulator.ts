@@ -302,7 +302,7 @@ function writeFidelityReport(state: EmulatorState): void {
   const geo = (state.geoGroups ?? []).length > 0;
   const report = {
     native: ['redis-server 7.0 processes in a Redis Cluster per cache (slots, replication, failover)', ...(geo ? GEO_FIDELITY.native : [])],
-    emulated: ['nodes, zones and the proxy', 'the cluster manager (failover delay per profile)', 'the control plane (export, import, flush, force-unlink) and Blob Storage (Azurite)', ...(geo ? GEO_FIDELITY.emulated : [])],
+    emulated: ['nodes, zones and the proxy', "the cache's one endpoint (TLS from a local CA when Encrypted)", 'the cluster manager (failover delay per profile)', 'the control plane (export, import, flush, force-unlink) and Blob Storage (Azurite)', ...(geo ? GEO_FIDELITY.emulated : [])],
     notEmulated: [...(geo ? GEO_FIDELITY.notEmulated : []), ...state.caches.flatMap((c) => c.notEmulated.map((gap) => `${c.name}: ${gap}`))],
   };
   fs.writeFileSync(path.join(state.stateDir, 'fidelity.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -31,7 +31,7 @@
  * deleted and named in the answer), PING.
  */
 import * as net from 'net';
-import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, COMMAND_LIMITS, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -450,7 +450,7 @@ class Replicator {
   private serve(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const parser = new RespParser();
+    const parser = new RespParser(COMMAND_LIMITS);
     // Replies leave in request order, whatever order the writes into Redis finish in.
     const out: Array<{ data?: Buffer }> = [];
     const flush = () => {
