@@ -86,7 +86,7 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
   });
 
   test('node-redis multi() in region B: replies, a runtime error does not abort the others, effects in every region', async () => {
-    const client = createClient({ url: `redis://127.0.0.1:${endpoints[1].port}`, password: endpoints[1].password });
+    const client = createClient({ url: `rediss://127.0.0.1:${endpoints[1].port}`, password: endpoints[1].password, socket: { tls: true, ca: endpoints[1].ca } });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -172,8 +172,8 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
 
   test('a reader never sees half of a transaction, in its region or in another', async () => {
     const [a, b] = clients;
-    const readerA = new Redis({ port: endpoints[0].port, password: endpoints[0].password });
-    const readerB = new Redis({ port: endpoints[1].port, password: endpoints[1].password });
+    const readerA = new Redis({ port: endpoints[0].port, password: endpoints[0].password, tls: endpoints[0].ca ? { ca: endpoints[0].ca } : undefined });
+    const readerB = new Redis({ port: endpoints[1].port, password: endpoints[1].password, tls: endpoints[1].ca ? { ca: endpoints[1].ca } : undefined });
     const torn: string[] = [];
     let writing = true;
     const read = async (r: Redis) => {
