@@ -176,9 +176,13 @@ export abstract class ProxyCore implements SessionHost {
     let pool = this.pools.get(port);
     if (!pool) {
       // A connection to a primary that drops or is refused: the topology may have changed (failover).
-      pool = new Pool(port, (_u, unexpected) => {
-        if (unexpected) this.requestRefresh();
-      });
+      pool = new Pool(
+        port,
+        (_u, unexpected) => {
+          if (unexpected) this.requestRefresh();
+        },
+        port !== this.config.geo?.replicatorPort,
+      );
       this.pools.set(port, pool);
     }
     return pool;
