@@ -4,7 +4,8 @@
  * own majority vote cannot decide in the service's two-node layouts, so replicas never fail over on their own here).
  * It also probes every proxy of a node that is up (PING; any reply, even NOAUTH, is an answer): a proxy that has died
  * or stopped answering for the profile's proxy delay is killed by PID and started again on its port (the service's
- * self-healing), recorded in events.log and in state.json, where `status` shows it.
+ * self-healing), recorded in events.log and in state.json, where `status` shows it. A cache's endpoint process that
+ * dies is started again on its port.
  */
 import { RespClient, command, text, useInternalPassword } from './resp';
 import { isAlive, signal, sleep } from './processes';
@@ -137,8 +138,27 @@ export async function superviseCache(cache: CacheState, timing: SupervisorTiming
   return promoted;
 }
 
+/** Starts a cache's endpoint process again (emulator.ts startEndpointProcess). */
+export type RestartEndpoint = (state: EmulatorState, cache: CacheState) => Promise<void>;
+
+/** A cache's endpoint process that has died is started again on its port; returns the caches whose endpoint restarted. */
+export async function superviseEndpoints(state: EmulatorState, restart: RestartEndpoint): Promise<string[]> {
+  const restarted: string[] = [];
+  for (const cache of state.caches) {
+    if (cache.endpointPid === undefined || isAlive(cache.endpointPid)) continue;
+    const fresh = readState(state.stateDir);
+    const freshCache = fresh?.caches.find((c) => c.name === cache.name);
+    if (!fresh || !freshCache || freshCache.endpointPid !== cache.endpointPid) continue;
+    await restart(fresh, freshCache);
+    writeState(fresh);
+    logEvent(state.stateDir, `${cache.name}: endpoint ${cache.endpointPid} on port ${cache.endpointPort} died; restarted as ${freshCache.endpointPid}`);
+    restarted.push(cache.name);
+  }
+  return restarted;
+}
+
 /** Runs until the state directory says the emulator is down (or the process is told to stop). */
-export async function runSupervisor(stateDir: string, restartProxy: RestartProxy): Promise<void> {
+export async function runSupervisor(stateDir: string, restartProxy: RestartProxy, restartEndpoint: RestartEndpoint): Promise<void> {
   const initial = readState(stateDir);
   if (!initial) throw new Error(`no emulator state in ${stateDir}`);
   useInternalPassword(initial.internalPassword);
@@ -163,6 +183,7 @@ export async function runSupervisor(stateDir: string, restartProxy: RestartProxy
     }
     try {
       await superviseProxies(state, timing, silentSince, restartProxy);
+      await superviseEndpoints(state, restartEndpoint);
     } catch (error) {
       logEvent(stateDir, `proxy supervision pass failed: ${(error as Error).message}`);
     }

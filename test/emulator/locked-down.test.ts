@@ -182,6 +182,21 @@ describe('the emulator, locked down', () => {
     });
   });
 
+  test("the supervisor starts a cache's endpoint again when its process dies", async () => {
+    const before = readState(stateDir)!.caches[0];
+    signal(before.endpointPid!, 'SIGKILL');
+    const deadline = Date.now() + 15000;
+    let after = before;
+    while (Date.now() < deadline && (after.endpointPid === before.endpointPid || !isAlive(after.endpointPid!))) {
+      await sleep(100);
+      after = readState(stateDir)!.caches[0];
+    }
+    expect(after.endpointPid).not.toBe(before.endpointPid);
+    const client = await RespClient.connect(after.endpointPort!, '127.0.0.1', 2000, after.password);
+    expect(await client.call(['PING'])).toBe('PONG');
+    client.close();
+  });
+
   test('the supervisor restarts a proxy that stops answering (SIGSTOP), and status says so', async () => {
     const node = state.caches[0].nodes[1];
     const hung = node.proxyPid!;
