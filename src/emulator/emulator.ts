@@ -210,7 +210,7 @@ async function startReplicatorProcess(state: EmulatorState, cache: CacheState): 
 export async function startNode(state: EmulatorState, cache: CacheState, node: NodeState): Promise<void> {
   const config = writeProxyConfig(state, cache, node);
   node.proxyPid = spawnNode('proxy-main', [config], path.join(state.stateDir, 'proxy', `${cache.name}-${node.id}.log`));
-  await waitForListening(node.proxyPort, node.proxyPid);
+  await waitForListening(node.proxyPort, node.proxyPid, 60000);
 }
 
 /** The cache's endpoint process (endpoint.ts): its config is 0600 in `<state>/endpoint`, its PID in state.json. */
