@@ -28,7 +28,7 @@ const removeStack = (stackDir: string) => fs.rmSync(path.dirname(path.dirname(st
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** The port of a cache's endpoint (the first one status lists). */
-const endpointPort = (cache: EmulatorStatus['caches'][number]): number => Number(cache.endpoints[0].split(':').pop());
+const endpointPort = (cache: EmulatorStatus['caches'][number]): number => Number((cache.endpoint ?? cache.endpoints[0]).split(':').pop());
 
 /** Starts `count` bare redis-servers at once; returns the time it took and their stop. */
 async function bareRedisServers(count: number): Promise<{ ms: number; ports: number[]; stop(): Promise<void> }> {
@@ -78,8 +78,9 @@ interface BenchResult {
 }
 
 /** redis-benchmark -q output: `SET: 123456.79 requests per second, p50=0.159 msec`. */
-function redisBenchmark(report: Reporter, port: number, pipeline: number, password: string | null): Record<string, BenchResult> {
-  const args = ['-p', String(port), '-t', 'set,get', '-n', '40000', '-c', '50', '-P', String(pipeline), '-q', '-r', '100000', ...(password ? ['-a', password] : [])];
+function redisBenchmark(report: Reporter, port: number, pipeline: number, password: string | null, caFile: string | null = null): Record<string, BenchResult> {
+  const tls = caFile ? ['--tls', '--cacert', caFile] : [];
+  const args = ['-p', String(port), ...tls, '-t', 'set,get', '-n', '40000', '-c', '50', '-P', String(pipeline), '-q', '-r', '100000', ...(password ? ['-a', password] : [])];
   const run = spawnSync('redis-benchmark', args, { encoding: 'utf8', timeout: 120000 });
   if (run.status !== 0 || !/requests per second/.test(run.stdout)) report.line(`  redis-benchmark -p ${port} -P ${pipeline} failed: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
   const results: Record<string, BenchResult> = {};
@@ -100,7 +101,7 @@ export async function benchProxy(report: Reporter): Promise<void> {
     const cache = (await status(stateDir)).caches[0];
     report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}) against a redis-server directly`);
     for (const pipeline of [1, 16]) {
-      const viaProxy = redisBenchmark(report, endpointPort(cache), pipeline, cache.password);
+      const viaProxy = redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile);
       const viaRedis = redisBenchmark(report, bare.ports[0], pipeline, null);
       for (const op of ['SET', 'GET']) {
         const p = viaProxy[op];
@@ -161,7 +162,7 @@ export async function benchGeoLag(report: Reporter, rate = Number(process.env.AM
   try {
     const s = await status(stateDir);
     const members = s.geo[0].members.map((m) => s.caches.find((c) => c.name === m.cache)!);
-    const client = (i: number) => new Redis({ port: endpointPort(members[i]), password: members[i].password ?? undefined });
+    const client = (i: number) => new Redis({ port: endpointPort(members[i]), password: members[i].password ?? undefined, tls: members[i].caFile ? { ca: fs.readFileSync(members[i].caFile!) } : undefined });
     const [writer, reader] = [client(0), client(1)];
     const acked = new Map<string, number>();
     const lags: number[] = [];

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { BlobSASPermissions, BlobServiceClient, generateBlobSASQueryParameters, SASProtocol, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { isAlive } from '../emulator/processes';
+import { useInternalPassword } from '../emulator/resp';
 import { DEFAULT_STATE_DIR, readState, trackedPids, type EmulatorState } from '../emulator/state';
 import { armClient, azureClients, emulatorClients, parseContainerUrl } from './clients';
 import { BackupInputError } from './errors';
@@ -63,6 +64,8 @@ export function resolveTarget(options: TargetOptions): BackupTarget {
 function emulatorTarget(exported: StackExport, state: EmulatorState, copied: Record<string, string>): BackupTarget {
   const cache = state.caches.find((c) => c.name.toLowerCase() === exported.cacheName.toLowerCase());
   if (!cache) throw new BackupInputError(`amr backup: the emulator in '${state.stateDir}' runs no cache '${exported.cacheName}' (it runs ${state.caches.map((c) => c.name).join(', ')}; fix: start it from the same stack)`);
+  // The redis-servers require the emulator's internal password (the dataset digest reads them directly).
+  useInternalPassword(state.internalPassword);
   const azurite = state.services?.azurite;
   const plane = state.services?.controlPlane;
   if (!azurite || !plane) throw new BackupInputError(`amr backup: the emulator in '${state.stateDir}' has no Azurite or control plane (fix: restart it with 'amr emulate up')`);

@@ -9,6 +9,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { freePort } from './ports';
 import { isAlive, sleep, stopProcess } from './processes';
+import { makePrivateDir } from './secure-files';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const DEV_ACCOUNT_NAME = 'devstoreaccount1';
@@ -46,7 +47,7 @@ export function azuriteBlobEntry(): string {
 /** Starts Azurite's blob service and resolves when it answers HTTP on the port it reports. */
 export async function startAzurite(options: AzuriteOptions): Promise<Azurite> {
   const dir = path.resolve(options.dir);
-  fs.mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const port = options.port ?? (await freePort());
   const logFile = path.join(dir, 'azurite.log');
   const log = fs.openSync(logFile, 'a');

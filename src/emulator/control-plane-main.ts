@@ -3,7 +3,8 @@
  * running emulator's state.json (re-read on every request, by name, case-insensitive as ARM names are); a cache's
  * primaries and their slots come from `CLUSTER NODES` of any live redis-server of that cache. A bearer token is
  * required; set AMR_CONTROL_PLANE_TOKEN to require one exact token. AMR_CONTROL_PLANE_TLS_CERT and _KEY (PEM files) make
- * it serve HTTPS, which clients that authenticate through the Azure SDK's bearer-token policy need.
+ * it serve HTTPS, which clients that authenticate through the Azure SDK's bearer-token policy need. Exports and imports
+ * go only to the emulator's own Azurite (from state.json), which must accept the SAS's signature.
  */
 import * as fs from 'fs';
 import { armProperties } from './arm-resource';
@@ -11,7 +12,7 @@ import { parseClusterNodes, servingPrimaries } from './cluster-nodes';
 import { startControlPlane, type CachePrimary, type ControlPlaneCache } from './control-plane';
 import { forceUnlink } from './geo/group';
 import { isAlive } from './processes';
-import { command, RespError, text, type RespValue } from './resp';
+import { command, RespError, text, useInternalPassword, type RespValue } from './resp';
 import { logEvent, readState } from './state';
 
 /** The primaries (not failed, owning slots) in a CLUSTER NODES reply, with their slot ranges. */
@@ -56,7 +57,7 @@ export function geoCache(base: ControlPlaneCache, stateDir: string, cacheName: s
   const call = async (args: string[], timeoutMs: number): Promise<RespValue> => {
     let reply: RespValue;
     try {
-      reply = await command(replicatorPort, args, timeoutMs);
+      reply = await command(replicatorPort, args, timeoutMs, null); // the replicator, not a redis-server
     } catch (error) {
       throw new Error(`the geo replicator of ${cacheName} did not answer ${args[0]} (${(error as Error).message}); is the region up?`);
     }
@@ -111,7 +112,13 @@ async function main(): Promise<void> {
   if (!stateDir || !Number.isInteger(port) || port <= 0) throw new Error('usage: control-plane-main <state dir> <port>');
   const { AMR_CONTROL_PLANE_TOKEN: token, AMR_CONTROL_PLANE_TLS_CERT: cert, AMR_CONTROL_PLANE_TLS_KEY: key } = process.env;
   const tls = cert && key ? { cert: fs.readFileSync(cert), key: fs.readFileSync(key) } : undefined;
-  const plane = await startControlPlane({ port, resolveCache: stateResolver(stateDir), token: token || undefined, tls });
+  // The redis-servers' password, and the emulator's own Azurite: the only storage exports and imports may use.
+  useInternalPassword(readState(stateDir)?.internalPassword);
+  const storage = () => {
+    const azurite = readState(stateDir)?.services?.azurite;
+    return azurite ? { blobPort: azurite.blobPort, accountName: azurite.accountName } : undefined;
+  };
+  const plane = await startControlPlane({ port, resolveCache: stateResolver(stateDir), token: token || undefined, tls, storage });
   process.stdout.write(`control plane listening on ${plane.url}\n`);
   const shutdown = () => void plane.close().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);

@@ -8,7 +8,13 @@
  * - a container SAS (`sr=c`) with permissions r,a,c,w,d,t,m (InsufficientPermissions otherwise);
  * - expiry at least 1 h ahead, with one minute of slack (SasTokenExpired); start (`st`, optional: none means valid
  *   from now) at least 15 min back (SasStartTimeTooRecent);
- * - storage on loopback only (Azurite): the emulator never reaches the network (InvalidSasUri).
+ * - storage on loopback only (Azurite): the emulator never reaches the network (InvalidSasUri);
+ * - with `storage` set (as `amr emulate` does): the emulator's own Azurite only (its port and account), and the SAS
+ *   must verify there: Azurite checks its `sig` against the account key on a harmless request (the properties of a
+ *   blob that does not exist: 404 means the SAS is good, 403 that it is not), before any data leaves a shard;
+ * - no control characters (NUL, CR, LF, ...) in the container, prefix, blob names or the cache name (Azurite's own
+ *   listing breaks on them): InvalidSasUri / InvalidResourceName.
+ * Import's blob SAS URLs get the same storage and signature checks.
  * It then streams an RDB from every shard primary (shards in parallel), gzipping it and uploading it as a block blob
  * with that SAS as it arrives (so Azurite checks the SAS too):
  *   `<prefix><cluster>.shard<i>.rdb.gz`, i = 0..n-1 in slot order,
@@ -78,6 +84,17 @@ export interface ControlPlaneOptions {
    * authenticates through it (a TokenCredential) needs TLS, with the certificate trusted (NODE_EXTRA_CA_CERTS).
    */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /**
+   * The only Blob Storage exports and imports may use (the emulator's Azurite), read when a request arrives; with it,
+   * every SAS is also verified by that Azurite before use. Unset: any loopback storage (standalone use and tests).
+   */
+  storage?(): OwnStorage | undefined;
+}
+
+/** The emulator's own Blob Storage. */
+export interface OwnStorage {
+  readonly blobPort: number;
+  readonly accountName: string;
 }
 
 export type OperationState = 'InProgress' | 'Succeeded' | 'Failed';
@@ -130,6 +147,39 @@ export interface SasUrl {
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** The port of a loopback storage URL (its scheme's default when none is written). */
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * The SAS must point at the emulator's own Azurite (port and account), and Azurite must accept its signature: it
+ * answers a request for the properties of a blob that does not exist with 404 when the SAS verifies against its
+ * account key, 403 when it does not. Nothing is read or written.
+ */
+export async function checkOwnStorage(sas: SasUrl, field: string, storage: OwnStorage): Promise<void> {
+  const port = portOf(sas.accountUrl);
+  const account = decodeURIComponent(new URL(sas.accountUrl).pathname.split('/').filter((p) => p !== '')[0] ?? '');
+  if (port !== storage.blobPort || account !== storage.accountName) {
+    throw new ArmError(400, 'InvalidSasUri', `${field} points at port ${port}, account '${account}': the local control plane writes only to this emulator's Blob Storage (Azurite on port ${storage.blobPort}, account '${storage.accountName}')`);
+  }
+  // A container SAS: a blob that cannot exist under the prefix; a blob SAS (import): the blob it names.
+  const blob = sas.params.get('sr') === 'b' ? [sas.container, ...sas.path.split('/')] : [sas.container, ...(sas.path ? sas.path.split('/') : []), `.amr-sas-check-${randomUUID()}`];
+  try {
+    await new BlobClient(`${sas.accountUrl}/${blob.map(encodeURIComponent).join('/')}?${sas.sas}`).getProperties();
+    if (sas.params.get('sr') === 'b') return;
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return;
+    if (status === 403) throw new ArmError(400, 'InvalidSasUri', `${field}: the SAS signature does not verify against the storage account's key (Blob Storage answered 403); mint the SAS with the account's key or a user delegation key`);
+    throw new ArmError(400, 'InvalidSasUri', `${field}: Blob Storage could not check the SAS (${(error as Error).message})`);
+  }
+  throw new ArmError(400, 'InvalidSasUri', `${field}: Blob Storage could not check the SAS (the probe blob exists)`);
+}
 
 /** Path-style URLs (`host/account/container/...`) are used for IP and localhost hosts, as Azurite and the SDK do. */
 function isPathStyle(url: URL): boolean {
@@ -148,7 +198,14 @@ export function parseSasUrl(raw: unknown, field: string): SasUrl {
   if (!LOOPBACK.test(url.hostname)) {
     throw new ArmError(400, 'InvalidSasUri', `${field} points at ${url.hostname}: the local control plane only reaches local storage (Azurite on loopback), never the network`);
   }
-  const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    throw new ArmError(400, 'InvalidSasUri', `${field} has a malformed percent-encoding in its path`);
+  }
+  const bad = segments.find((s) => CONTROL_CHARACTERS.test(s));
+  if (bad !== undefined) throw new ArmError(400, 'InvalidSasUri', `${field}: the name '${JSON.stringify(bad).slice(1, -1)}' holds a control character (NUL, CR, LF, ...); container, prefix and blob names must not`);
   const accountSegments = isPathStyle(url) ? 1 : 0;
   if (segments.length <= accountSegments) throw new ArmError(400, 'InvalidSasUri', `${field} names no container (${url.origin}${url.pathname})`);
   const params = url.searchParams;
@@ -384,7 +441,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     return { status: 202, body: operation, headers: { 'Azure-AsyncOperation': statusUrl, Location: statusUrl, 'Retry-After': '1' } };
   }
 
+  /** The reply once every storage check passed (synchronously when there is none). */
+  function withStorageChecks(checks: ReadonlyArray<Promise<void>>, reply: () => Reply): Reply | Promise<Reply> {
+    if (checks.length === 0) return reply();
+    return Promise.all(checks).then(reply);
+  }
+
   function findCache(cluster: string, resourceGroup: string, database: string): ControlPlaneCache {
+    if (CONTROL_CHARACTERS.test(cluster) || CONTROL_CHARACTERS.test(resourceGroup) || CONTROL_CHARACTERS.test(database)) {
+      throw new ArmError(400, 'InvalidResourceName', `resource names must not hold control characters (NUL, CR, LF, ...): '${JSON.stringify(`${resourceGroup}/${cluster}/${database}`).slice(1, -1)}'`);
+    }
     const cache = options.resolveCache(cluster);
     if (!cache || database.toLowerCase() !== 'default') {
       const what = cache ? `Microsoft.Cache/redisEnterprise/${cluster}/databases/${database}` : `Microsoft.Cache/redisEnterprise/${cluster}`;
@@ -393,7 +459,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     return cache;
   }
 
-  function route(request: Request): Reply {
+  function route(request: Request): Reply | Promise<Reply> {
     const action = DATABASE_ACTION.exec(request.path);
     if (action) {
       if (request.method !== 'POST') throw new ArmError(405, 'MethodNotAllowed', `${request.method} is not allowed on ${action[5]}; use POST`);
@@ -406,24 +472,27 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
           if (body.sasUri === undefined) throw new ArmError(400, 'InvalidRequestContent', "the request body must be { \"sasUri\": \"<container SAS URL>\" }");
           const sas = checkExportSas(body.sasUri);
           const prefix = exportPrefix(sas, cluster);
-          return startOperation(request, subscription, cluster, cache, async () => {
+          const storage = options.storage?.();
+          return withStorageChecks(storage ? [checkOwnStorage(sas, 'sasUri', storage)] : [], () => startOperation(request, subscription, cluster, cache, async () => {
             // The dataset the export wrote (key count and a canonical digest, read back from the RDB files): not part
             // of the service's answer; `amr backup` records it in the manifest and verifies a restore against it.
             const digest = new DatasetDigest();
             const blobs = await exportCache(cache, cluster, sas, prefix, digest);
             return { prefix, blobs, dataset: digest.summary() };
-          });
+          }));
         }
         case 'import': {
           const uris = body.sasUris;
           if (!Array.isArray(uris) || uris.length === 0) throw new ArmError(400, 'InvalidRequestContent', 'the request body must be { "sasUris": ["<blob SAS URL>", ...] } with at least one URL');
           const blobs = uris.map((uri, i) => checkImportSas(uri, `sasUris[${i}]`));
-          return startOperation(request, subscription, cluster, cache, async () => ({ keys: await importCache(cache, blobs) }));
+          const storage = options.storage?.();
+          return withStorageChecks(storage ? blobs.map((b, i) => checkOwnStorage(b, `sasUris[${i}]`, storage)) : [], () => startOperation(request, subscription, cluster, cache, async () => ({ keys: await importCache(cache, blobs) })));
         }
         case 'flush':
           if (body.ids !== undefined && !isStringArray(body.ids)) throw new ArmError(400, 'InvalidRequestContent', 'ids must be an array of database resource ids');
           return startOperation(request, subscription, cluster, cache, () => cache.flush());
         default: {
+          if (isStringArray(body.ids) && body.ids.some((id) => CONTROL_CHARACTERS.test(id))) throw new ArmError(400, 'InvalidResourceName', 'ids must not hold control characters (NUL, CR, LF, ...)');
           if (!isStringArray(body.ids) || body.ids.length === 0) {
             throw new ArmError(400, 'InvalidRequestContent', 'the request body must be { "ids": ["<database resource id to unlink>", ...] } with at least one id');
           }
@@ -476,7 +545,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         checkApiVersion(url.searchParams.get('api-version'));
         const body = await readJson(req);
         const path = decodeURI(url.pathname).replace(/\/+$/, '');
-        reply = route({ method: req.method ?? 'GET', path, query: url.searchParams, body, baseUrl: `${scheme}://${req.headers.host ?? `127.0.0.1:${port}`}` });
+        reply = await route({ method: req.method ?? 'GET', path, query: url.searchParams, body, baseUrl: `${scheme}://${req.headers.host ?? `127.0.0.1:${port}`}` });
       } catch (error) {
         const armError = error instanceof ArmError ? error : new ArmError(500, 'InternalServerError', (error as Error).message);
         reply = { status: armError.status, body: { error: { code: armError.code, message: armError.message } } };

@@ -14,7 +14,7 @@ import * as crypto from 'crypto';
 import { parseClusterNodes, servingPrimaries } from './cluster-nodes';
 import { isAlive } from './processes';
 import { Pipeline, startTemporaryServer } from './rdb-transfer';
-import { command, RespError, text, type RespValue } from './resp';
+import { command, RespError, text, useInternalPassword, type RespValue } from './resp';
 import type { EmulatorState } from './state';
 
 export const DATASET_DIGEST_ALGORITHM = 'amr.dataset/v1';
@@ -141,6 +141,7 @@ export async function digestPrimaries(ports: readonly number[]): Promise<Dataset
 export async function cacheDigest(state: EmulatorState, cacheName: string): Promise<DatasetSummary> {
   const cache = state.caches.find((c) => c.name.toLowerCase() === cacheName.toLowerCase());
   if (!cache) throw new Error(`the emulator runs no cache '${cacheName}' (it runs ${state.caches.map((c) => c.name).join(', ')})`);
+  useInternalPassword(state.internalPassword);
   const errors: string[] = [];
   for (const r of cache.redis) {
     if (r.pid === undefined || !isAlive(r.pid)) continue;

@@ -2,14 +2,15 @@
  * `amr drill zone|region`: a failure under a write load. Reports the longest gap in which writes failed and the
  * acknowledged writes that were lost, beside what the service documents, and what the local target reproduces.
  */
-import { fail, recover, status, EmulatorError, type FaultKind } from './emulator';
+import * as fs from 'fs';
+import * as path from 'path';
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import { fail, recover, EmulatorError, type FaultKind } from './emulator';
 import { GEO_FIDELITY } from './geo/group';
-import { RespClient, RespError, text } from './resp';
 import { keySlot } from './slots';
 import { sleep } from './processes';
-import { readState } from './state';
-import * as path from 'path';
-import { DEFAULT_STATE_DIR } from './state';
+import { DEFAULT_STATE_DIR, readState, type CacheState } from './state';
+import { tlsFiles } from './tls';
 
 export interface DrillOptions {
   readonly kind: Exclude<FaultKind, 'node'>;
@@ -47,56 +48,52 @@ const DOCUMENTED = {
 const FIDELITY = {
   native: ['Redis replication between primary and replica', 'Redis Cluster slots and CLUSTER FAILOVER TAKEOVER promotion', 'WAIT semantics'],
   emulated: ['the cluster manager (failure detection delay per profile)', 'zones (process groups killed together)', 'the proxy (routing, cross-slot splitting, MOVED)'],
-  notEmulated: ['network partitions between zones (processes die or freeze instead)', 'TLS and Microsoft Entra ID', 'the service’s own maintenance events'],
+  notEmulated: ['network partitions between zones (processes die or freeze instead)', 'Microsoft Entra ID (a local token stands in)', 'the service’s own maintenance events'],
 };
 
-/** A client that reconnects to any live endpoint of the cache. */
+/**
+ * The drill's client is a stock ioredis client configured as an app is: the cache's endpoint, its password and, with
+ * TLS, the CA (ioredis' Cluster client for OSSCluster, given only the endpoint). A write is acknowledged or failed
+ * within a second (`commandTimeout`); the client reconnects by itself, always to the same endpoint.
+ */
 class Writer {
-  private client?: RespClient;
-  public constructor(
-    private readonly endpoints: () => Promise<number[]>,
-    private readonly password: string | null,
-  ) {}
+  private readonly client: Redis | Cluster;
 
-  private async connect(): Promise<RespClient> {
-    for (const port of await this.endpoints()) {
-      try {
-        const client = await RespClient.connect(port, '127.0.0.1', 300);
-        if (this.password) await client.strict(['AUTH', this.password], 500);
-        return client;
-      } catch {
-        // try the next endpoint
-      }
-    }
-    throw new Error('no endpoint answers');
+  public constructor(cache: CacheState, stateDir: string) {
+    const ca = cache.tls ? fs.readFileSync(tlsFiles(stateDir).caFile) : undefined;
+    const options: RedisOptions = {
+      password: cache.password ?? undefined,
+      tls: ca ? { ca } : undefined,
+      commandTimeout: 1000,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    };
+    const endpoint = { host: '127.0.0.1', port: cache.endpointPort! };
+    this.client = cache.clusteringPolicy === 'OSSCluster' ? new Cluster([endpoint], { redisOptions: options, lazyConnect: true }) : new Redis({ ...endpoint, ...options });
+    this.client.on('error', () => undefined);
   }
 
   /** One acknowledged write, or false. */
   public async write(key: string, value: string, waitForReplica: boolean): Promise<boolean> {
     try {
-      this.client ??= await this.connect();
-      const reply = await this.client.call(['SET', key, value], 1000);
-      if (reply instanceof RespError) throw new Error(reply.message);
       if (waitForReplica) {
-        const acked = await this.client.call(['WAIT', 1, 0], 5000);
-        if (acked instanceof RespError || Number(acked) < 1) throw new Error('not replicated');
+        // SET and WAIT on one connection (a MULTI-less pipeline keeps them together, also in a Cluster client).
+        const replies = await this.client.pipeline().set(key, value).call('WAIT', '1', '0').exec();
+        if (!replies || replies.some(([error]) => error) || Number(replies[1][1]) < 1) return false;
+        return true;
       }
-      return true;
+      return (await this.client.set(key, value)) === 'OK';
     } catch {
-      this.client?.close();
-      this.client = undefined;
       return false;
     }
   }
 
   public async read(key: string): Promise<string | null> {
-    this.client ??= await this.connect();
-    const reply = await this.client.call(['GET', key], 2000);
-    return reply === null ? null : text(reply);
+    return this.client.get(key);
   }
 
   public close(): void {
-    this.client?.close();
+    this.client.disconnect();
   }
 }
 
@@ -107,11 +104,8 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
   if (!state || !cache) throw new EmulatorError(`amr drill: no cache '${options.cache}' in the emulator at '${stateDir}' (known: ${state?.caches.map((c) => c.name).join(', ') || 'none'})`);
   const progress = options.onProgress ?? (() => undefined);
   const rate = options.writesPerSecond ?? 200;
-  const endpoints = async () => {
-    const s = await status(stateDir);
-    return (s.caches.find((c) => c.name === cache.name)?.endpoints ?? []).map((e) => Number(e.split(':')[1]));
-  };
-  const writer = new Writer(endpoints, cache.password);
+  if (cache.endpointPort === undefined) throw new EmulatorError(`amr drill: the emulator at '${stateDir}' predates cache endpoints (fix: 'amr emulate down' and 'up' again)`);
+  const writer = new Writer(cache, stateDir);
   const acknowledged: string[] = [];
   let attempted = 0;
   let failed = 0;

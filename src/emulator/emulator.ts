@@ -3,7 +3,7 @@
  * breaks them on purpose. Every process is started detached, tracked by PID in the state directory, and stopped by PID.
  */
 import { spawn } from 'child_process';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -13,9 +13,12 @@ import { formCluster, waitClusterReady } from './cluster';
 import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
 import { TOPOLOGY_MANIFEST_FILE, type TopologyCache, type TopologyManifest } from '../topology/manifest';
+import { type EndpointConfig } from './endpoint';
 import { canBind, freePorts, reservePorts } from './ports';
 import { assertRedisServer, isAlive, signal, sleep, startRedisServer, stopProcess, waitForPing } from './processes';
-import { command, text } from './resp';
+import { command, text, useInternalPassword } from './resp';
+import { makePrivateDir, writeSecretFile } from './secure-files';
+import { makeTlsMaterial, tlsFiles } from './tls';
 import { DEFAULT_STATE_DIR, logEvent, readState, trackedPids, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
 import { parseClusterNodes } from './cluster-nodes';
 import { serviceSettings } from './arm-resource';
@@ -27,11 +30,6 @@ export interface UpOptions {
   /** A stack output directory (with amr.topology.json) or the manifest file itself. */
   readonly source: string;
   readonly stateDir?: string;
-  /**
-   * Endpoint port of the first cache: the i-th cache of the manifest gets basePort + i. Until the one endpoint per cache
-   * exists, that is the port of the cache's first node's proxy. @default - every port free and random
-   */
-  readonly basePort?: number;
   readonly profile?: FailoverProfile;
   readonly shards?: number;
   /**
@@ -42,7 +40,33 @@ export interface UpOptions {
   readonly zones?: number;
   /** Extra replication lag between the regions of a geo-replication group, in ms. @default 20 */
   readonly geoLagMs?: number;
+  /**
+   * The first cache's endpoint port; the i-th cache of the manifest gets basePort + i.
+   * @default derived from the state directory's absolute path (see endpointBasePort)
+   */
+  readonly basePort?: number;
   readonly onProgress?: (message: string) => void;
+}
+
+/** Endpoint ports derived from state directories fall in [ENDPOINT_PORT_MIN, ENDPOINT_PORT_MAX), in steps of this. */
+export const ENDPOINT_PORT_STEP = 32;
+export const ENDPOINT_PORT_MIN = 20000;
+export const ENDPOINT_PORT_MAX = 31000;
+
+/**
+ * The first endpoint port of an emulator in `stateDir` (endpoint-contract.md): a hash of the directory's absolute path
+ * into [20000, 31000) in steps of 32, so the same stack in the same state directory gets the same ports across
+ * up/down, and two state directories side by side do not collide (unless their hashes do: then `--base-port`).
+ */
+export function endpointBasePort(stateDir: string): number {
+  const slots = Math.floor((ENDPOINT_PORT_MAX - ENDPOINT_PORT_MIN) / ENDPOINT_PORT_STEP);
+  const hash = createHash('sha256').update(path.resolve(stateDir)).digest().readUInt32BE(0);
+  return ENDPOINT_PORT_MIN + (hash % slots) * ENDPOINT_PORT_STEP;
+}
+
+/** The files an app needs besides host and port: the CA to trust, and the password or local token (0600). */
+export function secretFile(stateDir: string, cache: Pick<CacheState, 'name' | 'accessKeys'>): string {
+  return path.join(stateDir, 'secrets', `${cache.name}.${cache.accessKeys === false ? 'token' : 'password'}`);
 }
 
 /** Reads amr.topology.json from a stack directory or a file path. */
@@ -66,7 +90,7 @@ export function nodeEntry(name: EntryPoint): string[] {
   return [path.join(__dirname, `${name}.js`)];
 }
 
-type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo-replicator-main';
+type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo-replicator-main' | 'endpoint-main';
 
 function spawnNode(entry: EntryPoint, args: string[], logFile: string, env: Record<string, string> = {}): number {
   const log = fs.openSync(logFile, 'a');
@@ -95,21 +119,41 @@ async function waitForListening(port: number, pid: number, timeoutMs = 15000): P
   throw new EmulatorError(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
+/** The redis-servers' requirepass/masterauth: only the emulator's processes know it. */
+function redisPassword(state: EmulatorState): string | undefined {
+  return state.internalPassword;
+}
+
 function isRunning(state: EmulatorState | undefined): boolean {
   return state !== undefined && trackedPids(state).some(isAlive);
 }
 
+/** The endpoint ports of the manifest's caches (basePort + i), each proven free now; a taken one is a usage error. */
+async function endpointPorts(count: number, basePort: number, explicit: boolean): Promise<number[]> {
+  const ports = Array.from({ length: count }, (_, i) => basePort + i);
+  if (ports[ports.length - 1] > 65535) throw new EmulatorError(`amr emulate up: --base-port ${basePort} leaves no room for ${count} endpoint(s) below 65536`);
+  reservePorts(ports);
+  for (const port of ports) {
+    if (!(await canBind(port))) {
+      throw new EmulatorError(`amr emulate up: endpoint port ${port} is taken by another process${explicit ? '' : ` (derived from the state directory)`} (fix: pass --base-port N with ${count} free port(s) from N, or stop what listens on ${port})`);
+    }
+  }
+  return ports;
+}
+
 /** Plans every cache: shapes, ports, directories, settings. */
-async function planCaches(manifest: TopologyManifest, stateDir: string, shards?: number, basePort?: number, zones?: number): Promise<CacheState[]> {
+async function planCaches(manifest: TopologyManifest, stateDir: string, endpoints: readonly number[], shards?: number, zones?: number): Promise<CacheState[]> {
   const caches: CacheState[] = [];
-  if (basePort !== undefined) await reserveEndpointPorts(manifest.caches.map((_, i) => basePort + i));
   for (const [index, described] of manifest.caches.entries()) {
     const cache = zones === undefined ? described : { ...described, zones: described.zones.slice(0, zones) };
     const name = cache.name ?? cache.address.split('.').pop()!;
     const shape = shapeCache(cache, shards);
     const replicas = shape.shards.filter((s) => s.replicaNode).length;
     const processCount = shape.shards.length + replicas;
-    const ports = await freePorts(processCount * 2 + shape.nodes.length);
+    const tls = cache.clientProtocol !== 'Plaintext';
+    const oss = (cache.clusteringPolicy ?? 'OSSCluster') === 'OSSCluster';
+    const ports = await freePorts(processCount * 2 + shape.nodes.length * (tls && oss ? 2 : 1));
+    const nodePorts = (offset: number) => Object.fromEntries(shape.nodes.map((n, i) => [n.id, ports[processCount * 2 + offset + i]]));
     const redis = shape.shards.flatMap((s) => [
       { node: s.primaryNode, shard: s.index, initialRole: 'primary' as const },
       ...(s.replicaNode ? [{ node: s.replicaNode, shard: s.index, initialRole: 'replica' as const }] : []),
@@ -121,7 +165,11 @@ async function planCaches(manifest: TopologyManifest, stateDir: string, shards?:
       clusteringPolicy: cache.clusteringPolicy ?? 'OSSCluster',
       geoReplicationGroupName: cache.geoReplicationGroupName,
       password: cache.accessKeysAuthentication ? randomBytes(24).toString('base64url') : `entra-local-${randomBytes(12).toString('hex')}`,
-      nodes: shape.nodes.map((n, i): NodeState => ({ ...n, proxyPort: i === 0 && basePort !== undefined ? basePort + index : ports[processCount * 2 + i], status: 'up' })),
+      accessKeys: cache.accessKeysAuthentication !== false,
+      endpointPort: endpoints[index],
+      tls,
+      announcePorts: tls && oss ? nodePorts(shape.nodes.length) : undefined,
+      nodes: shape.nodes.map((n, i): NodeState => ({ ...n, proxyPort: ports[processCount * 2 + i], status: 'up' })),
       redis: redis.map((r, i) => ({ ...r, port: ports[i], busPort: ports[processCount + i], dir: path.join(stateDir, 'redis', name, String(ports[i])) })),
       shards: shape.shards,
       settings: redisSettings(cache as TopologyCache, shape.shards.length),
@@ -132,27 +180,21 @@ async function planCaches(manifest: TopologyManifest, stateDir: string, shards?:
   return caches;
 }
 
-/** Declared endpoint ports must be free (one line naming the port otherwise) and are never handed out for anything else. */
-async function reserveEndpointPorts(ports: readonly number[]): Promise<void> {
-  if (ports[ports.length - 1] > 65535) throw new EmulatorError(`amr emulate: --base-port ${ports[0]} leaves no room for ${ports.length} cache endpoints below 65536 (fix: a lower --base-port)`);
-  for (const port of ports) {
-    if (!(await canBind(port))) throw new EmulatorError(`amr emulate: endpoint port ${port} on 127.0.0.1 is taken (fix: stop what listens there, or choose another --base-port)`);
-  }
-  reservePorts(ports);
-}
-
 function proxyConfigFile(stateDir: string, cache: CacheState, node: NodeState): string {
   return path.join(stateDir, 'proxy', `${cache.name}-${node.id}.json`);
 }
 
-function writeProxyConfig(stateDir: string, cache: CacheState, node: NodeState): string {
-  const file = proxyConfigFile(stateDir, cache, node);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+function writeProxyConfig(state: EmulatorState, cache: CacheState, node: NodeState): string {
+  const file = proxyConfigFile(state.stateDir, cache, node);
   const proxyForRedis = Object.fromEntries(cache.redis.map((r) => [r.port, cache.nodes.find((n) => n.id === r.node)!.proxyPort]));
-  fs.writeFileSync(
+  // OSSCluster over TLS: clients are sent to each node's TLS port on the endpoint, not to the plaintext proxy.
+  const announce = cache.announcePorts ? Object.fromEntries(cache.nodes.map((n) => [n.proxyPort, cache.announcePorts![n.id]])) : undefined;
+  writeSecretFile(
     file,
     JSON.stringify({
       listenPort: node.proxyPort,
+      internalPassword: state.internalPassword,
+      announce,
       clusteringPolicy: cache.clusteringPolicy,
       seeds: cache.redis.map((r) => r.port),
       proxyForRedis,
@@ -174,10 +216,28 @@ async function startReplicatorProcess(state: EmulatorState, cache: CacheState): 
   await waitForListening(geo.replicatorPort, geo.replicatorPid, 60000);
 }
 
-async function startNode(stateDir: string, cache: CacheState, node: NodeState): Promise<void> {
-  const config = writeProxyConfig(stateDir, cache, node);
-  node.proxyPid = spawnNode('proxy-main', [config], path.join(stateDir, 'proxy', `${cache.name}-${node.id}.log`));
-  await waitForListening(node.proxyPort, node.proxyPid);
+export async function startNode(state: EmulatorState, cache: CacheState, node: NodeState): Promise<void> {
+  const config = writeProxyConfig(state, cache, node);
+  node.proxyPid = spawnNode('proxy-main', [config], path.join(state.stateDir, 'proxy', `${cache.name}-${node.id}.log`));
+  await waitForListening(node.proxyPort, node.proxyPid, 60000);
+}
+
+/** The cache's endpoint process (endpoint.ts): its config is 0600 in `<state>/endpoint`, its PID in state.json. */
+export async function startEndpointProcess(state: EmulatorState, cache: CacheState): Promise<void> {
+  if (cache.endpointPort === undefined) return;
+  const files = tlsFiles(state.stateDir);
+  const config: EndpointConfig = {
+    cache: cache.name,
+    listenPort: cache.endpointPort,
+    tls: cache.tls ? { certFile: files.certFile, keyFile: files.keyFile } : undefined,
+    nodes: cache.nodes.map((n) => ({ id: n.id, proxyPort: n.proxyPort, announcePort: cache.announcePorts?.[n.id] })),
+    probeMs: state.profile === 'fast' ? 100 : 250,
+    probeTimeoutMs: state.profile === 'fast' ? 500 : 1000,
+  };
+  const file = path.join(state.stateDir, 'endpoint', `${cache.name}.json`);
+  writeSecretFile(file, JSON.stringify(config, null, 2));
+  cache.endpointPid = spawnNode('endpoint-main', [file], path.join(state.stateDir, 'endpoint', `${cache.name}.log`));
+  await waitForListening(cache.endpointPort, cache.endpointPid);
 }
 
 /** Starts everything; resolves when every cache answers PING through its proxies and every replica is in sync. */
@@ -188,14 +248,21 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   if (isRunning(readState(stateDir))) throw new EmulatorError(`amr emulate: an emulator is already running in '${stateDir}' (fix: 'amr emulate down --state ${stateDir}', or use another --state)`);
   const manifest = readManifest(options.source);
   const started = Date.now();
-  const caches = await planCaches(manifest, stateDir, options.shards, options.basePort, options.zones);
+  const basePort = options.basePort ?? endpointBasePort(stateDir);
+  const endpoints = await endpointPorts(manifest.caches.length, basePort, options.basePort !== undefined);
+  const caches = await planCaches(manifest, stateDir, endpoints, options.shards, options.zones);
   const geoGroups = await planGeoGroups(manifest, caches, options.geoLagMs);
-  const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), caches, geoGroups };
+  const internalPassword = randomBytes(24).toString('base64url');
+  useInternalPassword(internalPassword);
+  const state: EmulatorState = { version: 1, stateDir, source: path.resolve(options.source), stack: manifest.stack, profile: options.profile ?? 'fast', startedAt: new Date().toISOString(), internalPassword, basePort, caches, geoGroups };
+  makePrivateDir(stateDir);
   writeState(state);
+  for (const cache of caches) writeSecretFile(secretFile(stateDir, cache), `${cache.password}\n`);
+  if (caches.some((c) => c.tls)) makeTlsMaterial(stateDir);
   logEvent(stateDir, `up: ${caches.length} cache(s) from ${options.source}`);
   // Blob Storage and the control plane need no cache (the control plane reads the state on each request): they start
   // alongside the caches. Caches start side by side, and so do each cache's proxies and each group's replicators.
-  const services = startServices(stateDir).then((s) => {
+  const services = startServices(state).then((s) => {
     state.services = s;
     writeState(state);
   });
@@ -222,7 +289,7 @@ async function startCache(state: EmulatorState, cache: CacheState, progress: (me
   progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
   await Promise.all(
     cache.redis.map(async (r) => {
-      const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
+      const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, password: redisPassword(state), config: { ...cache.settings }, detached: true });
       r.pid = pid;
     }),
   );
@@ -238,7 +305,9 @@ async function startCache(state: EmulatorState, cache: CacheState, progress: (me
   );
   progress(`${cache.name}: starting ${cache.nodes.length} proxies (${cache.clusteringPolicy})${cache.geo ? ' and its geo replicator' : ''}`);
   // A geo replicator starts with the proxies: it flushes the region through them, retrying until one answers.
-  await settleAll([...cache.nodes.map((node) => startNode(state.stateDir, cache, node)), ...(cache.geo ? [startReplicatorProcess(state, cache)] : [])]);
+  await settleAll([...cache.nodes.map((node) => startNode(state, cache, node)), ...(cache.geo ? [startReplicatorProcess(state, cache)] : [])]);
+  progress(`${cache.name}: endpoint 127.0.0.1:${cache.endpointPort}${cache.tls ? ' (TLS)' : ''}`);
+  await startEndpointProcess(state, cache);
   writeState(state);
 }
 
@@ -256,20 +325,24 @@ function writeFidelityReport(state: EmulatorState): void {
   const geo = (state.geoGroups ?? []).length > 0;
   const report = {
     native: ['redis-server 7.0 processes in a Redis Cluster per cache (slots, replication, failover)', ...(geo ? GEO_FIDELITY.native : [])],
-    emulated: ['nodes, zones and the proxy', 'the cluster manager (failover delay per profile)', 'the control plane (export, import, flush, force-unlink) and Blob Storage (Azurite)', ...(geo ? GEO_FIDELITY.emulated : [])],
+    emulated: ['nodes, zones and the proxy', "the cache's one endpoint (TLS from a local CA when Encrypted)", 'the cluster manager (failover delay per profile)', 'the control plane (export, import, flush, force-unlink) and Blob Storage (Azurite)', ...(geo ? GEO_FIDELITY.emulated : [])],
     notEmulated: [...(geo ? GEO_FIDELITY.notEmulated : []), ...state.caches.flatMap((c) => c.notEmulated.map((gap) => `${c.name}: ${gap}`))],
   };
   fs.writeFileSync(path.join(state.stateDir, 'fidelity.json'), `${JSON.stringify(report, null, 2)}\n`);
 }
 
 /** Azurite for Blob Storage and the ARM-shaped control plane for export, import, flush and forceUnlink. */
-async function startServices(stateDir: string): Promise<EmulatorState['services']> {
+async function startServices(state: EmulatorState): Promise<EmulatorState['services']> {
+  const stateDir = state.stateDir;
   const azurite = await startAzurite({ dir: path.join(stateDir, 'azurite'), detached: true });
+  // Recorded before the control plane starts: it exports and imports only to this Azurite (read from state.json).
+  state.services = { azurite: { pid: azurite.pid, blobPort: azurite.blobPort, blobEndpoint: azurite.blobEndpoint, accountName: azurite.accountName, accountKey: azurite.accountKey } };
+  writeState(state);
   const [port] = await freePorts(1);
   const token = randomBytes(16).toString('hex');
   const pid = spawnNode('control-plane-main', [stateDir, String(port)], path.join(stateDir, 'control-plane.log'), { AMR_CONTROL_PLANE_TOKEN: token });
   try {
-    await waitForListening(port, pid);
+    await waitForListening(port, pid, 60000);
   } catch (error) {
     await Promise.all([stopProcess(pid), azurite.stop()]); // not in the state yet: `down` would not find them
     throw error;
@@ -284,7 +357,8 @@ export interface StatusNode {
   readonly id: string;
   readonly zone: string;
   readonly status: NodeState['status'];
-  readonly proxy: { readonly port: number; readonly alive: boolean };
+  /** The node's proxy; `restarts`: times the supervisor restarted it (it died or stopped answering), last at `restartedAt`. */
+  readonly proxy: { readonly port: number; readonly alive: boolean; readonly restarts: number; readonly restartedAt: string | null };
   readonly shards: ReadonlyArray<{ readonly shard: number; readonly port: number; readonly role: 'primary' | 'replica' | 'down'; readonly alive: boolean }>;
 }
 
@@ -292,6 +366,19 @@ export interface CacheStatus {
   readonly name: string;
   readonly region: string;
   readonly clusteringPolicy: string;
+  /** The cache's one endpoint, "127.0.0.1:PORT" (what an app is configured with); null for a pre-endpoint state. */
+  readonly endpoint: string | null;
+  /** Whether the endpoint's process is running. */
+  readonly endpointAlive: boolean;
+  /** TLS on the endpoint (client_protocol Encrypted). */
+  readonly tls: boolean;
+  /** The CA certificate (PEM) to trust, or null when plaintext. */
+  readonly caFile: string | null;
+  /** The 0600 file with the access key (access keys enabled), else null. */
+  readonly passwordFile: string | null;
+  /** The 0600 file with the local token standing in for Entra ID (access keys disabled), else null. */
+  readonly tokenFile: string | null;
+  /** The endpoint first, then each live node's proxy (per-node ports, for redirection). */
   readonly endpoints: readonly string[];
   readonly password: string | null;
   readonly health: 'healthy' | 'degraded' | 'down';
@@ -320,6 +407,7 @@ export async function status(stateDirOption?: string): Promise<EmulatorStatus> {
   const stateDir = path.resolve(stateDirOption ?? DEFAULT_STATE_DIR);
   const state = readState(stateDir);
   if (!state) throw new EmulatorError(`amr emulate: no emulator in '${stateDir}' (fix: 'amr emulate up <stack dir>' first, or pass --state)`);
+  useInternalPassword(state.internalPassword);
   const caches: CacheStatus[] = [];
   for (const cache of state.caches) {
     const alive = new Set(cache.redis.filter((r) => r.pid !== undefined && isAlive(r.pid)).map((r) => r.port));
@@ -341,17 +429,25 @@ export async function status(stateDirOption?: string): Promise<EmulatorStatus> {
       id: n.id,
       zone: n.zone,
       status: n.status,
-      proxy: { port: n.proxyPort, alive: n.proxyPid !== undefined && isAlive(n.proxyPid) && n.status === 'up' },
+      proxy: { port: n.proxyPort, alive: n.proxyPid !== undefined && isAlive(n.proxyPid) && n.status === 'up', restarts: n.proxyRestarts ?? 0, restartedAt: n.proxyRestartedAt ?? null },
       shards: cache.redis.filter((r) => r.node === n.id).map((r) => ({ shard: r.shard, port: r.port, role: roleOf(r.port), alive: alive.has(r.port) && n.status === 'up' })),
     }));
     const primaries = cache.shards.map((s) => nodes.flatMap((n) => n.shards).some((r) => r.shard === s.index && r.role === 'primary'));
     const replicasUp = nodes.flatMap((n) => n.shards).filter((r) => r.role === 'replica').length;
     const health = primaries.every(Boolean) && replicasUp === cache.redis.filter((r) => r.initialRole === 'replica').length ? 'healthy' : primaries.some(Boolean) ? 'degraded' : 'down';
+    const endpoint = cache.endpointPort !== undefined ? `127.0.0.1:${cache.endpointPort}` : null;
+    const secret = secretFile(stateDir, cache);
     caches.push({
       name: cache.name,
       region: cache.region,
       clusteringPolicy: cache.clusteringPolicy,
-      endpoints: nodes.filter((n) => n.proxy.alive).map((n) => `127.0.0.1:${n.proxy.port}`),
+      endpoint,
+      endpointAlive: cache.endpointPid !== undefined && isAlive(cache.endpointPid),
+      tls: cache.tls === true,
+      caFile: cache.tls ? tlsFiles(stateDir).caFile : null,
+      passwordFile: cache.accessKeys !== false && fs.existsSync(secret) ? secret : null,
+      tokenFile: cache.accessKeys === false && fs.existsSync(secret) ? secret : null,
+      endpoints: [...(endpoint ? [endpoint] : []), ...nodes.filter((n) => n.proxy.alive).map((n) => `127.0.0.1:${n.proxy.port}`)],
       password: cache.password,
       health,
       nodes,
@@ -403,6 +499,7 @@ function requireState(stateDirOption?: string): EmulatorState {
   const stateDir = path.resolve(stateDirOption ?? DEFAULT_STATE_DIR);
   const state = readState(stateDir);
   if (!state || !isRunning(state)) throw new EmulatorError(`amr emulate: no running emulator in '${stateDir}' (fix: 'amr emulate up <stack dir>' first, or pass --state)`);
+  useInternalPassword(state.internalPassword);
   return state;
 }
 
@@ -445,11 +542,11 @@ export async function recover(fault: Omit<FaultTarget, 'freeze'>, stateDir?: str
       await Promise.all(
         processes.map(async (r) => {
           // Same port, same directory: nodes.conf brings it back into the cluster, as a replica if it was failed over.
-          const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, config: { ...cache.settings }, detached: true });
+          const { pid } = await startRedisServer({ port: r.port, clusterPort: r.busPort, dir: r.dir, password: redisPassword(state), config: { ...cache.settings }, detached: true });
           r.pid = pid;
         }),
       );
-      await startNode(state.stateDir, cache, node);
+      await startNode(state, cache, node);
     }
     node.status = 'up';
     recovered.push(`${cache.name}/${node.id}`);

@@ -18,6 +18,11 @@ export function canBind(port: number): Promise<boolean> {
   });
 }
 
+/** Ports chosen by other means (the caches' endpoints): never handed out by freePort() in this process. */
+export function reservePorts(ports: readonly number[]): void {
+  for (const port of ports) handedOut.add(port);
+}
+
 /** One free port. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 2000; attempt++) {
@@ -34,9 +39,4 @@ export async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   for (let i = 0; i < count; i++) ports.push(await freePort());
   return ports;
-}
-
-/** Declared ports (e.g. `--base-port`): never handed out by freePort in this process. */
-export function reservePorts(ports: readonly number[]): void {
-  for (const port of ports) handedOut.add(port);
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RespClient } from './resp';
+import { makePrivateDir, writeSecretFile } from './secure-files';
 
 export const REDIS_SERVER = process.env.AMR_REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -57,6 +58,11 @@ export interface RedisServerOptions {
   readonly dir: string;
   /** Extra `redis.conf` directives, e.g. { 'maxmemory-policy': 'volatile-lru' }. */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * The password every client must AUTH with (`requirepass`), also used by a replica to its primary (`masterauth`).
+   * @default none
+   */
+  readonly password?: string;
   /** Detach from this process (survives it): for `amr emulate up`. @default false */
   readonly detached?: boolean;
 }
@@ -86,15 +92,31 @@ export function baseRedisConfig(options: RedisServerOptions): Record<string, str
           'cluster-allow-reads-when-down': 'yes',
         }
       : {}),
+    ...(options.password !== undefined ? { requirepass: options.password, masterauth: options.password } : {}),
     ...options.config,
   };
+}
+
+const SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth']);
+
+/**
+ * redis-server's arguments for `config`: the password directives go into `<dir>/secret.conf` (0600, given as the
+ * config file), never on the command line, where any local user could read them in /proc.
+ */
+export function redisServerArgs(config: Readonly<Record<string, string>>, dir: string): string[] {
+  const secret = Object.entries(config).filter(([k]) => SECRET_DIRECTIVES.has(k));
+  const args = Object.entries(config).filter(([k]) => !SECRET_DIRECTIVES.has(k)).flatMap(([k, v]) => [`--${k}`, v]);
+  if (secret.length === 0) return args;
+  const file = path.join(dir, 'secret.conf');
+  writeSecretFile(file, secret.map(([k, v]) => `${k} "${v}"\n`).join(''));
+  return [file, ...args];
 }
 
 /** Starts redis-server and resolves when it answers PING. */
 export async function startRedisServer(options: RedisServerOptions): Promise<{ pid: number; child: ChildProcess }> {
   assertRedisServer();
-  fs.mkdirSync(options.dir, { recursive: true });
-  const args = Object.entries(baseRedisConfig(options)).flatMap(([k, v]) => [`--${k}`, v]);
+  makePrivateDir(options.dir);
+  const args = redisServerArgs(baseRedisConfig(options), options.dir);
   const child = spawn(REDIS_SERVER, args, { stdio: 'ignore', detached: options.detached ?? false });
   if (options.detached) child.unref();
   const pid = child.pid;

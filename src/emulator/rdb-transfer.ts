@@ -13,8 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { freePort } from './ports';
-import { assertRedisServer, baseRedisConfig, REDIS_SERVER, stopProcess, waitForPing } from './processes';
-import { encodeCommand, RespError, RespParser, text, type RespValue } from './resp';
+import { assertRedisServer, baseRedisConfig, REDIS_SERVER, redisServerArgs, stopProcess, waitForPing } from './processes';
+import { currentInternalPassword, encodeCommand, noPasswordConfigured, RespError, RespParser, text, type RespValue } from './resp';
 import { keySlot } from './slots';
 
 /** The newest RDB format the local Redis 7.0 reads (Redis 7.2 and the service write v11 or newer). */
@@ -122,7 +122,7 @@ const RDB_HEADER_BYTES = 9;
 class SyncReader {
   /** Bytes before the payload header (replies, keep-alives, the header line). */
   private preamble: Buffer = Buffer.alloc(0);
-  private readonly handshake = [['REPLCONF', 'rdb-only', '1'], ['REPLCONF', 'capa', 'eof'], ['SYNC']];
+  private readonly handshake = [...this.auth(), ['REPLCONF', 'rdb-only', '1'], ['REPLCONF', 'capa', 'eof'], ['SYNC']];
   private length: number | undefined;
   private eofMark: Buffer | undefined;
   private emitted = 0;
@@ -133,6 +133,12 @@ class SyncReader {
     private readonly send: (data: Buffer) => void,
     private readonly emit: (chunk: Buffer) => void,
   ) {}
+
+  /** The emulator's redis-servers require the internal password (a refused AUTH shows up as SYNC's -NOAUTH). */
+  private auth(): string[][] {
+    const password = currentInternalPassword();
+    return password === null ? [] : [['AUTH', password]];
+  }
 
   public start(): void {
     this.send(encodeCommand(this.handshake[0]));
@@ -311,12 +317,18 @@ export class Pipeline {
   private readonly waiting: Array<{ count: number; replies: RespValue[]; resolve: (r: RespValue[]) => void; reject: (e: Error) => void }> = [];
   private failure: Error | undefined;
 
-  public static connect(port: number): Promise<Pipeline> {
-    return new Promise((resolve, reject) => {
+  public static async connect(port: number): Promise<Pipeline> {
+    const pipeline = await new Promise<Pipeline>((resolve, reject) => {
       const socket = net.connect({ port, host: '127.0.0.1' });
       socket.once('connect', () => resolve(new Pipeline(socket, port)));
       socket.once('error', (error) => reject(new RdbError(`connect to 127.0.0.1:${port} failed: ${error.message}`, 'RdbLoadFailed')));
     });
+    const password = currentInternalPassword();
+    if (password !== null) {
+      const [reply] = await pipeline.exec([['AUTH', password]]);
+      if (reply instanceof RespError && !noPasswordConfigured(reply)) throw new RdbError(`AUTH on 127.0.0.1:${port}: ${reply.message}`, 'RdbLoadFailed');
+    }
+    return pipeline;
   }
 
   private constructor(
@@ -384,8 +396,8 @@ export async function startTemporaryServer(rdb: Buffer | string, timeoutMs: numb
   const dir = path.dirname(file);
   const port = await freePort();
   if (typeof rdb !== 'string') fs.writeFileSync(file, rdb);
-  const config = baseRedisConfig({ port, dir, config: { dbfilename: path.basename(file), maxmemory: '0' } });
-  const child = spawn(REDIS_SERVER, Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]), { stdio: 'ignore' });
+  const config = baseRedisConfig({ port, dir, password: currentInternalPassword() ?? undefined, config: { dbfilename: path.basename(file), maxmemory: '0' } });
+  const child = spawn(REDIS_SERVER, redisServerArgs(config, dir), { stdio: 'ignore' });
   const stop = async () => {
     // Its data is disposable: no grace period (redis-server takes ~100 ms to act on SIGTERM).
     if (child.pid !== undefined) await stopProcess(child.pid, 0);

@@ -11,81 +11,204 @@ export class RespError {
   public constructor(public readonly message: string) {}
 }
 
-/** Parses RESP values out of a stream of chunks. Bulk strings come back as Buffers (binary-safe). */
-export class RespParser {
-  private buffer: Buffer = Buffer.alloc(0);
-  private offset = 0;
+/** Bounds on what a parser accepts (Redis' own: bulk 512 MB, multibulk 1M elements, inline 64 KB). */
+export interface RespLimits {
+  /** Longest bulk string, in bytes. */
+  readonly maxBulk: number;
+  /** Most elements in one array. */
+  readonly maxMultibulk: number;
+  /** Longest line (an inline command, or a type line waiting for its CRLF), in bytes. */
+  readonly maxInline: number;
+  /** Most bytes buffered for one value not yet complete. */
+  readonly maxBuffered: number;
+  /** A server reading commands: top level an array of bulk strings or an inline command, nothing else. */
+  readonly commands: boolean;
+}
 
-  /** Feeds bytes; returns every complete value now available (each with its raw bytes for pass-through). */
+/** What a server accepts from an authenticated client (as Redis: proto-max-bulk-len, client-query-buffer-limit). */
+export const COMMAND_LIMITS: RespLimits = { maxBulk: 512 * 1024 * 1024, maxMultibulk: 1024 * 1024, maxInline: 64 * 1024, maxBuffered: 1024 * 1024 * 1024, commands: true };
+
+/** Before AUTH: enough for AUTH/HELLO, a few KB at most (Redis allows 10 elements and 16 KB; this is tighter). */
+export const PRE_AUTH_LIMITS: RespLimits = { maxBulk: 1024, maxMultibulk: 10, maxInline: 1024, maxBuffered: 4096, commands: true };
+
+/** Replies from a server the emulator started itself (any shape; lengths still strictly checked). */
+export const REPLY_LIMITS: RespLimits = { maxBulk: 1024 * 1024 * 1024, maxMultibulk: 64 * 1024 * 1024, maxInline: 64 * 1024 * 1024, maxBuffered: 2 * 1024 * 1024 * 1024, commands: false };
+
+/** Malformed or oversized input: the connection must be closed (the parser stays failed). */
+export class RespProtocolError extends Error {}
+
+interface Frame {
+  readonly items: RespValue[];
+  remaining: number;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const INTEGER = /^-?[0-9]{1,18}$/;
+
+/**
+ * Parses RESP values out of a stream of chunks, incrementally: a value split over many chunks is never re-parsed
+ * from its start, and bytes are appended to a buffer that grows geometrically, so any input costs time linear in its
+ * size. Every length is checked against `limits` before anything is buffered for it; malformed input throws
+ * RespProtocolError (and every later call throws it again). Bulk strings come back as Buffers (binary-safe), each
+ * value with its raw bytes for pass-through.
+ */
+export class RespParser {
+  /** Applied from the next top-level value on (a server tightens them until the client has authenticated). */
+  public limits: RespLimits;
+  private data = Buffer.alloc(0);
+  /** Bytes of `data` in use. */
+  private end = 0;
+  /** Start of the top-level value being parsed. */
+  private start = 0;
+  private pos = 0;
+  /** The search for CRLF resumes here. */
+  private scan = 0;
+  /** Waiting for the payload of a bulk string of this length (-1: not). */
+  private bulk = -1;
+  private readonly stack: Frame[] = [];
+  private failure?: RespProtocolError;
+
+  public constructor(limits: RespLimits = REPLY_LIMITS) {
+    this.limits = limits;
+  }
+
+  /** Feeds bytes; returns every complete value now available. */
   public push(chunk: Buffer): Array<{ value: RespValue; raw: Buffer }> {
-    this.buffer = this.offset < this.buffer.length ? Buffer.concat([this.buffer.subarray(this.offset), chunk]) : chunk;
-    this.offset = 0;
+    this.feed(chunk);
     const out: Array<{ value: RespValue; raw: Buffer }> = [];
-    for (;;) {
-      const start = this.offset;
-      const value = this.parse();
-      if (value === INCOMPLETE) {
-        this.offset = start;
-        break;
-      }
-      out.push({ value, raw: this.buffer.subarray(start, this.offset) });
-    }
+    for (let parsed = this.next(); parsed; parsed = this.next()) out.push(parsed);
     return out;
   }
 
-  private line(): string | typeof INCOMPLETE {
-    const end = this.buffer.indexOf('\r\n', this.offset);
-    if (end < 0) return INCOMPLETE;
-    const text = this.buffer.toString('latin1', this.offset, end);
-    this.offset = end + 2;
-    return text;
+  /** Appends bytes without parsing (then call next() until it returns undefined). */
+  public feed(chunk: Buffer): void {
+    if (this.failure) throw this.failure;
+    if (this.end + chunk.length > this.data.length) {
+      // A new buffer (never shifted in place: raw slices handed out earlier stay valid), with room to grow.
+      const live = this.end - this.start;
+      const pending = this.bulk >= 0 ? this.pos - this.start + this.bulk + 2 : 0;
+      const size = Math.max(live + chunk.length, Math.min(pending, this.limits.maxBuffered), Math.floor(live * 1.5), 4096);
+      const next = Buffer.allocUnsafe(size);
+      this.data.copy(next, 0, this.start, this.end);
+      this.pos -= this.start;
+      this.scan -= this.start;
+      this.end = live;
+      this.start = 0;
+      this.data = next;
+    }
+    chunk.copy(this.data, this.end);
+    this.end += chunk.length;
   }
 
-  private parse(): RespValue | typeof INCOMPLETE {
-    if (this.offset >= this.buffer.length) return INCOMPLETE;
-    const type = this.buffer[this.offset];
-    if (type !== 0x2b && type !== 0x2d && type !== 0x3a && type !== 0x24 && type !== 0x2a) {
-      // An inline command (telnet style): the whole line, split on spaces.
-      const line = this.line();
-      if (line === INCOMPLETE) return INCOMPLETE;
-      return line.split(' ').filter((p) => p !== '').map((p) => Buffer.from(p, 'latin1'));
+  /** The next complete top-level value, or undefined until more bytes arrive. */
+  public next(): { value: RespValue; raw: Buffer } | undefined {
+    if (this.failure) throw this.failure;
+    try {
+      return this.step();
+    } catch (error) {
+      if (error instanceof RespProtocolError) this.failure = error;
+      throw error;
     }
-    this.offset++;
-    const line = this.line();
-    if (line === INCOMPLETE) return INCOMPLETE;
-    switch (type) {
-      case 0x2b: // +
-        return line;
-      case 0x2d: // -
-        return new RespError(line);
-      case 0x3a: // :
-        return Number(line);
-      case 0x24: {
-        // $
-        const length = Number(line);
-        if (length < 0) return null;
-        if (this.buffer.length < this.offset + length + 2) return INCOMPLETE;
-        const data = Buffer.from(this.buffer.subarray(this.offset, this.offset + length));
-        this.offset += length + 2;
-        return data;
-      }
-      default: {
-        // *
-        const count = Number(line);
-        if (count < 0) return null;
-        const items: RespValue[] = [];
-        for (let i = 0; i < count; i++) {
-          const item = this.parse();
-          if (item === INCOMPLETE) return INCOMPLETE;
-          items.push(item);
+  }
+
+  private fail(message: string): never {
+    throw new RespProtocolError(`Protocol error: ${message}`);
+  }
+
+  private incomplete(): undefined {
+    if (this.end - this.start > this.limits.maxBuffered) this.fail('too much data buffered for one request');
+    if (this.start === this.end && this.stack.length === 0 && this.bulk < 0) {
+      // Nothing pending: drop the buffer (raw slices handed out keep their own reference).
+      this.data = Buffer.alloc(0);
+      this.start = this.end = this.pos = this.scan = 0;
+    }
+    return undefined;
+  }
+
+  /** Index of the CR of the next CRLF at or after pos, or -1. */
+  private lineEnd(): number {
+    const from = Math.max(this.scan, this.pos);
+    const at = this.data.subarray(0, this.end).indexOf('\r\n', from, 'latin1');
+    if (at < 0) {
+      this.scan = Math.max(this.pos, this.end - 1);
+      if (this.end - this.pos > this.limits.maxInline) this.fail(this.stack.length === 0 && this.data[this.pos] !== 0x2a ? 'too big inline request' : 'too big length line');
+    }
+    return at;
+  }
+
+  private isType(byte: number): boolean {
+    return byte === 0x2a || byte === 0x24 || byte === 0x2b || byte === 0x2d || byte === 0x3a;
+  }
+
+  private integer(line: string, what: string): number {
+    if (!INTEGER.test(line)) this.fail(`invalid ${what} length`);
+    return Number(line);
+  }
+
+  private step(): { value: RespValue; raw: Buffer } | undefined {
+    for (;;) {
+      let value: RespValue;
+      if (this.bulk >= 0) {
+        if (this.end - this.pos < this.bulk + 2) return this.incomplete();
+        if (this.data[this.pos + this.bulk] !== CR || this.data[this.pos + this.bulk + 1] !== LF) this.fail('bulk string not followed by CRLF');
+        value = Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
+        this.pos += this.bulk + 2;
+        this.bulk = -1;
+      } else {
+        if (this.pos >= this.end) return this.incomplete();
+        const at = this.lineEnd();
+        if (at < 0) return this.incomplete();
+        const type = this.data[this.pos];
+        const topLevel = this.stack.length === 0;
+        if (topLevel && (this.limits.commands ? type !== 0x2a : !this.isType(type))) {
+          // An inline command (telnet style, as Redis: anything not starting with '*'): the line, split on spaces.
+          value = this.data.toString('latin1', this.pos, at).split(' ').filter((p) => p !== '').map((p) => Buffer.from(p, 'latin1'));
+          this.pos = at + 2;
+        } else {
+          if (this.limits.commands && !topLevel && type !== 0x24) this.fail(`expected '$', got '${String.fromCharCode(type)}'`);
+          if (!this.isType(type)) this.fail(`unknown type byte ${type}`);
+          const line = this.data.toString('latin1', this.pos + 1, at);
+          this.pos = at + 2;
+          if (type === 0x2b) value = line;
+          else if (type === 0x2d) value = new RespError(line);
+          else if (type === 0x3a) value = this.integer(line, 'integer');
+          else if (type === 0x24) {
+            const length = this.integer(line, 'bulk');
+            if (length === -1) value = null;
+            else {
+              if (length < 0 || length > this.limits.maxBulk) this.fail(this.limits === PRE_AUTH_LIMITS ? 'unauthenticated bulk length' : 'invalid bulk length');
+              this.bulk = length;
+              continue;
+            }
+          } else {
+            const count = this.integer(line, 'multibulk');
+            if (count > this.limits.maxMultibulk || count < -1) this.fail(this.limits === PRE_AUTH_LIMITS ? 'unauthenticated multibulk length' : 'invalid multibulk length');
+            if (count === -1) value = null;
+            else if (count === 0) value = [];
+            else {
+              this.stack.push({ items: [], remaining: count });
+              continue;
+            }
+          }
         }
-        return items;
+      }
+      // A value is complete: it fills the innermost array, or is a top-level value.
+      for (;;) {
+        const frame = this.stack[this.stack.length - 1];
+        if (!frame) {
+          const raw = this.data.subarray(this.start, this.pos);
+          this.start = this.pos;
+          return { value, raw };
+        }
+        frame.items.push(value);
+        if (--frame.remaining > 0) break;
+        this.stack.pop();
+        value = frame.items;
       }
     }
   }
 }
-
-const INCOMPLETE = Symbol('incomplete');
 
 /** Encodes a command (array of bulk strings). */
 export function encodeCommand(args: ReadonlyArray<string | Buffer | number>): Buffer {
@@ -122,6 +245,32 @@ export function corkForTick(socket: net.Socket): void {
   });
 }
 
+let internalPassword: string | null = null;
+
+/**
+ * The password of the emulator's own redis-servers (`requirepass`/`masterauth`), which only the emulator's processes
+ * know: each process sets it once at start (from state.json or its 0600 config), and every internal connection
+ * (RespClient, command(), internalAuth() on raw sockets) authenticates with it.
+ */
+export function useInternalPassword(password: string | null | undefined): void {
+  internalPassword = password ?? null;
+}
+
+/** The internal password this process uses (null: none). */
+export function currentInternalPassword(): string | null {
+  return internalPassword;
+}
+
+/** The AUTH command for a raw internal connection (written before anything else), or undefined without a password. */
+export function internalAuth(): Buffer | undefined {
+  return internalPassword === null ? undefined : encodeCommand(['AUTH', internalPassword]);
+}
+
+/** A server started without a password (tests' own servers) answers AUTH with this; harmless for a client. */
+export function noPasswordConfigured(reply: RespValue): boolean {
+  return reply instanceof RespError && /without any password configured/.test(reply.message);
+}
+
 /** A minimal client: one connection, commands answered in order. */
 export class RespClient {
   private readonly parser = new RespParser();
@@ -130,7 +279,22 @@ export class RespClient {
   private head = 0;
   private closed = false;
 
-  public static connect(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<RespClient> {
+  /**
+   * Connects and, with a password (by default the internal one, see useInternalPassword; null for none), sends AUTH
+   * first and fails unless it is accepted.
+   */
+  public static async connect(port: number, host = '127.0.0.1', timeoutMs = 2000, password: string | null = internalPassword): Promise<RespClient> {
+    const client = await RespClient.open(port, host, timeoutMs);
+    if (password === null) return client;
+    const reply = await client.call(['AUTH', password], timeoutMs).catch((error: Error) => new RespError(error.message));
+    if (reply instanceof RespError && !noPasswordConfigured(reply)) {
+      client.close();
+      throw new Error(`AUTH to ${host}:${port} failed: ${reply.message}`);
+    }
+    return client;
+  }
+
+  private static open(port: number, host: string, timeoutMs: number): Promise<RespClient> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host });
       const timer = setTimeout(() => {
@@ -206,9 +370,9 @@ export class RespClient {
   }
 }
 
-/** Runs one command on a fresh connection. */
-export async function command(port: number, args: ReadonlyArray<string | Buffer | number>, timeoutMs = 2000): Promise<RespValue> {
-  const client = await RespClient.connect(port, '127.0.0.1', timeoutMs);
+/** Runs one command on a fresh connection (AUTH first with `password`: by default the internal one, null for none). */
+export async function command(port: number, args: ReadonlyArray<string | Buffer | number>, timeoutMs = 2000, password: string | null = internalPassword): Promise<RespValue> {
+  const client = await RespClient.connect(port, '127.0.0.1', timeoutMs, password);
   try {
     return await client.call(args, timeoutMs);
   } finally {

@@ -4,6 +4,7 @@
  * SIGTERM or SIGINT. A start failure is one line on stderr and exit 1.
  */
 import * as fs from 'fs';
+import { useInternalPassword } from './resp';
 
 export interface RunningService {
   readonly port: number;
@@ -13,7 +14,9 @@ export interface RunningService {
 export function runServiceEntry<Config>(name: string, configFile: string | undefined, start: (config: Config) => Promise<RunningService>): void {
   const main = async (): Promise<void> => {
     if (!configFile) throw new Error(`usage: ${name}-main <config.json>`);
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Config;
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Config & { internalPassword?: string };
+    // The redis-servers' password (requirepass), from the 0600 config: every internal connection authenticates with it.
+    useInternalPassword(config.internalPassword);
     const handle = await start(config);
     let stopping = false;
     const stop = (): void => {

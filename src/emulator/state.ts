@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { makePrivateDir, writeSecretFile } from './secure-files';
 import type { ShardPlan } from './topology';
 
 export const DEFAULT_STATE_DIR = path.join('.amr', 'emulator');
@@ -28,6 +29,9 @@ export interface NodeState {
   proxyPid?: number;
   /** What fault injection did to it. */
   status: 'up' | 'killed' | 'frozen';
+  /** Times the supervisor restarted this node's proxy because it died or stopped answering. */
+  proxyRestarts?: number;
+  proxyRestartedAt?: string;
 }
 
 export interface CacheState {
@@ -38,6 +42,15 @@ export interface CacheState {
   readonly geoReplicationGroupName: string | null;
   /** The access key (or local stand-in for an Entra token) clients AUTH with; null when none is required. */
   readonly password: string | null;
+  /** Access keys enabled: `password` is the access key (else the local token that stands in for Entra ID). */
+  readonly accessKeys?: boolean;
+  /** The cache's endpoint, 127.0.0.1:endpointPort (`--base-port` + the cache's index in the manifest). */
+  readonly endpointPort?: number;
+  endpointPid?: number;
+  /** TLS on the endpoint (client_protocol Encrypted). */
+  readonly tls?: boolean;
+  /** OSSCluster with TLS: each node's TLS port on the endpoint, by node id (announced to clients for redirection). */
+  readonly announcePorts?: Readonly<Record<string, number>>;
   readonly nodes: NodeState[];
   readonly redis: RedisProcessState[];
   readonly shards: readonly ShardPlan[];
@@ -95,6 +108,10 @@ export interface EmulatorState {
   readonly stack: string;
   readonly profile: FailoverProfile;
   readonly startedAt: string;
+  /** The password of every redis-server (requirepass/masterauth); only the emulator's processes read it. */
+  readonly internalPassword?: string;
+  /** First endpoint port (`--base-port`, or derived from the state directory's path). */
+  readonly basePort?: number;
   supervisorPid?: number;
   services?: ServicesState;
   readonly caches: CacheState[];
@@ -112,18 +129,14 @@ export function readState(stateDir: string): EmulatorState | undefined {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as EmulatorState;
 }
 
-/** Writes atomically (temp file + rename), so the supervisor never reads half a file. */
+/** Writes atomically (temp file + rename), so the supervisor never reads half a file; 0600 (it holds secrets). */
 export function writeState(state: EmulatorState): void {
-  fs.mkdirSync(state.stateDir, { recursive: true });
-  const file = statePath(state.stateDir);
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
-  fs.renameSync(temp, file);
+  writeSecretFile(statePath(state.stateDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Appends a timestamped line to events.log. */
 export function logEvent(stateDir: string, message: string): void {
-  fs.mkdirSync(stateDir, { recursive: true });
+  if (!fs.existsSync(stateDir)) makePrivateDir(stateDir);
   fs.appendFileSync(path.join(stateDir, 'events.log'), `${new Date().toISOString()} ${message}\n`);
 }
 
@@ -134,6 +147,7 @@ export function trackedPids(state: EmulatorState): number[] {
     ...(state.services?.azurite ? [state.services.azurite.pid] : []),
     ...(state.services?.controlPlane ? [state.services.controlPlane.pid] : []),
     ...state.caches.flatMap((c) => (c.geo?.replicatorPid ? [c.geo.replicatorPid] : [])),
+    ...state.caches.flatMap((c) => (c.endpointPid ? [c.endpointPid] : [])),
     ...state.caches.flatMap((c) => [...c.nodes.flatMap((n) => (n.proxyPid ? [n.proxyPid] : [])), ...c.redis.flatMap((r) => (r.pid ? [r.pid] : []))]),
   ];
 }

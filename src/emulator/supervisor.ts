@@ -2,10 +2,14 @@
  * The service's cluster manager, played locally: it watches every redis-server, and when a primary has not answered
  * for the profile's detection delay it promotes that primary's replica with CLUSTER FAILOVER TAKEOVER (Redis Cluster's
  * own majority vote cannot decide in the service's two-node layouts, so replicas never fail over on their own here).
+ * It also probes every proxy of a node that is up (PING; any reply, even NOAUTH, is an answer): a proxy that has died
+ * or stopped answering for the profile's proxy delay is killed by PID and started again on its port (the service's
+ * self-healing), recorded in events.log and in state.json, where `status` shows it. A cache's endpoint process that
+ * dies is started again on its port.
  */
-import { command, text } from './resp';
-import { sleep } from './processes';
-import { logEvent, readState, type CacheState, type FailoverProfile } from './state';
+import { RespClient, command, text, useInternalPassword } from './resp';
+import { isAlive, signal, sleep } from './processes';
+import { logEvent, readState, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
 import { parseClusterNodes, type ClusterNodeLine } from './cluster-nodes';
 
 export interface SupervisorTiming {
@@ -13,13 +17,74 @@ export interface SupervisorTiming {
   readonly pingTimeoutMs: number;
   /** How long a primary must be unresponsive before its replica is promoted. */
   detectionMs(): number;
+  /** How long a proxy must be dead or unresponsive before it is restarted. */
+  readonly proxyRestartMs: number;
 }
 
 /** Fast: failover in about a second. Realistic: the service's unplanned failover, 10-15 s. */
 export const TIMINGS: Record<FailoverProfile, SupervisorTiming> = {
-  fast: { tickMs: 100, pingTimeoutMs: 200, detectionMs: () => 500 },
-  realistic: { tickMs: 500, pingTimeoutMs: 1000, detectionMs: () => 9000 + Math.random() * 5000 },
+  fast: { tickMs: 100, pingTimeoutMs: 200, detectionMs: () => 500, proxyRestartMs: 1000 },
+  realistic: { tickMs: 500, pingTimeoutMs: 1000, detectionMs: () => 9000 + Math.random() * 5000, proxyRestartMs: 5000 },
 };
+
+/** Whether a proxy answers (any reply, NOAUTH included), on a fresh connection without AUTH. */
+async function proxyAnswers(port: number, timeoutMs: number): Promise<boolean> {
+  try {
+    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs, null);
+    try {
+      await client.call(['PING'], timeoutMs);
+      return true;
+    } finally {
+      client.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Restarts a node's proxy: kill by PID (a hung one never exits by itself), start it again on its port. */
+export type RestartProxy = (state: EmulatorState, cache: CacheState, node: NodeState) => Promise<void>;
+
+/**
+ * One pass over the proxies of the nodes that are up (fault injection's killed or frozen nodes are left alone):
+ * returns the nodes restarted, as `<cache>/<node>`.
+ */
+export async function superviseProxies(state: EmulatorState, timing: SupervisorTiming, silentSince: Map<string, number>, restart: RestartProxy): Promise<string[]> {
+  const now = Date.now();
+  const restarted: string[] = [];
+  for (const cache of state.caches) {
+    for (const node of cache.nodes) {
+      const key = `${cache.name}/${node.id}`;
+      if (node.status !== 'up' || node.proxyPid === undefined) {
+        silentSince.delete(key);
+        continue;
+      }
+      const alive = isAlive(node.proxyPid);
+      if (alive && (await proxyAnswers(node.proxyPort, timing.pingTimeoutMs * 2))) {
+        silentSince.delete(key);
+        continue;
+      }
+      const since = silentSince.get(key) ?? now;
+      silentSince.set(key, since);
+      if (now - since < timing.proxyRestartMs) continue;
+      // Re-read: a fault injected meanwhile (fail node) is not the supervisor's to heal.
+      const fresh = readState(state.stateDir);
+      const freshCache = fresh?.caches.find((c) => c.name === cache.name);
+      const freshNode = freshCache?.nodes.find((n) => n.id === node.id);
+      if (!fresh || !freshCache || !freshNode || freshNode.status !== 'up' || freshNode.proxyPid !== node.proxyPid) continue;
+      signal(node.proxyPid, 'SIGKILL');
+      while (isAlive(node.proxyPid)) await sleep(10);
+      await restart(fresh, freshCache, freshNode);
+      freshNode.proxyRestarts = (freshNode.proxyRestarts ?? 0) + 1;
+      freshNode.proxyRestartedAt = new Date().toISOString();
+      writeState(fresh);
+      logEvent(state.stateDir, `${key}: proxy ${node.proxyPid} on port ${node.proxyPort} ${alive ? 'stopped answering' : 'died'} ${now - since} ms ago; restarted as ${freshNode.proxyPid}`);
+      silentSince.delete(key);
+      restarted.push(key);
+    }
+  }
+  return restarted;
+}
 
 
 async function responsive(port: number, timeoutMs: number): Promise<boolean> {
@@ -73,13 +138,34 @@ export async function superviseCache(cache: CacheState, timing: SupervisorTiming
   return promoted;
 }
 
+/** Starts a cache's endpoint process again (emulator.ts startEndpointProcess). */
+export type RestartEndpoint = (state: EmulatorState, cache: CacheState) => Promise<void>;
+
+/** A cache's endpoint process that has died is started again on its port; returns the caches whose endpoint restarted. */
+export async function superviseEndpoints(state: EmulatorState, restart: RestartEndpoint): Promise<string[]> {
+  const restarted: string[] = [];
+  for (const cache of state.caches) {
+    if (cache.endpointPid === undefined || isAlive(cache.endpointPid)) continue;
+    const fresh = readState(state.stateDir);
+    const freshCache = fresh?.caches.find((c) => c.name === cache.name);
+    if (!fresh || !freshCache || freshCache.endpointPid !== cache.endpointPid) continue;
+    await restart(fresh, freshCache);
+    writeState(fresh);
+    logEvent(state.stateDir, `${cache.name}: endpoint ${cache.endpointPid} on port ${cache.endpointPort} died; restarted as ${freshCache.endpointPid}`);
+    restarted.push(cache.name);
+  }
+  return restarted;
+}
+
 /** Runs until the state directory says the emulator is down (or the process is told to stop). */
-export async function runSupervisor(stateDir: string): Promise<void> {
+export async function runSupervisor(stateDir: string, restartProxy: RestartProxy, restartEndpoint: RestartEndpoint): Promise<void> {
   const initial = readState(stateDir);
   if (!initial) throw new Error(`no emulator state in ${stateDir}`);
+  useInternalPassword(initial.internalPassword);
   const timing = TIMINGS[initial.profile];
   const downSince = new Map<number, number>();
   const deadlines = new Map<number, number>();
+  const silentSince = new Map<string, number>();
   let running = true;
   process.on('SIGTERM', () => {
     running = false;
@@ -94,6 +180,12 @@ export async function runSupervisor(stateDir: string): Promise<void> {
       } catch (error) {
         logEvent(stateDir, `${cache.name}: supervision pass failed: ${(error as Error).message}`);
       }
+    }
+    try {
+      await superviseProxies(state, timing, silentSince, restartProxy);
+      await superviseEndpoints(state, restartEndpoint);
+    } catch (error) {
+      logEvent(stateDir, `proxy supervision pass failed: ${(error as Error).message}`);
     }
     await sleep(timing.tickMs);
   }

@@ -89,7 +89,7 @@ export function redisSettings(cache: TopologyCache, shards: number): Record<stri
 export function notEmulated(cache: TopologyCache): string[] {
   const gaps: string[] = [];
   for (const m of cache.modules ?? []) gaps.push(`module ${m.name}: not available in the local Redis 7.0, commands of it fail`);
-  if (cache.clientProtocol === 'Encrypted') gaps.push('TLS: clients connect in plaintext locally (the service requires TLS on port 10000)');
+  if (cache.clientProtocol === 'Encrypted') gaps.push("TLS: the endpoint's certificate comes from a local CA (trust <state>/tls/ca.pem), not a public one; the port is not 10000");
   if (cache.accessKeysAuthentication === false) gaps.push('Microsoft Entra ID: a local token stands in for Entra tokens (AUTH <token>)');
   if (cache.sku.tier === 'FlashOptimized') gaps.push('Flash Optimized: values stay in memory locally (no NVMe tier)');
   return gaps;

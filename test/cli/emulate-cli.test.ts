@@ -1,9 +1,11 @@
 /**
- * `amr emulate` as a user runs it: the real bin/amr.js in a child process, on a synthesized OSSCluster stack, with
- * unmodified cluster-aware clients (ioredis Cluster, node-redis createCluster) through the proxies it prints.
+ * `amr emulate` as a user runs it: the real bin/amr.js in a child process, on a synthesized OSSCluster stack (TLS, the
+ * default client protocol), with unmodified cluster-aware clients (ioredis Cluster, node-redis createCluster) given
+ * only the cache's endpoint it prints, and the CA.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -74,32 +76,39 @@ describe('amr emulate through bin/amr.js on an OSSCluster stack', () => {
   test('up exits 0, shows progress on stderr and prints the endpoints and nodes on stdout', () => {
     expect(upRun.code).toBe(0);
     expect(upRun.stderr).toMatch(/ready in \d+\.\d s/);
-    expect(upRun.stdout).toMatch(/catalog-cache \(westeurope, OSSCluster\): healthy; endpoints 127\.0\.0\.1:\d+/);
+    // The endpoint first, as an app needs it: host:port, TLS with the CA to trust, and where the password is.
+    expect(upRun.stdout).toMatch(/^ {2}catalog-cache: endpoint 127\.0\.0\.1:\d+, TLS \(CA \S+ca\.pem\); password in \S+catalog-cache\.password$/m);
+    expect(upRun.stdout.indexOf('catalog-cache: endpoint')).toBeLessThan(upRun.stdout.indexOf('node n1'));
+    expect(upRun.stdout).toMatch(/catalog-cache \(westeurope, OSSCluster\): healthy; node endpoints 127\.0\.0\.1:\d+/);
     expect(upRun.stdout).toMatch(/node n1 zone 1 \[up\] proxy :\d+/);
     expect(pids.length).toBeGreaterThan(0);
   });
 
-  test('status --json names the cache, its endpoints (one per node), the password and the shard roles', () => {
+  test('status --json names the cache, its endpoint (first, then one per node), TLS, the password and the shard roles', () => {
     const cache = statusJson.caches[0];
-    expect(cache).toMatchObject({ name: 'catalog-cache', clusteringPolicy: 'OSSCluster', health: 'healthy' });
-    expect(cache.endpoints.length).toBe(cache.nodes.length);
+    expect(cache).toMatchObject({ name: 'catalog-cache', clusteringPolicy: 'OSSCluster', health: 'healthy', tls: true, caFile: path.join(stateDir, 'tls', 'ca.pem'), tokenFile: null });
+    expect(cache.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(cache.endpoints).toEqual([cache.endpoint, ...cache.nodes.map((n: any) => `127.0.0.1:${n.proxy.port}`)]);
+    expect(fs.readFileSync(cache.passwordFile, 'utf8').trim()).toBe(cache.password);
     expect(cache.password).toEqual(expect.any(String));
     const roles = cache.nodes.flatMap((n: any) => n.shards.map((s: any) => s.role));
     expect(roles.filter((r: string) => r === 'primary')).toHaveLength(2);
     expect(roles.filter((r: string) => r === 'replica')).toHaveLength(2);
   });
 
-  test('an unmodified ioredis Cluster client writes and reads 500 keys over every shard', async () => {
+  test('an unmodified ioredis Cluster client given only the endpoint (TLS) writes and reads 500 keys over every shard', async () => {
     const cache = statusJson.caches[0];
-    const [host, port] = cache.endpoints[0].split(':');
-    const client = new Redis.Cluster([{ host, port: Number(port) }], { redisOptions: { password: cache.password } });
+    const [host, port] = cache.endpoint.split(':');
+    const client = new Redis.Cluster([{ host, port: Number(port) }], { redisOptions: { password: cache.password, tls: { ca: fs.readFileSync(cache.caFile) } } });
     try {
       for (let i = 0; i < 500; i++) await client.set(`ioredis:${i}`, `v${i}`);
       const values = await Promise.all(Array.from({ length: 500 }, (_, i) => client.get(`ioredis:${i}`)));
       expect(values).toEqual(Array.from({ length: 500 }, (_, i) => `v${i}`));
-      // The client learned the topology from the proxies: every node it knows is a proxy endpoint.
+      // The client learned the topology from the proxies: every node it knows is a node's TLS port on the endpoint.
+      const announced = Object.values(readState(stateDir)!.caches[0].announcePorts ?? {}).map((p) => `127.0.0.1:${p}`);
       const known = client.nodes('master').map((n) => `${n.options.host}:${n.options.port}`);
-      for (const endpoint of known) expect(cache.endpoints).toContain(endpoint);
+      expect(known.length).toBeGreaterThan(0);
+      for (const endpoint of known) expect(announced).toContain(endpoint);
     } finally {
       client.disconnect();
     }
@@ -107,7 +116,7 @@ describe('amr emulate through bin/amr.js on an OSSCluster stack', () => {
 
   test('an unmodified node-redis createCluster client reads what ioredis wrote and writes its own', async () => {
     const cache = statusJson.caches[0];
-    const client = createCluster({ rootNodes: [{ url: `redis://${cache.endpoints[1]}` }], defaults: { password: cache.password } });
+    const client = createCluster({ rootNodes: [{ url: `rediss://${cache.endpoint}` }], defaults: { password: cache.password, socket: { tls: true, ca: fs.readFileSync(cache.caFile) } } });
     await client.connect();
     try {
       expect(await client.get('ioredis:42')).toBe('v42');
@@ -119,8 +128,8 @@ describe('amr emulate through bin/amr.js on an OSSCluster stack', () => {
   });
 
   test('a client without the password is refused (access keys: the emulator asks for AUTH)', async () => {
-    const [host, port] = statusJson.caches[0].endpoints[0].split(':');
-    const client = new Redis({ host, port: Number(port), lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const [host, port] = statusJson.caches[0].endpoint.split(':');
+    const client = new Redis({ host, port: Number(port), tls: { ca: fs.readFileSync(statusJson.caches[0].caFile) }, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await client.connect();
       await expect(client.get('ioredis:1')).rejects.toThrow(/NOAUTH/);
@@ -135,6 +144,22 @@ describe('amr emulate through bin/amr.js on an OSSCluster stack', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/say node, zone or region/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an endpoint port that is taken: up exits 2 with one line naming it and suggesting --base-port', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const otherState = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-emulate-cli-taken-'));
+    try {
+      const run = await amr(['emulate', 'up', stackDir, '--state', otherState, '--base-port', String(port)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(new RegExp(`endpoint port ${port} is taken.*--base-port`));
+    } finally {
+      blocker.close();
+      fs.rmSync(otherState, { recursive: true, force: true });
+    }
   });
 
   test('down exits 0 and leaves none of the processes it started running', async () => {

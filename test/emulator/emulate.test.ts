@@ -8,12 +8,18 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import { ProductionStack } from '../../examples/production/stack';
 import { drill } from '../../src/emulator/drill';
-import { down, fail, recover, status, up } from '../../src/emulator/emulator';
+import { down, fail, recover, status, up, type CacheStatus } from '../../src/emulator/emulator';
 import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
 import { synthesizeStack } from '../support/synth';
 
 jest.setTimeout(120000);
+
+/** An ioredis client configured as an app is: the cache's endpoint, its password (or local token) and CA. */
+function endpointClient(cache: CacheStatus): Redis {
+  const [host, port] = cache.endpoint!.split(':');
+  return new Redis({ host, port: Number(port), password: cache.password ?? undefined, tls: cache.caFile ? { ca: fs.readFileSync(cache.caFile) } : undefined, lazyConnect: true, maxRetriesPerRequest: 1 });
+}
 
 
 describe('amr emulate on the production example', () => {
@@ -39,7 +45,10 @@ describe('amr emulate on the production example', () => {
     expect(s.supervisor.alive).toBe(true);
     const cache = s.caches[0];
     expect(cache).toMatchObject({ name: 'orders-cache-prod', region: 'westeurope', clusteringPolicy: 'EnterpriseCluster', health: 'healthy' });
-    expect(cache.endpoints).toHaveLength(3);
+    // The cache's one endpoint first (TLS: the example's client_protocol is Encrypted), then each node's proxy.
+    expect(cache.endpoints).toHaveLength(4);
+    expect(cache.endpoints[0]).toBe(cache.endpoint);
+    expect(cache).toMatchObject({ tls: true, caFile: path.join(stateDir, 'tls', 'ca.pem') });
     expect(s.services.controlPlane).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(s.services.blobEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/);
     expect(cache.nodes.map((n) => n.zone)).toEqual(['1', '2', '3']);
@@ -50,9 +59,9 @@ describe('amr emulate on the production example', () => {
     }
   });
 
-  test('an ioredis client writes and reads through an endpoint, across slots', async () => {
+  test('an ioredis client writes and reads through the endpoint over TLS, across slots', async () => {
     const cache = (await status(stateDir)).caches[0];
-    const client = new Redis({ port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined, lazyConnect: true, maxRetriesPerRequest: 1 });
+    const client = endpointClient(cache);
     await client.connect();
     try {
       await client.set('greeting', 'hello');
@@ -124,7 +133,7 @@ describe('amr emulate on the production example', () => {
   test('export and import round trip through the control plane into Azurite', async () => {
     const s = await status(stateDir);
     const cache = s.caches[0];
-    const client = new Redis({ port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined, lazyConnect: true, maxRetriesPerRequest: 1 });
+    const client = endpointClient(cache);
     await client.connect();
     const { accountName, accountKey } = readState(stateDir)!.services!.azurite!;
     const blobEndpoint = s.services.blobEndpoint!;

@@ -29,7 +29,7 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
   /** One client per region, in the group's member order. */
   let clients: Redis[] = [];
   let names: string[] = [];
-  let endpoints: Array<{ port: number; password?: string }> = [];
+  let endpoints: Array<{ port: number; proxyPort: number; password?: string; ca?: Buffer }> = [];
 
   beforeAll(async () => {
     await up({ source: stackDir, stateDir, shards: 1 });
@@ -37,9 +37,9 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
     const s = await status(stateDir);
     endpoints = names.map((name) => {
       const cache = s.caches.find((c) => c.name === name)!;
-      return { port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined };
+      return { port: Number(cache.endpoint!.split(':')[1]), proxyPort: cache.nodes[0].proxy.port, password: cache.password ?? undefined, ca: cache.caFile ? fs.readFileSync(cache.caFile) : undefined };
     });
-    clients = endpoints.map((e) => new Redis({ port: e.port, password: e.password, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }));
+    clients = endpoints.map((e) => new Redis({ port: e.port, password: e.password, tls: e.ca ? { ca: e.ca } : undefined, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }));
     await Promise.all(clients.map((c) => c.connect()));
   });
 
@@ -53,9 +53,9 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
   const quiesce = (timeoutMs?: number) => quiesceGeo(stateDir, timeoutMs);
   const digest = geoDigest;
 
-  /** A raw RESP session on region `i` (every reply, errors included, as sent). */
+  /** A raw RESP session on region `i`, on its first node's proxy (every reply, errors included, as sent). */
   const raw = async (i: number): Promise<{ call: (...args: string[]) => Promise<RespValue>; close: () => void }> => {
-    const client = await RespClient.connect(endpoints[i].port);
+    const client = await RespClient.connect(endpoints[i].proxyPort, '127.0.0.1', 2000, null);
     if (endpoints[i].password) await client.call(['AUTH', endpoints[i].password!]);
     return { call: (...args) => client.call(args), close: () => client.close() };
   };
@@ -86,7 +86,7 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
   });
 
   test('node-redis multi() in region B: replies, a runtime error does not abort the others, effects in every region', async () => {
-    const client = createClient({ url: `redis://127.0.0.1:${endpoints[1].port}`, password: endpoints[1].password });
+    const client = createClient({ url: `rediss://127.0.0.1:${endpoints[1].port}`, password: endpoints[1].password, socket: { tls: true, ca: endpoints[1].ca } });
     client.on('error', () => undefined);
     await client.connect();
     try {
@@ -172,8 +172,8 @@ describe('MULTI/EXEC on a geo-replicated cache (mission-critical example)', () =
 
   test('a reader never sees half of a transaction, in its region or in another', async () => {
     const [a, b] = clients;
-    const readerA = new Redis({ port: endpoints[0].port, password: endpoints[0].password });
-    const readerB = new Redis({ port: endpoints[1].port, password: endpoints[1].password });
+    const readerA = new Redis({ port: endpoints[0].port, password: endpoints[0].password, tls: endpoints[0].ca ? { ca: endpoints[0].ca } : undefined });
+    const readerB = new Redis({ port: endpoints[1].port, password: endpoints[1].password, tls: endpoints[1].ca ? { ca: endpoints[1].ca } : undefined });
     const torn: string[] = [];
     let writing = true;
     const read = async (r: Redis) => {

@@ -18,6 +18,9 @@ import { readState, trackedPids } from '../../src/emulator/state';
 import { arm, databasePath, waitForOperation } from './support-cp-storage';
 import { command, text } from '../../src/emulator/resp';
 
+/** The TLS options of an app connecting to the cache's endpoint (the example's caches are Encrypted). */
+const tlsOf = (cache: { caFile: string | null }) => (cache.caFile ? { ca: fs.readFileSync(cache.caFile) } : undefined);
+
 jest.setTimeout(180000);
 
 const synthesizeMissionCritical = () => synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
@@ -93,8 +96,10 @@ describe('active geo-replication on the mission-critical example', () => {
     const byName = new Map(s.caches.map((c) => [c.name, c]));
     clients = names.map((name) => {
       const cache = byName.get(name)!;
-      return new Redis({ port: Number(cache.endpoints[0].split(':')[1]), password: cache.password ?? undefined, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+      return new Redis({ port: Number(cache.endpoint!.split(':')[1]), password: cache.password ?? undefined, tls: tlsOf(cache), maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
     });
+    // A region failure drops these connections: the tests look at each command's outcome, not at error events.
+    for (const c of clients) c.on('error', () => undefined);
     await Promise.all(clients.map((c) => c.connect()));
   };
 
@@ -251,7 +256,7 @@ describe('active geo-replication on the mission-critical example', () => {
     // A list an RDB brought into a region cannot be merged: adoption deletes it and names it.
     const primary = (await status(stateDir)).caches.find((c) => c.name === names[1])!.nodes.flatMap((n) => n.shards).find((r) => r.role === 'primary')!;
     await command(primary.port, ['RPUSH', '{imp}:list', 'x']);
-    const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'])));
+    const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'], 2000, null)));
     expect(adopted.refused).toEqual(['{imp}:list (list)']);
     expect(adopted.keys).toBeGreaterThanOrEqual(4); // everything the export held (earlier tests' keys too)
     expect(await command(primary.port, ['EXISTS', '{imp}:list'])).toBe(0);
@@ -297,7 +302,7 @@ describe('active geo-replication with OSSCluster (cluster-aware clients, two sha
     const s = await status(stateDir);
     clusters = s.geo[0].members.map((m) => {
       const cache = s.caches.find((c) => c.name === m.cache)!;
-      return new Redis.Cluster([{ host: '127.0.0.1', port: Number(cache.endpoints[0].split(':')[1]) }], { redisOptions: { password: cache.password ?? undefined } });
+      return new Redis.Cluster([{ host: '127.0.0.1', port: Number(cache.endpoint!.split(':')[1]) }], { redisOptions: { password: cache.password ?? undefined, tls: tlsOf(cache) } });
     });
   });
 

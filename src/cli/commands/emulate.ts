@@ -11,10 +11,13 @@ function renderStatus(s: EmulatorStatus): string {
   const lines = [`emulator in ${s.stateDir}: ${s.running ? 'running' : 'stopped'}, ${s.profile} failover, supervisor ${s.supervisor.alive ? `pid ${s.supervisor.pid}` : 'not running'}`];
   if (s.services.controlPlane) lines.push(`  control plane ${s.services.controlPlane} (Authorization: Bearer ${s.services.controlPlaneToken}); blob storage ${s.services.blobEndpoint}`);
   for (const c of s.caches) {
-    lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; endpoints ${c.endpoints.join(', ') || 'none'}${c.password ? `; AUTH ${c.password}` : ''}`);
+    const secret = c.passwordFile ? `password in ${c.passwordFile}` : c.tokenFile ? `local Entra token in ${c.tokenFile}` : 'no password';
+    if (c.endpoint) lines.push(`  ${c.name}: endpoint ${c.endpoint}${c.endpointAlive ? '' : ' (down)'}${c.tls ? `, TLS (CA ${c.caFile})` : ', plaintext'}; ${secret}`);
+    lines.push(`  ${c.name} (${c.region}, ${c.clusteringPolicy}): ${c.health}; node endpoints ${c.endpoints.filter((e) => e !== c.endpoint).join(', ') || 'none'}`);
     for (const n of c.nodes) {
       const shards = n.shards.map((r) => `shard ${r.shard} ${r.role} :${r.port}`).join(', ');
-      lines.push(`    node ${n.id} zone ${n.zone} [${n.status}] proxy :${n.proxy.port}${n.proxy.alive ? '' : ' (down)'}: ${shards}`);
+      const restarts = n.proxy.restarts > 0 ? ` (restarted by the supervisor ${n.proxy.restarts}x, last at ${n.proxy.restartedAt})` : '';
+      lines.push(`    node ${n.id} zone ${n.zone} [${n.status}] proxy :${n.proxy.port}${n.proxy.alive ? '' : ' (down)'}${restarts}: ${shards}`);
     }
     for (const gap of c.notEmulated) lines.push(`    not emulated: ${gap}`);
   }

@@ -3,7 +3,6 @@
  * configuration, force-unlink, the group's status, and what the fidelity report says about geo-replication.
  */
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import type { TopologyManifest } from '../../topology/manifest';
 import { freePorts } from '../ports';
@@ -11,6 +10,7 @@ import { isAlive } from '../processes';
 import { command } from '../resp';
 import { logEvent, readState, writeState, type CacheState, type EmulatorState, type GeoGroupState } from '../state';
 import { replicatorStatus, type ReplicatorConfig, type ReplicatorStatus } from './replicator';
+import { writeSecretFile } from '../secure-files';
 
 /** Default extra replication lag (ms) between regions (`--geo-lag-ms`). */
 export const DEFAULT_GEO_LAG_MS = 20;
@@ -62,8 +62,7 @@ export function replicatorConfig(state: EmulatorState, cache: CacheState): Repli
 /** Writes the member's replicator configuration file; returns its path. */
 export function writeReplicatorConfig(state: EmulatorState, cache: CacheState): string {
   const file = path.join(state.stateDir, 'geo', `${cache.name}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(replicatorConfig(state, cache), null, 2));
+  writeSecretFile(file, JSON.stringify({ ...replicatorConfig(state, cache), internalPassword: state.internalPassword }, null, 2));
   return file;
 }
 
@@ -94,7 +93,7 @@ export async function forceUnlink(stateDir: string, cacheName: string, ids: read
     const pid = member.geo!.replicatorPid;
     if (pid === undefined || !isAlive(pid)) continue;
     try {
-      await command(member.geo!.replicatorPort, ['GEO.UNLINK', ...names], 2000);
+      await command(member.geo!.replicatorPort, ['GEO.UNLINK', ...names], 2000, null);
     } catch {
       // not answering (frozen): it reads the state when it restarts
     }

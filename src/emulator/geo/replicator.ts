@@ -31,7 +31,7 @@
  * deleted and named in the answer), PING.
  */
 import * as net from 'net';
-import { command, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, COMMAND_LIMITS, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -132,7 +132,7 @@ class Materializer {
         for (let i = 0; i < this.config.proxyPorts.length; i++) {
           const port = this.config.proxyPorts[(this.next + i) % this.config.proxyPorts.length];
           try {
-            const client = await RespClient.connect(port, '127.0.0.1', 1000);
+            const client = await RespClient.connect(port, '127.0.0.1', 1000, null); // a proxy: its internal session, not AUTH
             const reply = await client.call([INTERNAL_COMMAND, this.config.internalToken], 1000);
             if (reply instanceof RespError) throw new Error(reply.message);
             this.client = client;
@@ -254,7 +254,7 @@ class Replicator {
     if (this.links.size > 0) await this.retryUntil(() => this.materializer.flushAll(), 'flush the region before catch-up');
     for (const link of this.links.values()) {
       try {
-        const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
+        const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000, null);
         try {
           const reply = await client.call(['GEO.PULL'], 10000);
           if (reply instanceof RespError) throw new Error(reply.message);
@@ -430,7 +430,7 @@ class Replicator {
       const payload = this.replica.serializedStates(due.map(([k]) => k));
       void (async () => {
         try {
-          if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
+          if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000, null);
           const reply = await link.client.call(['GEO.MERGE', this.config.cache, payload], 10000);
           if (reply instanceof RespError) throw new Error(reply.message);
           for (const [k, p] of due) if (link.pending.get(k)?.generation === p.generation) link.pending.delete(k);
@@ -452,7 +452,7 @@ class Replicator {
   private serve(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const parser = new RespParser();
+    const parser = new RespParser(COMMAND_LIMITS);
     // Replies leave in request order, whatever order the writes into Redis finish in; those ready leave in one write.
     let out: Array<{ data?: Buffer }> = [];
     let head = 0;
@@ -649,7 +649,7 @@ export async function startReplicator(config: ReplicatorConfig): Promise<Replica
 /** A replicator's `GEO.STATUS`, or undefined when it does not answer within `timeoutMs`. */
 export async function replicatorStatus(port: number, timeoutMs = 500): Promise<ReplicatorStatus | undefined> {
   try {
-    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs);
+    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs, null);
     try {
       const reply = await client.call(['GEO.STATUS'], timeoutMs);
       return reply instanceof RespError ? undefined : (JSON.parse(text(reply)) as ReplicatorStatus);

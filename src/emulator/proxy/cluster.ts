@@ -1,4 +1,7 @@
-/** CLUSTER replies: on OSSCluster the proxies look like a Redis Cluster of their own (SLOTS/SHARDS/NODES name proxy endpoints). */
+/**
+ * CLUSTER replies: on OSSCluster the proxies look like a Redis Cluster of their own (SLOTS/SHARDS/NODES name proxy
+ * endpoints: each proxy's announced port, its node's TLS port on the cache's endpoint when the cache uses TLS).
+ */
 import { encodeReply, type RespValue } from '../resp';
 import { keySlot, SLOT_COUNT } from '../slots';
 import { HOST } from './config';
@@ -18,7 +21,7 @@ export function cluster(p: ProxyCore, c: Ctx): void {
     case 'info':
       return c.reply(encodeReply(clusterInfo(p, true)));
     case 'slots':
-      return c.reply(encodeReply(proxyRanges(p).map(([from, to, port]) => [from, to, [HOST, port, fakeNodeId(port), []]])));
+      return c.reply(encodeReply(proxyRanges(p).map(([from, to, port]) => [from, to, [HOST, p.announced(port), fakeNodeId(port), []]])));
     case 'shards':
       return c.reply(encodeReply(clusterShards(p)));
     case 'nodes':
@@ -82,7 +85,7 @@ export function clusterShards(p: ProxyCore): RespValue[] {
     'slots',
     ranges.filter((r) => r[2] === port).flatMap((r) => [r[0], r[1]]),
     'nodes',
-    [['id', fakeNodeId(port), 'port', port, 'ip', HOST, 'endpoint', HOST, 'role', 'master', 'replication-offset', 0, 'health', 'online']],
+    [['id', fakeNodeId(port), 'port', p.announced(port), 'ip', HOST, 'endpoint', HOST, 'role', 'master', 'replication-offset', 0, 'health', 'online']],
   ]);
 }
 
@@ -92,7 +95,8 @@ export function clusterNodes(p: ProxyCore): string {
     .map((port) => {
       const slots = ranges.filter((r) => r[2] === port).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
       const flags = port === p.port ? 'myself,master' : 'master';
-      return `${fakeNodeId(port)} ${HOST}:${port}@${port} ${flags} - 0 0 1 connected${slots.length ? ` ${slots.join(' ')}` : ''}\n`;
+      const announced = p.announced(port);
+      return `${fakeNodeId(port)} ${HOST}:${announced}@${announced} ${flags} - 0 0 1 connected${slots.length ? ` ${slots.join(' ')}` : ''}\n`;
     })
     .join('');
 }

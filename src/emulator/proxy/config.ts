@@ -9,6 +9,16 @@ export interface ProxyConfig {
   readonly proxyForRedis?: Readonly<Record<number, number>>;
   /** When set, clients must AUTH (AUTH <password> or AUTH <user> <password>, and HELLO ... AUTH) before other commands. */
   readonly password?: string;
+  /**
+   * The redis-servers' own password (`requirepass`), which only the emulator's processes know: every upstream
+   * connection authenticates with it first (set process-wide from the config by service-entry). @default none
+   */
+  readonly internalPassword?: string;
+  /**
+   * OSSCluster behind a TLS endpoint: the port clients are told for each proxy port (the node's TLS port on the
+   * cache's endpoint) in CLUSTER SLOTS/SHARDS/NODES and MOVED. @default each proxy's own port
+   */
+  readonly announce?: Readonly<Record<number, number>>;
   /** Refuse FLUSHALL/FLUSHDB as the service does on geo-replicated caches. @default false */
   readonly refuseFlush?: boolean;
   /** How often to refresh the routing table from the cluster. @default 250 */

@@ -4,7 +4,7 @@
  * The command handlers live beside it, one module per concern; server.ts dispatches to them.
  */
 import * as net from 'net';
-import { RespClient, RespError, text, type RespValue } from '../resp';
+import { internalAuth, noPasswordConfigured, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { DEMOTED_GRACE_MS, HOST, MAX_REDIRECTS, MIN_REFRESH_GAP_MS, REFUSED_BACKOFF_MS, type ProxyConfig } from './config';
 import { keyPositions, lower, parseCommandTable, type Args, type CommandInfo, type KeySpec } from './keys';
 import { ASKING, ERRORS, errorReply, gather, type Parsed } from './replies';
@@ -176,15 +176,24 @@ export abstract class ProxyCore implements SessionHost {
     let pool = this.pools.get(port);
     if (!pool) {
       // A connection to a primary that drops or is refused: the topology may have changed (failover).
-      pool = new Pool(port, (_u, unexpected) => {
-        if (unexpected) this.requestRefresh();
-      });
+      pool = new Pool(
+        port,
+        (_u, unexpected) => {
+          if (unexpected) this.requestRefresh();
+        },
+        port !== this.config.geo?.replicatorPort,
+      );
       this.pools.set(port, pool);
     }
     return pool;
   }
 
   /** The proxy port that fronts a redis-server (OSSCluster). */
+  /** The port clients are told for a proxy (ProxyConfig.announce): its node's TLS port on the endpoint, or itself. */
+  public announced(proxyPort: number): number {
+    return this.config.announce?.[proxyPort] ?? proxyPort;
+  }
+
   public proxyOf(redisPort: number): number {
     return this.config.proxyForRedis?.[redisPort] ?? this.port;
   }
@@ -304,7 +313,7 @@ export abstract class ProxyCore implements SessionHost {
     if (!owner) return false;
     const proxyPort = this.proxyOf(owner);
     if (proxyPort === this.port) return false;
-    ctx.reply(Buffer.from(`-MOVED ${slot} ${HOST}:${proxyPort}\r\n`));
+    ctx.reply(Buffer.from(`-MOVED ${slot} ${HOST}:${this.announced(proxyPort)}\r\n`));
     return true;
   }
 
@@ -324,7 +333,34 @@ export abstract class ProxyCore implements SessionHost {
     }
     const upstream = net.connect({ port, host: HOST });
     upstream.setNoDelay(true);
-    session.attachTunnel(upstream);
+    const auth = internalAuth();
+    if (!auth) {
+      session.attachTunnel(upstream);
+      return;
+    }
+    // The redis-servers require the internal password: AUTH first, and the tunnel starts after its reply.
+    const parser = new RespParser();
+    const onReply = (chunk: Buffer): void => {
+      let reply: ReturnType<RespParser['next']>;
+      try {
+        parser.feed(chunk);
+        reply = parser.next();
+      } catch {
+        reply = { value: new RespError('protocol error'), raw: chunk };
+      }
+      if (!reply) return;
+      upstream.off('data', onReply);
+      if (reply.value instanceof RespError && !noPasswordConfigured(reply.value)) {
+        upstream.destroy();
+        session.destroy();
+        return;
+      }
+      session.attachTunnel(upstream);
+    };
+    upstream.on('data', onReply);
+    upstream.on('error', () => undefined);
+    upstream.once('close', () => session.destroy());
+    upstream.write(auth);
   }
 
   /** Handles one client command (the command table, transactions, geo mode and routing: see server.ts). */

@@ -1,6 +1,6 @@
 /** Client sessions: RESP framing of one client connection, its replies in request order, its transaction and tunnel. */
 import type * as net from 'net';
-import { encodeCommand, RespParser, type RespValue } from '../resp';
+import { COMMAND_LIMITS, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
 import type { ProxyConfig } from './config';
 import type { Args } from './keys';
 import { OK } from './replies';
@@ -64,7 +64,8 @@ export class Session {
   /** Pub/Sub: a raw tunnel to one redis-server. */
   private tunnel?: net.Socket;
   private tunnelBacklog: Buffer[] | undefined;
-  private readonly parser = new RespParser();
+  /** Redis' limits; before AUTH, a few KB at most (resp.ts PRE_AUTH_LIMITS). */
+  private readonly parser: RespParser;
   private readonly out: Slot[] = [];
   private outHead = 0;
   private corked = false;
@@ -74,6 +75,7 @@ export class Session {
     public readonly socket: net.Socket,
   ) {
     this.authenticated = proxy.config.password === undefined;
+    this.parser = new RespParser(this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => undefined);
@@ -152,16 +154,23 @@ export class Session {
 
   private onData(chunk: Buffer): void {
     // Still parsed in tunnel mode: whole commands are forwarded, so a partial one never gets lost at the switch.
-    let commands: Array<{ value: RespValue; raw: Buffer }>;
+    // One command at a time: AUTH lifts the pre-AUTH limits for the commands after it, even in the same chunk.
     try {
-      commands = this.parser.push(chunk);
-    } catch {
-      this.socket.end('-ERR Protocol error\r\n');
-      this.destroy();
-      return;
+      this.parser.feed(chunk);
+    } catch (error) {
+      return this.protocolError(error);
     }
-    for (const { value, raw } of commands) {
+    for (;;) {
       if (this.closed) return;
+      this.parser.limits = this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS;
+      let parsed: { value: RespValue; raw: Buffer } | undefined;
+      try {
+        parsed = this.parser.next();
+      } catch (error) {
+        return this.protocolError(error);
+      }
+      if (!parsed) return;
+      const { value, raw } = parsed;
       if (this.tunnelBacklog) {
         this.toTunnel(raw); // a subscription started earlier in this chunk: the rest is the tunnel's
         continue;
@@ -175,6 +184,14 @@ export class Session {
       // Inline commands (telnet) are re-encoded so that the shards always get RESP.
       this.proxy.dispatch(this, value, raw[0] === 0x2a ? raw : encodeCommand(value));
     }
+  }
+
+  /** Malformed or oversized input: the error Redis gives (`-ERR Protocol error: ...`), then the connection closes. */
+  private protocolError(error: unknown): void {
+    this.socket.end(`-ERR ${error instanceof RespProtocolError ? error.message : 'Protocol error'}\r\n`);
+    this.destroy(false);
+    // A client that never closes its side is cut off once the error had time to leave.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   /** Closes the client (also how clients with requests in flight to a failed primary are disconnected). */

@@ -30,7 +30,7 @@ export function queueInTransaction(p: ProxyCore, c: Ctx, rule: Rule | undefined)
     if (tx.slot === undefined) {
       tx.slot = slot;
       const owner = p.routing.owner[slot];
-      if (p.oss && !c.session.internal && owner && p.proxyOf(owner) !== p.port) return refuse(`MOVED ${slot} ${HOST}:${p.proxyOf(owner)}`);
+      if (p.oss && !c.session.internal && owner && p.proxyOf(owner) !== p.port) return refuse(`MOVED ${slot} ${HOST}:${p.announced(p.proxyOf(owner))}`);
     } else if (tx.slot !== slot) {
       return refuse(ERRORS.crossslot);
     }
