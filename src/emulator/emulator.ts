@@ -131,7 +131,7 @@ function isRunning(state: EmulatorState | undefined): boolean {
 /** The endpoint ports of the manifest's caches (basePort + i), each proven free now; a taken one is a usage error. */
 async function endpointPorts(count: number, basePort: number, explicit: boolean): Promise<number[]> {
   const ports = Array.from({ length: count }, (_, i) => basePort + i);
-  if (ports[ports.length - 1] > 65535) throw new EmulatorError(`amr emulate up: --base-port ${basePort} leaves no room for ${count} endpoint(s) below 65536`);
+  if (ports[ports.length - 1] > 65535) throw new EmulatorError(`amr emulate up: --base-port ${basePort} leaves no room for ${count} endpoint(s) below 65536 (fix: a lower --base-port)`);
   reservePorts(ports);
   for (const port of ports) {
     if (!(await canBind(port))) {

@@ -20,10 +20,10 @@ function resolveSource(from: string, specifier: string): string | undefined {
   return [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
 }
 
-/** The entry and every module it imports by relative path, with their sources. */
-function closure(entry: string): Map<string, string> {
+/** The entries and every module they import by relative path, with their sources. */
+function closure(entries: readonly string[]): Map<string, string> {
   const files = new Map<string, string>();
-  const queue = [entry];
+  const queue = [...entries];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (files.has(file)) continue;
@@ -48,7 +48,11 @@ export function transpiledEntry(entry: string): string {
   // The compiler is already loaded in a process that runs TypeScript source (ts-node).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript') as typeof import('typescript');
-  const files = closure(path.resolve(entry));
+  // Every process entry beside it (`*-main.ts`) goes into the same tree: a transpiled process starts the others by
+  // name (the supervisor restarts proxies and endpoints), so they must sit beside it.
+  const dir = path.dirname(path.resolve(entry));
+  const siblings = fs.readdirSync(dir).filter((f) => f.endsWith('-main.ts')).map((f) => path.join(dir, f));
+  const files = closure([path.resolve(entry), ...siblings]);
   const hash = createHash('sha256').update(ts.version);
   for (const [file, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(`\0${path.relative(SOURCE_ROOT, file)}\0${source}`);
   const root = path.join(os.tmpdir(), 'amr-emulator-js', hash.digest('hex').slice(0, 24));

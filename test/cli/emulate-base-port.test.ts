@@ -39,7 +39,7 @@ describe('amr emulate up --base-port', () => {
     try {
       const run = await amr(['emulate', 'up', manifest, '--state', state, '--base-port', String(port)]);
       expect(run.code).toBe(2);
-      expect(run.stderr.trim()).toBe(`amr emulate: endpoint port ${port + 1} on 127.0.0.1 is taken (fix: stop what listens there, or choose another --base-port)`);
+      expect(run.stderr.trim()).toBe(`amr emulate up: endpoint port ${port + 1} is taken by another process (fix: pass --base-port N with 2 free port(s) from N, or stop what listens on ${port + 1})`);
       expect(readState(state)).toBeUndefined();
     } finally {
       server.close();
@@ -49,6 +49,6 @@ describe('amr emulate up --base-port', () => {
   test('no room below 65536 for every cache endpoint', async () => {
     const run = await amr(['emulate', 'up', manifest, '--state', fs.mkdtempSync(path.join(os.tmpdir(), 'amr-base-port-state-')), '--base-port', '65535']);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('amr emulate: --base-port 65535 leaves no room for 2 cache endpoints below 65536 (fix: a lower --base-port)');
+    expect(run.stderr.trim()).toBe('amr emulate up: --base-port 65535 leaves no room for 2 endpoint(s) below 65536 (fix: a lower --base-port)');
   });
 });

@@ -30,15 +30,7 @@ export interface JsonReport {
   readonly findings: readonly JsonFinding[];
   /** Parts of the input not checked (e.g. remote module calls). */
   readonly notices: ReadonlyArray<{ readonly subject: string; readonly message: string; readonly file: string | null; readonly line: number | null }>;
-  readonly summary: {
-    readonly resources: number;
-    readonly errors: number;
-    readonly warnings: number;
-    readonly unknown: number;
-    readonly suppressed: number;
-    readonly notChecked: number;
-    readonly unknownByRule?: Readonly<Record<string, number>>;
-  };
+  readonly summary: CheckReport['summary'] & { readonly notChecked: number };
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {

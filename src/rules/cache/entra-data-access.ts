@@ -18,6 +18,9 @@ export const entraDataAccess: Rule = {
     fix:
       'pass accessPolicyAssignments: [{ objectId }] to ManagedRedis or GeoReplicationGroup (the identity of the application), or declare an azapi_resource of type ' +
       'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments (parent_id: the cache ID + /databases/default) or, on azurerm 4.60 or later, azurerm_managed_redis_access_policy_assignment',
+    fixTerraform:
+      'declare an azapi_resource of type Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-07-01 (parent_id: the cache ID + /databases/default; ' +
+      'body.properties: accessPolicyName = "default", user.objectId = the identity of the application) or, on azurerm 4.60 or later, azurerm_managed_redis_access_policy_assignment',
     sources: [
       'https://learn.microsoft.com/azure/redis/entra-for-authentication',
       'https://learn.microsoft.com/rest/api/redis/redisenterprisecache/access-policy-assignment/create-update',

@@ -70,6 +70,9 @@ export const maintenanceStaggered: Rule = {
     fix:
       'give each cache its own weekly windows that do not overlap the others (maintenanceWindows on ManagedRedis, or on each GeoReplicationGroup member; ' +
       'or an azapi_update_resource setting properties.maintenanceConfiguration.maintenanceWindows on Microsoft.Cache/redisEnterprise@2025-08-01-preview)',
+    fixTerraform:
+      'give each cache its own weekly windows that do not overlap the others: an azapi_update_resource per cache setting ' +
+      'properties.maintenanceConfiguration.maintenanceWindows on Microsoft.Cache/redisEnterprise@2025-08-01-preview',
     sources: ['https://learn.microsoft.com/azure/redis/scheduled-maintenance', 'https://learn.microsoft.com/dotnet/api/azure.resourcemanager.redisenterprise.models.redisenterprisemaintenancewindow'],
   },
   appliesTo: [MANAGED_REDIS],
