@@ -1,7 +1,7 @@
 import { MANAGED_REDIS, resourcesMaybeReferring, resourcesReferring } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
 import { severities } from '../profiles';
-import { ofType } from '../stack-index';
+import { memoize, ofType } from '../stack-index';
 import { attr, displayName, knownValue, type StackView, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 
@@ -20,8 +20,18 @@ function hoursOf(duration: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Reads `maintenanceConfiguration.maintenanceWindows` from the azapi_update_resource(s) on the cache. */
+/** Reads `maintenanceConfiguration.maintenanceWindows` from the azapi_update_resource(s) on the cache (once per cache and stack). */
 function windowsOf(cache: TerraformResource, stack: StackView): Windows {
+  const known = memoize(stack, 'maintenanceWindows', () => new Map<TerraformResource, Windows>());
+  let windows = known.get(cache);
+  if (windows === undefined) {
+    windows = readWindows(cache, stack);
+    known.set(cache, windows);
+  }
+  return windows;
+}
+
+function readWindows(cache: TerraformResource, stack: StackView): Windows {
   const updates = resourcesReferring(stack, AZAPI_UPDATE_RESOURCE, cache, 'resource_id').filter((u) => /^Microsoft\.Cache\/redisEnterprise@/i.test(String(knownValue(u, 'type') ?? '')));
   const intervals: Interval[] = [];
   let found = false;
@@ -57,6 +67,39 @@ function placeOf(cache: TerraformResource): { readonly key: string } | { readonl
   return { key: `${String(group.kind === 'known' ? group.value : '').toLowerCase()}|${normalizeRegion(String(location.kind === 'known' ? location.value : ''))}` };
 }
 
+/**
+ * The caches the rule compares, built once per stack: every cache not being deleted (stack order), its place, the
+ * ones whose place is not known (stack order) and the others by place key (stack order).
+ */
+interface Places {
+  readonly live: ReadonlySet<TerraformResource>;
+  readonly placeOf: ReadonlyMap<TerraformResource, ReturnType<typeof placeOf>>;
+  readonly unplaced: readonly TerraformResource[];
+  readonly byKey: ReadonlyMap<string, readonly TerraformResource[]>;
+}
+
+function placesOf(stack: StackView): Places {
+  return memoize(stack, 'maintenancePlaces', () => {
+    const live = new Set<TerraformResource>();
+    const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
+    const unplaced: TerraformResource[] = [];
+    const byKey = new Map<string, TerraformResource[]>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
+      live.add(c);
+      const place = placeOf(c);
+      places.set(c, place);
+      if ('unknown' in place) unplaced.push(c);
+      else {
+        const list = byKey.get(place.key);
+        if (list) list.push(c);
+        else byKey.set(place.key, [c]);
+      }
+    }
+    return { live, placeOf: places, unplaced, byKey };
+  });
+}
+
 /** AMR-RUN-007: caches in one resource group and region have distinct maintenance windows. */
 export const maintenanceStaggered: Rule = {
   metadata: {
@@ -74,16 +117,18 @@ export const maintenanceStaggered: Rule = {
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache, { stack }) => {
-    const others = ofType(stack, MANAGED_REDIS).filter((c) => c !== cache && (c.change === undefined || !c.change.actions.includes('delete') || c.change.actions.includes('create')));
-    if (others.length === 0) return notApplicable();
-    const place = placeOf(cache);
+    // Indexed per stack: comparing every cache with every other is quadratic on a 10,000-resource plan.
+    const places = placesOf(stack);
+    const others = places.live.size - (places.live.has(cache) ? 1 : 0);
+    if (others === 0) return notApplicable();
+    const place = places.placeOf.get(cache) ?? placeOf(cache);
     if ('unknown' in place) return unknown(place.unknown);
-    const neighbours: TerraformResource[] = [];
-    for (const other of others) {
-      const where = placeOf(other);
-      if ('unknown' in where) return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
-      if (where.key === place.key) neighbours.push(other);
+    const other = places.unplaced.find((c) => c !== cache);
+    if (other !== undefined) {
+      const where = places.placeOf.get(other) as { readonly unknown: string };
+      return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
     }
+    const neighbours = (places.byKey.get(place.key) ?? []).filter((c) => c !== cache);
     if (neighbours.length === 0) return pass();
     const mine = windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
