@@ -20,18 +20,8 @@ function hoursOf(duration: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Reads `maintenanceConfiguration.maintenanceWindows` from the azapi_update_resource(s) on the cache (once per cache and stack). */
+/** Reads `maintenanceConfiguration.maintenanceWindows` from the azapi_update_resource(s) on the cache. */
 function windowsOf(cache: TerraformResource, stack: StackView): Windows {
-  const known = memoize(stack, 'maintenanceWindows', () => new Map<TerraformResource, Windows>());
-  let windows = known.get(cache);
-  if (windows === undefined) {
-    windows = readWindows(cache, stack);
-    known.set(cache, windows);
-  }
-  return windows;
-}
-
-function readWindows(cache: TerraformResource, stack: StackView): Windows {
   const updates = resourcesReferring(stack, AZAPI_UPDATE_RESOURCE, cache, 'resource_id').filter((u) => /^Microsoft\.Cache\/redisEnterprise@/i.test(String(knownValue(u, 'type') ?? '')));
   const intervals: Interval[] = [];
   let found = false;
@@ -75,7 +65,14 @@ interface Places {
   readonly live: ReadonlySet<TerraformResource>;
   readonly placeOf: ReadonlyMap<TerraformResource, ReturnType<typeof placeOf>>;
   readonly unplaced: readonly TerraformResource[];
-  readonly byKey: ReadonlyMap<string, readonly TerraformResource[]>;
+  readonly byKey: ReadonlyMap<string, Neighbourhood>;
+}
+
+/** The caches of one resource group and region (stack order), their windows and labels, each read once when first needed. */
+interface Neighbourhood {
+  readonly members: TerraformResource[];
+  readonly windows: Array<Windows | undefined>;
+  readonly labels: Array<string | undefined>;
 }
 
 function placesOf(stack: StackView): Places {
@@ -83,7 +80,7 @@ function placesOf(stack: StackView): Places {
     const live = new Set<TerraformResource>();
     const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
     const unplaced: TerraformResource[] = [];
-    const byKey = new Map<string, TerraformResource[]>();
+    const byKey = new Map<string, Neighbourhood>();
     for (const c of ofType(stack, MANAGED_REDIS)) {
       if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
       live.add(c);
@@ -91,9 +88,9 @@ function placesOf(stack: StackView): Places {
       places.set(c, place);
       if ('unknown' in place) unplaced.push(c);
       else {
-        const list = byKey.get(place.key);
-        if (list) list.push(c);
-        else byKey.set(place.key, [c]);
+        const group = byKey.get(place.key);
+        if (group) group.members.push(c);
+        else byKey.set(place.key, { members: [c], windows: [], labels: [] });
       }
     }
     return { live, placeOf: places, unplaced, byKey };
@@ -128,15 +125,21 @@ export const maintenanceStaggered: Rule = {
       const where = places.placeOf.get(other) as { readonly unknown: string };
       return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
     }
-    const neighbours = (places.byKey.get(place.key) ?? []).filter((c) => c !== cache);
-    if (neighbours.length === 0) return pass();
+    const group = places.byKey.get(place.key);
+    if (group === undefined || group.members.every((c) => c === cache)) return pass(); // no neighbour
+    const { members, windows, labels } = group;
     const mine = windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
     const clashing: string[] = [];
-    for (const other of neighbours) {
-      const theirs = windowsOf(other, stack);
+    for (let i = 0; i < members.length; i++) {
+      const other = members[i];
+      if (other === cache) continue;
+      // Read once per cache and stack: a cache is compared with, and named in the finding of, each of its neighbours.
+      const theirs = windows[i] ?? (windows[i] = windowsOf(other, stack));
       if (theirs.kind === 'unknown') return unknown(theirs.attribute, `the maintenance windows of '${displayName(other)}' are not known until apply`);
-      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) clashing.push(`'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`);
+      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) {
+        clashing.push(labels[i] ?? (labels[i] = `'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
+      }
     }
     if (clashing.length === 0) return pass();
     return fail(
