@@ -25,8 +25,12 @@ export const severities = {
   errorInMissionCritical: { dev: 'warning', production: 'warning', 'mission-critical': 'error' },
 } as const satisfies Record<string, Record<Profile, Severity>>;
 
+/** `a.localeCompare(b)` (the same default locale and options), without looking the collator up on every call. */
+const collate = new Intl.Collator().compare;
+
+const rank = (f: Finding) => (f.status === 'suppressed' ? 3 : f.status === 'unknown' ? 2 : f.severity === 'error' ? 0 : 1);
+
 /** Errors first, then warnings; by resource, then rule. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const rank = (f: Finding) => (f.status === 'suppressed' ? 3 : f.status === 'unknown' ? 2 : f.severity === 'error' ? 0 : 1);
-  return rank(a) - rank(b) || (a.stack ?? '').localeCompare(b.stack ?? '') || a.resource.localeCompare(b.resource) || a.ruleId.localeCompare(b.ruleId);
+  return rank(a) - rank(b) || collate(a.stack ?? '', b.stack ?? '') || collate(a.resource, b.resource) || collate(a.ruleId, b.ruleId);
 }

@@ -8,11 +8,11 @@ import { evaluateStack } from '../../rules/engine';
 import { resolveProviderVersion } from '../../rules/input/provider-version';
 import { compareFindings, DEFAULT_PROFILE } from '../../rules/profiles';
 import { applySuppressions, type Suppression } from '../../rules/suppressions';
-import type { InputNotice } from '../../rules/terraform';
+import type { InputNotice, StackView } from '../../rules/terraform';
 import type { Finding, Profile } from '../../rules/types';
 import { usageError } from '../errors';
 import { loadInputs, type LoadOptions } from '../inputs/load';
-import type { CheckReport, ReportProviderVersion } from '../report/model';
+import type { CheckReport, ReportCache, ReportProviderVersion } from '../report/model';
 import { TOOL } from '../version';
 
 export interface CheckOptions extends LoadOptions {
@@ -40,7 +40,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   let findings: Finding[] = [];
   let resources = 0;
-  const caches = [];
+  const stacks: StackView[] = [];
   const notices: InputNotice[] = [];
   const versions: ReportProviderVersion[] = [];
   for (const input of inputs) {
@@ -58,7 +58,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         acknowledgeableErrors: new Set(ALL_RULES.filter((r) => r.metadata.acknowledgeableError).map((r) => r.metadata.id)),
       });
       findings.push(...acknowledged.findings, ...acknowledged.problems);
-      caches.push(...buildTopologyManifest(stack, { regions: options.regions }).caches.map((c) => ({ ...c, stack: stack.name })));
+      stacks.push(stack);
     }
   }
 
@@ -71,7 +71,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 
   const profile = options.profile ?? inputs.flatMap((i) => i.stacks).find((s) => s.profile)?.profile ?? DEFAULT_PROFILE;
   const ruleIds = new Set(findings.map((f) => f.ruleId));
+  // The topology of every cache is built on first read (Markdown prints it; JSON, SARIF and the rest never ask).
+  let caches: ReportCache[] | undefined;
   return {
+    get caches(): ReportCache[] {
+      caches ??= stacks.flatMap((stack) => buildTopologyManifest(stack, { regions: options.regions }).caches.map((c) => ({ ...c, stack: stack.name })));
+      return caches;
+    },
     tool: TOOL,
     profile,
     inputs: inputs.map((i) => ({ path: i.path, kind: i.kind })),
@@ -88,7 +94,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       unknownByRule,
     },
     notices,
-    caches,
     rules: ALL_RULES.map((r) => r.metadata).filter((m) => ruleIds.has(m.id)),
     failOn: options.failOn,
     failOnUnknown: options.failOnUnknown ?? false,
@@ -98,7 +103,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 /** Unknown results by rule ID, in ID order. */
 function countUnknownByRule(findings: readonly Finding[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const f of [...findings].sort((a, b) => a.ruleId.localeCompare(b.ruleId))) if (f.status === 'unknown') counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+  for (const f of findings.filter((f) => f.status === 'unknown').sort((a, b) => a.ruleId.localeCompare(b.ruleId))) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
   return counts;
 }
 

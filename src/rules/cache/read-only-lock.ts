@@ -1,6 +1,6 @@
 import { hasScheduledExport } from '../backup/common';
 import { severities } from '../profiles';
-import { ofType } from '../stack-index';
+import { memoize, ofType } from '../stack-index';
 import { attr, displayName, knownValue, referencedAddresses, sameText, type StackView, type TerraformResource } from '../terraform';
 import { fail, pass, unknown, type Rule, type RuleResult } from '../types';
 import { accessPolicyAssignmentsOf, locksOf, MANAGEMENT_LOCK } from './common-access';
@@ -13,15 +13,37 @@ const RESOURCE_GROUP = 'azurerm_resource_group';
  * names (by reference or by its literal name), or to a literal resource group ID with the cache's resource group name.
  */
 function resourceGroupLocks(cache: TerraformResource, stack: StackView): TerraformResource[] {
+  const locks = ofType(stack, MANAGEMENT_LOCK);
+  if (locks.length === 0) return []; // no lock to match: skip looking up the resource group
   const group = attr(cache, 'resource_group_name');
-  const groups = ofType(stack, RESOURCE_GROUP)
-    .filter((g) => (group.kind === 'unknown' ? referencedAddresses(group.expression).includes(g.address) : group.kind === 'known' && sameText(knownValue(g, 'name'), group.value)))
-    .map((g) => g.address);
-  return ofType(stack, MANAGEMENT_LOCK).filter((lock) => {
+  const groups =
+    group.kind === 'unknown'
+      ? ofType(stack, RESOURCE_GROUP)
+          .filter((g) => referencedAddresses(group.expression).includes(g.address))
+          .map((g) => g.address)
+      : group.kind === 'known' && typeof group.value === 'string'
+        ? (resourceGroupsByName(stack).get(group.value.toLowerCase()) ?? [])
+        : [];
+  return locks.filter((lock) => {
     const scope = attr(lock, 'scope');
     if (scope.kind === 'unknown') return referencedAddresses(scope.expression).some((a) => groups.includes(a));
     const literal = scope.kind === 'known' && typeof scope.value === 'string' ? scope.value.match(/\/resourceGroups\/([^/]+)\/?$/i)?.[1] : undefined;
     return group.kind === 'known' && sameText(literal, group.value);
+  });
+}
+
+/** Addresses of the stack's resource groups by known name (lower case), once per stack: a lookup per cache, not a scan. */
+function resourceGroupsByName(stack: StackView): ReadonlyMap<string, readonly string[]> {
+  return memoize(stack, 'resourceGroupsByName', () => {
+    const byName = new Map<string, string[]>();
+    for (const g of ofType(stack, RESOURCE_GROUP)) {
+      const name = knownValue(g, 'name');
+      if (typeof name !== 'string') continue;
+      const list = byName.get(name.toLowerCase());
+      if (list) list.push(g.address);
+      else byName.set(name.toLowerCase(), [g.address]);
+    }
+    return byName;
   });
 }
 

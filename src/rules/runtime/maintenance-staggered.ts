@@ -1,7 +1,7 @@
 import { MANAGED_REDIS, resourcesMaybeReferring, resourcesReferring } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
 import { severities } from '../profiles';
-import { ofType } from '../stack-index';
+import { memoize, ofType } from '../stack-index';
 import { attr, displayName, knownValue, type StackView, type TerraformResource } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 
@@ -57,6 +57,46 @@ function placeOf(cache: TerraformResource): { readonly key: string } | { readonl
   return { key: `${String(group.kind === 'known' ? group.value : '').toLowerCase()}|${normalizeRegion(String(location.kind === 'known' ? location.value : ''))}` };
 }
 
+/**
+ * The caches the rule compares, built once per stack: every cache not being deleted (stack order), its place, the
+ * ones whose place is not known (stack order) and the others by place key (stack order).
+ */
+interface Places {
+  readonly live: ReadonlySet<TerraformResource>;
+  readonly placeOf: ReadonlyMap<TerraformResource, ReturnType<typeof placeOf>>;
+  readonly unplaced: readonly TerraformResource[];
+  readonly byKey: ReadonlyMap<string, Neighbourhood>;
+}
+
+/** The caches of one resource group and region (stack order), their windows and labels, each read once when first needed. */
+interface Neighbourhood {
+  readonly members: TerraformResource[];
+  readonly windows: Array<Windows | undefined>;
+  readonly labels: Array<string | undefined>;
+}
+
+function placesOf(stack: StackView): Places {
+  return memoize(stack, 'maintenancePlaces', () => {
+    const live = new Set<TerraformResource>();
+    const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
+    const unplaced: TerraformResource[] = [];
+    const byKey = new Map<string, Neighbourhood>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
+      live.add(c);
+      const place = placeOf(c);
+      places.set(c, place);
+      if ('unknown' in place) unplaced.push(c);
+      else {
+        const group = byKey.get(place.key);
+        if (group) group.members.push(c);
+        else byKey.set(place.key, { members: [c], windows: [], labels: [] });
+      }
+    }
+    return { live, placeOf: places, unplaced, byKey };
+  });
+}
+
 /** AMR-RUN-007: caches in one resource group and region have distinct maintenance windows. */
 export const maintenanceStaggered: Rule = {
   metadata: {
@@ -77,24 +117,32 @@ export const maintenanceStaggered: Rule = {
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache, { stack }) => {
-    const others = ofType(stack, MANAGED_REDIS).filter((c) => c !== cache && (c.change === undefined || !c.change.actions.includes('delete') || c.change.actions.includes('create')));
-    if (others.length === 0) return notApplicable();
-    const place = placeOf(cache);
+    // Indexed per stack: comparing every cache with every other is quadratic on a 10,000-resource plan.
+    const places = placesOf(stack);
+    const others = places.live.size - (places.live.has(cache) ? 1 : 0);
+    if (others === 0) return notApplicable();
+    const place = places.placeOf.get(cache) ?? placeOf(cache);
     if ('unknown' in place) return unknown(place.unknown);
-    const neighbours: TerraformResource[] = [];
-    for (const other of others) {
-      const where = placeOf(other);
-      if ('unknown' in where) return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
-      if (where.key === place.key) neighbours.push(other);
+    const other = places.unplaced.find((c) => c !== cache);
+    if (other !== undefined) {
+      const where = places.placeOf.get(other) as { readonly unknown: string };
+      return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
     }
-    if (neighbours.length === 0) return pass();
+    const group = places.byKey.get(place.key);
+    if (group === undefined || group.members.every((c) => c === cache)) return pass(); // no neighbour
+    const { members, windows, labels } = group;
     const mine = windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
     const clashing: string[] = [];
-    for (const other of neighbours) {
-      const theirs = windowsOf(other, stack);
+    for (let i = 0; i < members.length; i++) {
+      const other = members[i];
+      if (other === cache) continue;
+      // Read once per cache and stack: a cache is compared with, and named in the finding of, each of its neighbours.
+      const theirs = windows[i] ?? (windows[i] = windowsOf(other, stack));
       if (theirs.kind === 'unknown') return unknown(theirs.attribute, `the maintenance windows of '${displayName(other)}' are not known until apply`);
-      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) clashing.push(`'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`);
+      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) {
+        clashing.push(labels[i] ?? (labels[i] = `'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
+      }
     }
     if (clashing.length === 0) return pass();
     return fail(
