@@ -68,6 +68,9 @@ interface Places {
   readonly byKey: ReadonlyMap<string, Neighbourhood>;
 }
 
+/** How many clashing neighbours a finding names; the rest are counted (`and N more`). */
+const NAMED_NEIGHBOURS = 5;
+
 /** The caches of one resource group and region (stack order), their windows and labels, each read once when first needed. */
 interface Neighbourhood {
   readonly members: TerraformResource[];
@@ -133,7 +136,9 @@ export const maintenanceStaggered: Rule = {
     const { members, windows, labels } = group;
     const mine = windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
+    // A finding names at most NAMED_NEIGHBOURS caches: one resource group may hold hundreds.
     const clashing: string[] = [];
+    let clashes = 0;
     for (let i = 0; i < members.length; i++) {
       const other = members[i];
       if (other === cache) continue;
@@ -141,10 +146,11 @@ export const maintenanceStaggered: Rule = {
       const theirs = windows[i] ?? (windows[i] = windowsOf(other, stack));
       if (theirs.kind === 'unknown') return unknown(theirs.attribute, `the maintenance windows of '${displayName(other)}' are not known until apply`);
       if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) {
-        clashing.push(labels[i] ?? (labels[i] = `'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
+        if (++clashes <= NAMED_NEIGHBOURS) clashing.push(labels[i] ?? (labels[i] = `'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
       }
     }
-    if (clashing.length === 0) return pass();
+    if (clashes === 0) return pass();
+    if (clashes > NAMED_NEIGHBOURS) clashing.push(`${clashes - NAMED_NEIGHBOURS} more`);
     return fail(
       `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${clashing.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
       { attribute: 'maintenanceConfiguration.maintenanceWindows' },

@@ -40,6 +40,13 @@ describe('AMR-RUN-007 caches in one resource group and region have distinct main
       expectFail(check(maintenanceStaggered, a, { others: [cache({ name: 'cache-b', location: 'West Europe' }, { name: 'b' })] }), ATTRIBUTE, "'cache-a' has no maintenance windows", "'cache-b' (no windows)");
     });
 
+    it('names at most five clashing neighbours and counts the rest', () => {
+      const others = Array.from({ length: 8 }, (_, i) => cache({ name: `cache-n${i}` }, { name: `n${i}` }));
+      const result = check(maintenanceStaggered, a, { others });
+      expectFail(result, ATTRIBUTE, "'cache-n0' (no windows)", "'cache-n4' (no windows), 3 more without");
+      expect(JSON.stringify(result)).not.toContain("'cache-n5'");
+    });
+
     it('fails when only one of them has windows', () => {
       expectFail(check(maintenanceStaggered, a, { others: [b, windows(a, [['Sunday', 0, 5]])] }), ATTRIBUTE, "'cache-b' (no windows)");
     });
