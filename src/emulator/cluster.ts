@@ -1,8 +1,9 @@
 /**
  * Forms a Redis Cluster from started redis-servers directly (CLUSTER ADDSLOTSRANGE, MEET, REPLICATE), which is faster
- * than `redis-cli --cluster create`, and waits until it is ready: every node agrees the cluster is ok and every
- * replica reports `master_link_status:up`.
+ * than `redis-cli --cluster create`, and waits until it is ready: every node agrees the cluster is ok, every
+ * replica reports `master_link_status:up`, and every node sees every replica as one.
  */
+import { parseClusterNodes } from './cluster-nodes';
 import { command, RespClient, text } from './resp';
 import { sleep } from './processes';
 
@@ -82,6 +83,17 @@ export async function waitClusterReady(shards: readonly ShardSpec[], deadline = 
   for (const replica of shards.flatMap((s) => s.replicaPorts)) {
     while ((await info(replica, 'replication')).master_link_status !== 'up') {
       if (Date.now() > deadline) throw new Error(`replica ${replica} never reported master_link_status:up`);
+      await sleep(20);
+    }
+  }
+  // Gossip tells the other nodes of each REPLICATE a little later: until every node's CLUSTER NODES shows every
+  // replica as a replica, a status read from that node would call the cluster degraded.
+  const replicas = new Set(shards.flatMap((s) => s.replicaPorts));
+  for (const port of shards.flatMap((s) => [s.primaryPort, ...s.replicaPorts])) {
+    for (;;) {
+      const view = parseClusterNodes(text(await command(port, ['CLUSTER', 'NODES'])));
+      if ([...replicas].every((replica) => view.some((n) => n.port === replica && !n.primary))) break;
+      if (Date.now() > deadline) throw new Error(`node ${port} never saw every replica as a replica`);
       await sleep(20);
     }
   }
