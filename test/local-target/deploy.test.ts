@@ -85,7 +85,7 @@ describe('cdktf deploy and destroy of a local target, from a fresh app that inst
       expect(allAlive(record(name))).toBe(true);
       const cache = (await status(output.state_dir)).caches.find((c) => c.name === name)!;
       expect(cache.health).toBe('healthy');
-      const { client } = connect(output, cache as { password: string | null; caFile?: string | null });
+      const { client } = connect(output, cache);
       try {
         await client.connect();
         await client.set(`deployed:${name}`, 'yes');

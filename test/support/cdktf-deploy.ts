@@ -106,20 +106,16 @@ export const noneAlive = (pids: readonly number[]) => pids.every((pid) => !isAli
 
 /**
  * Connects a stock ioredis client as an app configured from the output would: the endpoint, the secret read from the
- * output's 0600 file and TLS with the output's CA when the emulator serves them (the endpoint contract). With today's
- * emulator, which has neither secret files nor TLS yet, the secret comes from `amr emulate status --json` and the
- * connection is plaintext; the test says which one it ran.
+ * output's 0600 file, and TLS with the output's CA (the same CA `amr emulate status --json` names).
  */
-export function connect(output: CacheOutput, status: { password: string | null; caFile?: string | null }): { client: Redis; via: 'contract' | 'pre-contract' } {
+export function connect(output: CacheOutput, status: { caFile?: string | null }): { client: Redis } {
   const [host, port] = output.endpoint.split(':');
+  // The outputs name 0600 files the emulator wrote at up: the password (access keys) or the local token (Entra ID).
   const secretFile = output.password_file ?? output.token_file!;
-  const contract = fs.existsSync(secretFile);
-  if (contract) {
-    expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
-    if (output.tls) expect(status.caFile).toBe(output.ca_file);
-  }
-  const password = contract ? fs.readFileSync(secretFile, 'utf8').trim() : status.password ?? undefined;
-  const tls = contract && output.tls ? { ca: fs.readFileSync(output.ca_file!), servername: host } : undefined;
+  expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+  if (output.tls) expect(status.caFile).toBe(output.ca_file);
+  const password = fs.readFileSync(secretFile, 'utf8').trim();
+  const tls = output.tls ? { ca: fs.readFileSync(output.ca_file!) } : undefined;
   const client = new Redis({ host, port: Number(port), password, tls, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  return { client, via: contract ? 'contract' : 'pre-contract' };
+  return { client };
 }
