@@ -1,6 +1,6 @@
 /** Client sessions: RESP framing of one client connection, its replies in request order, its transaction and tunnel. */
 import type * as net from 'net';
-import { COMMAND_LIMITS, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
+import { COMMAND_LIMITS, corkForTick, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
 import type { ProxyConfig } from './config';
 import type { Args } from './keys';
 import { OK } from './replies';
@@ -68,7 +68,6 @@ export class Session {
   private readonly parser: RespParser;
   private readonly out: Slot[] = [];
   private outHead = 0;
-  private corked = false;
 
   public constructor(
     private readonly proxy: SessionHost,
@@ -115,14 +114,7 @@ export class Session {
   }
 
   private write(data: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    corkForTick(this.socket);
     this.socket.write(data);
   }
 

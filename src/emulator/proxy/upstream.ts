@@ -1,6 +1,6 @@
 /** Upstream connections: one pipelined connection to a redis-server, and the pool of them per server. */
 import * as net from 'net';
-import { internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
+import { corkForTick, internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
 import { HOST } from './config';
 import type { Parsed } from './replies';
 
@@ -24,7 +24,6 @@ class Upstream {
   private readonly parser = new RespParser();
   private readonly pending: Pending[] = [];
   private head = 0;
-  private corked = false;
   public connected = false;
   public closed = false;
   /** No new requests; closed once its in-flight requests are answered. */
@@ -66,14 +65,7 @@ class Upstream {
       return;
     }
     this.pending.push({ expect, replies: [], session, done });
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
+    corkForTick(this.socket);
     if (Array.isArray(commands)) for (const c of commands) this.socket.write(c);
     else this.socket.write(commands);
   }
