@@ -2,6 +2,7 @@
  * The canonical dataset digest against real redis-servers: independent of insertion order and of how keys are spread
  * over shards; sensitive to a value, a type, a missing key and an expiry time; the same from an RDB file as live.
  */
+import { loadCommands } from './support';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,7 +10,7 @@ import { DatasetDigest, digestPrimaries, digestRdb, digestServer } from '../../s
 import { freePorts } from '../../src/emulator/ports';
 import { startRedisServer, stopProcess } from '../../src/emulator/processes';
 import { dumpRdb } from '../../src/emulator/rdb-transfer';
-import { command, RespClient } from '../../src/emulator/resp';
+import { command } from '../../src/emulator/resp';
 
 jest.setTimeout(60000);
 
@@ -41,30 +42,21 @@ const DATASET: Command[] = [
   ['PEXPIREAT', 't', EXPIRY],
 ];
 
-async function load(port: number, commands: Command[]): Promise<void> {
-  const client = await RespClient.connect(port);
-  try {
-    await client.strict(['FLUSHALL']);
-    for (const c of commands) await client.strict(c);
-  } finally {
-    client.close();
-  }
-}
 
 async function digestOf(commands: Command[]): Promise<string> {
-  await load(ports[0], commands);
+  await loadCommands(ports[0], commands);
   return (await digestServer(ports[0])).summary().digest;
 }
 
 test('the same data gives the same digest in any order and split over servers, with the key count and TTL summary', async () => {
-  await load(ports[0], DATASET);
+  await loadCommands(ports[0], DATASET);
   const whole = (await digestServer(ports[0])).summary();
   expect(whole).toMatchObject({ algorithm: 'amr.dataset/v1', keys: 8, keysWithTtl: 1, earliestExpiry: new Date(EXPIRY).toISOString() });
   expect(await digestOf([...DATASET.slice(0, 7)].reverse().concat(DATASET.slice(7)))).toBe(whole.digest);
   // Split over three servers, as shards would hold it.
-  await load(ports[0], DATASET.slice(0, 3));
-  await load(ports[1], DATASET.slice(3, 6));
-  await load(ports[2], DATASET.slice(6));
+  await loadCommands(ports[0], DATASET.slice(0, 3));
+  await loadCommands(ports[1], DATASET.slice(3, 6));
+  await loadCommands(ports[2], DATASET.slice(6));
   expect(await digestPrimaries(ports)).toEqual(whole);
   expect(new DatasetDigest().merge(await digestServer(ports[1])).merge(await digestServer(ports[0])).merge(await digestServer(ports[2])).summary()).toEqual(whole);
 });
@@ -82,7 +74,7 @@ test('a changed value, type, expiry or a missing key changes the digest', async 
 });
 
 test('the digest of an RDB snapshot (what the control plane records at export) equals the live digest', async () => {
-  await load(ports[0], DATASET);
+  await loadCommands(ports[0], DATASET);
   for (let i = 0; i < 2000; i++) await command(ports[0], ['SET', `bulk:${i}`, 'v'.repeat(i % 50)]);
   const live = (await digestServer(ports[0])).summary();
   const fromRdb = (await digestRdb(await dumpRdb(ports[0]))).summary();

@@ -3,6 +3,7 @@
  * against the digest a real redis-server gives of the same RDB: identical for string data of every encoding, in any
  * chunking of the stream; anything else hands over to the redis-server path; a damaged RDB is an error.
  */
+import { loadCommands } from './support';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,7 +12,6 @@ import { freePorts } from '../../src/emulator/ports';
 import { startRedisServer, stopProcess } from '../../src/emulator/processes';
 import { crc64, RdbStreamDigest } from '../../src/emulator/rdb-digest';
 import { dumpRdb } from '../../src/emulator/rdb-transfer';
-import { RespClient } from '../../src/emulator/resp';
 import { prng } from '../support/prng';
 
 jest.setTimeout(60000);
@@ -30,15 +30,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(commands: Array<Array<string | number | Buffer>>): Promise<void> {
-  const client = await RespClient.connect(port);
-  try {
-    await client.strict(['FLUSHALL']);
-    for (const c of commands) await client.strict(c);
-  } finally {
-    client.close();
-  }
-}
+const run = (commands: Array<Array<string | number | Buffer>>): Promise<void> => loadCommands(port, commands);
 
 /** Feeds the RDB in chunks of the given sizes (cycled). */
 function streamDigest(rdb: Buffer, sizes: readonly number[]) {

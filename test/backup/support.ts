@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import * as http from 'http';
 import type { BlobInfo, ExportStorage, ExportTelemetry, FailureEvent, SasWindow, SuccessEvent } from '../../src/backup/export';
 import { freePort } from '../../src/emulator/ports';
+import { RespClient } from '../../src/emulator/resp';
 
 export const CACHE_ID = '/subscriptions/sub-1/resourceGroups/rg-orders/providers/Microsoft.Cache/redisEnterprise/orders-cache';
 
@@ -156,4 +157,15 @@ export function virtualClock(start = new Date('2025-03-04T05:06:07.890Z')) {
       now += ms;
     },
   };
+}
+
+/** Empties the redis-server on `port` and runs `commands` on it, each of which must succeed. */
+export async function loadCommands(port: number, commands: ReadonlyArray<ReadonlyArray<string | number | Buffer>>): Promise<void> {
+  const client = await RespClient.connect(port);
+  try {
+    await client.strict(['FLUSHALL']);
+    for (const c of commands) await client.strict(c);
+  } finally {
+    client.close();
+  }
 }
