@@ -39,22 +39,31 @@ export function evaluateStack(input: StackView, options: EvaluateOptions = {}): 
   const stack = withManagedRedisViews(input);
   const findings: Finding[] = [];
   let passed = 0;
-  // Rules by resource type, computed once per call rather than filtered per resource.
+  // Rules by resource type, computed once per call rather than filtered per resource; those that read plans apart.
   const rulesByType = new Map<string, Rule[]>();
-  for (const rule of rules) for (const type of rule.appliesTo) rulesByType.set(type, [...(rulesByType.get(type) ?? []), rule]);
+  const planRulesByType = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    for (const type of rule.appliesTo) {
+      rulesByType.set(type, [...(rulesByType.get(type) ?? []), rule]);
+      if (rule.metadata.when.includes('plan')) planRulesByType.set(type, [...(planRulesByType.get(type) ?? []), rule]);
+    }
+  }
   const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
+  // One context per profile (resources of a stack nearly always share one), not one per resource.
+  const contexts = new Map<Profile, RuleContext>();
   for (const resource of stack.resources) {
-    const context: RuleContext = {
-      profile: profileFor(resource, stack, options.profile),
-      stack,
-      providerVersion: provider.version,
-      provider,
-      regions: options.regions ?? {},
-    };
+    const profile = profileFor(resource, stack, options.profile);
+    let context = contexts.get(profile);
+    if (context === undefined) {
+      context = { profile, stack, providerVersion: provider.version, provider, regions: options.regions ?? {} };
+      contexts.set(profile, context);
+    }
     const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
-    for (const rule of rulesByType.get(resource.type) ?? []) {
+    // Rules that do not run on plans (e.g. lifecycle is not in plans) are left out for resources read from one.
+    const applicable = (resource.change !== undefined ? planRulesByType : rulesByType).get(resource.type);
+    if (applicable === undefined) continue;
+    for (const rule of applicable) {
       if (rule.onChanges ? resource.change === undefined : deleted) continue;
-      if (resource.change !== undefined && !rule.metadata.when.includes('plan')) continue; // e.g. lifecycle is not in plans
       const result = runRule(rule, resource, context);
       if (result.status === 'pass') passed++;
       const finding = toFinding(rule, resource, context.profile, result);
@@ -103,23 +112,22 @@ export function toFinding(rule: Rule, resource: TerraformResource, profile: Prof
   // Synthesized cdktf stacks get the construct API; HCL files and plans get Terraform attribute names.
   const fromConstructs = resource.constructPath !== undefined;
   const fix = (result.status === 'fail' ? result.fix : undefined) ?? (fromConstructs ? rule.metadata.fix : (rule.metadata.fixTerraform ?? rule.metadata.fix));
-  const base = {
+  const severity = severityOf(rule.metadata, profile, result);
+  // One object literal per finding (the same keys in the same order for both kinds), not a spread of a shared base.
+  if (result.status === 'fail') {
+    return { ruleId: id, severity, resource: resource.address, stack: resource.stack, constructPath: resource.constructPath, file: resource.file, line: resource.line, fix, docs: docsOf(id), status: 'fail', attribute: result.attribute, message: result.message };
+  }
+  const expression = result.message === undefined ? readExpression(resource, result.attribute) : undefined;
+  return {
     ruleId: id,
-    severity: severityOf(rule.metadata, profile, result),
+    severity,
     resource: resource.address,
     stack: resource.stack,
     constructPath: resource.constructPath,
     file: resource.file,
     line: resource.line,
     fix,
-    docs: `RULES.md#${id.toLowerCase()}`,
-  };
-  if (result.status === 'fail') {
-    return { ...base, status: 'fail', attribute: result.attribute, message: result.message };
-  }
-  const expression = readExpression(resource, result.attribute);
-  return {
-    ...base,
+    docs: docsOf(id),
     status: 'unknown',
     attribute: result.attribute,
     message:
@@ -127,6 +135,18 @@ export function toFinding(rule: Rule, resource: TerraformResource, profile: Prof
       `cannot judge '${result.attribute}': its value is not known until apply${expression ? ` (${expression})` : ''}; ` +
         `use a literal value, or run 'amr check' on the plan`,
   };
+}
+
+const DOCS = new Map<string, string>();
+
+/** `RULES.md#amr-xxx-nnn`, built once per rule rather than once per finding. */
+function docsOf(id: string): string {
+  let docs = DOCS.get(id);
+  if (docs === undefined) {
+    docs = `RULES.md#${id.toLowerCase()}`;
+    DOCS.set(id, docs);
+  }
+  return docs;
 }
 
 function readExpression(resource: TerraformResource, path: string): string | undefined {

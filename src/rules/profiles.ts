@@ -30,7 +30,10 @@ const collate = new Intl.Collator().compare;
 
 const rank = (f: Finding) => (f.status === 'suppressed' ? 3 : f.status === 'unknown' ? 2 : f.severity === 'error' ? 0 : 1);
 
+/** `collate`, skipping the collator for the same text (findings sorted together mostly share stack and resource). */
+const compareText = (a: string, b: string): number => (a === b ? 0 : collate(a, b));
+
 /** Errors first, then warnings; by resource, then rule. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return rank(a) - rank(b) || collate(a.stack ?? '', b.stack ?? '') || collate(a.resource, b.resource) || collate(a.ruleId, b.ruleId);
+  return rank(a) - rank(b) || compareText(a.stack ?? '', b.stack ?? '') || compareText(a.resource, b.resource) || compareText(a.ruleId, b.ruleId);
 }

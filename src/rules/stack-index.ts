@@ -14,8 +14,12 @@ export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
     memo = new Map();
     memos.set(stack, memo);
   }
-  if (!memo.has(key)) memo.set(key, compute());
-  return memo.get(key) as T;
+  let value = memo.get(key) as T | undefined;
+  if (value === undefined && !memo.has(key)) {
+    value = compute();
+    memo.set(key, value);
+  }
+  return value as T;
 }
 
 /** Resources of a type, in stack order. */

@@ -100,13 +100,19 @@ export function isUnresolved(value: unknown): boolean {
  * Reads `a.b.c` from resource values. A block given as a list (HCL and plans write blocks as lists) is entered at its
  * first element unless the next segment is an index. Any unresolved value on the way makes the result unknown.
  */
-const SEGMENTS = new Map<string, readonly string[]>();
+/** A path segment, and its list index when it is one (`0`, `12`), else -1. */
+interface Segment {
+  readonly name: string;
+  readonly index: number;
+}
+
+const SEGMENTS = new Map<string, readonly Segment[]>();
 
 /** `a.b.c` split once per distinct path (the rules read the same few dozen paths on every resource). */
-function segmentsOf(path: string): readonly string[] {
+function segmentsOf(path: string): readonly Segment[] {
   let segments = SEGMENTS.get(path);
   if (!segments) {
-    segments = path.split('.');
+    segments = path.split('.').map((name) => ({ name, index: /^\d+$/.test(name) ? Number(name) : -1 }));
     if (SEGMENTS.size < 10_000) SEGMENTS.set(path, segments);
   }
   return segments;
@@ -117,24 +123,31 @@ export function readAttribute(values: unknown, path: string): AttributeValue {
   for (const segment of segmentsOf(path)) {
     if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
-      const index = /^\d+$/.test(segment) ? Number(segment) : 0;
-      if (current.length <= index) return { kind: 'absent' };
+      const index = segment.index >= 0 ? segment.index : 0;
+      if (current.length <= index) return ABSENT;
       current = current[index];
-      if (/^\d+$/.test(segment)) continue;
+      if (segment.index >= 0) continue;
       if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     }
-    if (current === null || typeof current !== 'object') return { kind: 'absent' };
-    current = (current as Record<string, unknown>)[segment];
-    if (current === undefined || current === null) return { kind: 'absent' };
+    if (current === null || typeof current !== 'object') return ABSENT;
+    current = (current as Record<string, unknown>)[segment.name];
+    if (current === undefined || current === null) return ABSENT;
   }
   if (containsUnresolved(current)) return { kind: 'unknown', expression: describe(current) };
   return { kind: 'known', value: current };
 }
 
+/** The one absent value (results are read, never written). */
+const ABSENT: AttributeValue = Object.freeze({ kind: 'absent' });
+
 function containsUnresolved(value: unknown): boolean {
-  if (isUnresolved(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnresolved);
-  if (value && typeof value === 'object') return Object.values(value).some(containsUnresolved);
+  if (typeof value === 'string') return value.includes('${');
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const element of value) if (containsUnresolved(element)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) if (containsUnresolved((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Line numbers of keys in a JSON text, for reports that point at the resource block (SARIF, GitHub annotations).
- * A single linear scan that tracks strings and nesting; it never evaluates values.
+ * A single linear scan that tracks strings and nesting; it never evaluates values. It runs after JSON.parse accepted
+ * the text, so a string holds no raw newline and every `"` inside one is escaped.
  */
 
 /** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
@@ -14,66 +15,69 @@ export class TooDeepError extends Error {
   }
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const OBJECT = 1;
+const ARRAY = 2;
+
 /**
- * Calls `onKey(path, line)` for every object key whose parent path `accept` approves (path includes the key).
- * Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same scan, so no second pass over the text).
+ * Calls `onKey(path, line)` for every key of the objects nested `depth` levels deep (the root object is level 1) whose
+ * parent path `accept` approves; a path names object keys and list indexes (`['resource_changes', '3', 'address']`).
+ * Only the first `depth - 1` levels keep a path and only keys at `depth` are read, so the scan costs one pass of
+ * character tests. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
  */
-export function scanKeyLines(text: string, accept: (parentPath: readonly string[]) => boolean, onKey: (path: string[], line: number) => void): void {
-  const path: string[] = [];
-  const containers: Array<'object' | 'array'> = [];
-  const arrayIndex: number[] = [];
-  let line = 1;
+export function scanKeyLines(text: string, depth: number, accept: (parentPath: readonly string[]) => boolean, onKey: (path: string[], line: number) => void): void {
+  const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
+  const index = new Int32Array(depth + 1); // the element index of the lists of the first levels
+  const path: string[] = []; // path[d - 1]: where the value at level d sits in its parent (first levels only)
+  let level = 0;
+  let accepted = false; // whether the object at level `depth` now open is one `accept` approved
   let expectingKey = false;
+  let line = 1;
+  let counted = 0; // text before this offset has its newlines counted into `line`
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 0x0a) {
-      line++;
-      continue;
-    }
-    // Whitespace, digits, letters of true/false/null and ':' need nothing: skip them without building a string.
-    if (code !== 0x22 && code !== 0x7b && code !== 0x7d && code !== 0x5b && code !== 0x5d && code !== 0x2c) continue;
-    const c = text[i];
-    if (c === '"') {
-      const start = i + 1;
-      let j = start;
-      for (; j < length; j++) {
-        const d = text.charCodeAt(j);
-        if (d === 0x22) break;
-        if (d === 0x5c) j++;
-        else if (d === 0x0a) line++;
+    if (code === QUOTE) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end > 0) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+        if ((slashes & 1) === 0) break;
+        end = text.indexOf('"', end + 1);
       }
-      i = j;
-      // Only keys are sliced; string values are skipped.
-      if (expectingKey && containers[containers.length - 1] === 'object') {
-        const value = text.slice(start, j);
-        if (accept(path)) onKey([...path, value], line);
-        path.push(value);
+      if (end < 0) end = length;
+      if (expectingKey) {
         expectingKey = false;
+        if (level < depth) path[level - 1] = text.slice(i + 1, end);
+        else if (accepted && level === depth) {
+          for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
+          counted = i;
+          path[level - 1] = text.slice(i + 1, end);
+          onKey(path.slice(0, level), line);
+        }
       }
-    } else if (c === '{') {
-      if (containers.length >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
-      if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
-      containers.push('object');
-      expectingKey = true;
-    } else if (c === '[') {
-      if (containers.length >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
-      if (containers[containers.length - 1] === 'array') path.push(String(arrayIndex[arrayIndex.length - 1]));
-      containers.push('array');
-      arrayIndex.push(0);
-    } else if (c === '}' || c === ']') {
-      const closed = containers.pop();
-      if (closed === 'array') arrayIndex.pop();
-      if (closed === 'object' && !expectingKey) path.pop(); // the last key's value ended
+      i = end;
+    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+      if (level >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
+      if (kinds[level] === ARRAY && level < depth) path[level - 1] = String(index[level]);
+      level++;
+      kinds[level] = code === OPEN_OBJECT ? OBJECT : ARRAY;
+      if (level <= depth) index[level] = 0;
+      if (level === depth) accepted = code === OPEN_OBJECT && accept(path.slice(0, level - 1));
+      expectingKey = code === OPEN_OBJECT;
+    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+      level--;
       expectingKey = false;
-      if (containers[containers.length - 1] === 'array') path.pop();
-    } else if (c === ',') {
-      if (containers[containers.length - 1] === 'object') {
-        path.pop();
-        expectingKey = true;
-      } else if (containers[containers.length - 1] === 'array') {
-        arrayIndex[arrayIndex.length - 1]++;
-      }
+    } else if (code === COMMA) {
+      if (kinds[level] === OBJECT) expectingKey = true;
+      else if (level <= depth) index[level]++;
     }
   }
 }
@@ -83,7 +87,8 @@ export function terraformJsonResourceLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   scanKeyLines(
     text,
-    (parent) => parent.length === 2 && parent[0] === 'resource',
+    3,
+    (parent) => parent[0] === 'resource',
     (path, line) => lines.set(`${path[1]}.${path[2]}`, line),
   );
   return lines;
@@ -94,7 +99,8 @@ export function planResourceLines(text: string): Map<number, number> {
   const lines = new Map<number, number>();
   scanKeyLines(
     text,
-    (parent) => parent.length === 2 && parent[0] === 'resource_changes',
+    3,
+    (parent) => parent[0] === 'resource_changes',
     (path, line) => {
       if (path[2] === 'address') lines.set(Number(path[1]), line);
     },

@@ -95,9 +95,7 @@ async function fromText(given: string, display: string, text: string, full: stri
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
       const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
-      const stack = readPlan(json, { file: display, stackName: 'plan' });
-      const indexByAddress = new Map((json.resource_changes ?? []).map((rc, i) => [rc.address, i]));
-      return { path: given, kind: 'plan', stacks: [withLines(stack, (r) => lines.get(indexByAddress.get(r.address) ?? -1))] };
+      return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines })] };
     }
     if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
       return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };

@@ -48,10 +48,19 @@ export function isTerraformPlan(json: unknown): json is TerraformPlan {
   return typeof json === 'object' && json !== null && 'format_version' in json && ('resource_changes' in json || 'planned_values' in json);
 }
 
-export function readPlan(plan: TerraformPlan, options: { file?: string; stackName?: string } = {}): StackView {
+export interface ReadPlanOptions {
+  readonly file?: string;
+  readonly stackName?: string;
+  /** Index in `resource_changes` → line of the entry in the file, for findings to point at. */
+  readonly lines?: ReadonlyMap<number, number>;
+}
+
+export function readPlan(plan: TerraformPlan, options: ReadPlanOptions = {}): StackView {
   const config = indexConfiguration(plan.configuration?.root_module, '');
   const resources: TerraformResource[] = [];
-  for (const rc of plan.resource_changes ?? []) {
+  const changes = plan.resource_changes ?? [];
+  for (let index = 0; index < changes.length; index++) {
+    const rc = changes[index];
     if (rc.mode !== 'managed') continue;
     const { actions } = rc.change;
     // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
@@ -61,8 +70,9 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
     const configuration = config.get(stripIndexes(rc.address));
     // References in a module's configuration are relative to that module instance.
     const prefix = typeof rc.module_address === 'string' && rc.module_address !== '' ? `${rc.module_address}.` : '';
-    const values = deleted ? { ...(before ?? {}) } : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions, prefix);
-    if (configuration?.depends_on) values.depends_on = configuration.depends_on;
+    // The values are the plan's own objects where nothing is replaced (they are read, never written).
+    const planned = deleted ? (before ?? {}) : markUnknown(after ?? {}, rc.change.after_unknown, configuration?.expressions, prefix);
+    const values = configuration?.depends_on ? { ...planned, depends_on: configuration.depends_on } : planned;
     resources.push({
       type: rc.type,
       name: rc.name,
@@ -70,6 +80,7 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
       values,
       stack: options.stackName ?? 'plan',
       file: options.file,
+      line: options.lines?.get(index),
       change: { actions, before },
     });
   }
@@ -79,6 +90,7 @@ export function readPlan(plan: TerraformPlan, options: { file?: string; stackNam
 
 /** `module.x["k"].type.name[0]` → `module.x.type.name`: the configuration is written per module, not per instance. */
 function stripIndexes(address: string): string {
+  if (!address.includes('[')) return address;
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
 }
 
@@ -105,6 +117,8 @@ function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expre
       return list;
     }
     if (unknownNode && typeof unknownNode === 'object') {
+      // Nothing unknown below: the value as it is (the common case; copying every resource's values is not free).
+      if (isEmptyObject(unknownNode) && value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
       const object = value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
       const exprObject = Array.isArray(expression) ? expression[0] : expression;
       for (const [key, u] of Object.entries(unknownNode)) {
@@ -115,6 +129,11 @@ function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expre
     return value;
   };
   return visit(after, unknownTree, expressions) as Record<string, unknown>;
+}
+
+function isEmptyObject(value: object): boolean {
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  return true;
 }
 
 /** Per-element expressions `{ references: [...] }` for a list of `length` elements, when the references allow it. */

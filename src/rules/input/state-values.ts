@@ -55,37 +55,41 @@ export function isEmptyStateValue(value: unknown): boolean {
  * Values of types without a table are returned unchanged (the same object).
  */
 export function withoutUnsetValues(type: string, values: Values): Values {
-  const paths = UNSET_WHEN_EMPTY[type];
+  const paths = UNSET_PATHS.get(type);
   if (!paths) return values;
   let result = values;
   // Deepest paths are listed first, so `default_database.module.args` is removed before `default_database.module`
   // is judged empty, and `default_database` last.
-  for (const path of paths) result = removeEmpty(result, path.split('.'));
+  for (const path of paths) result = removeEmpty(result, path, 0);
   return result;
 }
 
-function removeEmpty(values: Values, segments: readonly string[]): Values {
-  const [head, ...rest] = segments;
+/** UNSET_WHEN_EMPTY with each path split once. */
+const UNSET_PATHS = new Map(Object.entries(UNSET_WHEN_EMPTY).map(([type, paths]) => [type, paths.map((p) => p.split('.'))]));
+
+function removeEmpty(values: Values, segments: readonly string[], at: number): Values {
+  const head = segments[at];
   if (!(head in values)) return values;
   const current = values[head];
-  if (rest.length === 0) {
+  if (at === segments.length - 1) {
     if (!isEmptyStateValue(current)) return values;
-    const copy = { ...values };
-    delete copy[head];
+    // Copied without the key rather than deleted from a copy (`delete` leaves a slow dictionary-mode object).
+    const copy: Values = {};
+    for (const key of Object.keys(values)) if (key !== head) copy[key] = values[key];
     return copy;
   }
   if (Array.isArray(current)) {
-    let changed = false;
-    const list = current.map((element) => {
-      if (element === null || typeof element !== 'object' || Array.isArray(element)) return element;
-      const next = removeEmpty(element as Values, rest);
-      if (next !== element) changed = true;
-      return next;
-    });
-    return changed ? { ...values, [head]: list } : values;
+    let list: unknown[] | undefined;
+    for (let i = 0; i < current.length; i++) {
+      const element = current[i];
+      if (element === null || typeof element !== 'object' || Array.isArray(element)) continue;
+      const next = removeEmpty(element as Values, segments, at + 1);
+      if (next !== element) (list ??= [...current])[i] = next;
+    }
+    return list ? { ...values, [head]: list } : values;
   }
   if (current !== null && typeof current === 'object') {
-    const next = removeEmpty(current as Values, rest);
+    const next = removeEmpty(current as Values, segments, at + 1);
     return next === current ? values : { ...values, [head]: next };
   }
   return values;

@@ -74,8 +74,51 @@ const NAMED_NEIGHBOURS = 5;
 /** The caches of one resource group and region (stack order), their windows and labels, each read once when first needed. */
 interface Neighbourhood {
   readonly members: TerraformResource[];
-  readonly windows: Array<Windows | undefined>;
   readonly labels: Array<string | undefined>;
+  /** Read on the first check of a member: every member's windows, grouped (see Windows). */
+  windows?: Neighbours;
+}
+
+/** Every member's windows, the members whose windows are unknown (stack order), and the members by equal windows. */
+interface Neighbours {
+  readonly of: readonly Windows[];
+  readonly unknown: readonly number[];
+  readonly position: ReadonlyMap<TerraformResource, number>;
+  /** The distinct windows of the neighbourhood with how many members have them. */
+  readonly distinct: ReadonlyArray<{ readonly windows: Windows; readonly count: number }>;
+  /** Member index → its entry in `distinct`. */
+  readonly distinctOf: readonly number[];
+}
+
+function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
+  if (group.windows) return group.windows;
+  const of: Windows[] = [];
+  const unknownMembers: number[] = [];
+  const position = new Map<TerraformResource, number>();
+  const distinct: Array<{ windows: Windows; count: number }> = [];
+  const distinctOf: number[] = [];
+  const bySignature = new Map<string, number>();
+  group.members.forEach((member, i) => {
+    const windows = windowsOf(member, stack);
+    of.push(windows);
+    position.set(member, i);
+    if (windows.kind === 'unknown') unknownMembers.push(i);
+    const signature = windows.kind === 'windows' ? windows.intervals.map(([s, e]) => `${s}-${e}`).join(',') : windows.kind;
+    let entry = bySignature.get(signature);
+    if (entry === undefined) {
+      entry = distinct.push({ windows, count: 0 }) - 1;
+      bySignature.set(signature, entry);
+    }
+    distinct[entry].count++;
+    distinctOf.push(entry);
+  });
+  group.windows = { of, unknown: unknownMembers, position, distinct, distinctOf };
+  return group.windows;
+}
+
+/** True when caches with these windows can be patched at the same time. */
+function clash(mine: Windows, theirs: Windows): boolean {
+  return mine.kind === 'any-time' || theirs.kind === 'any-time' || (mine.kind === 'windows' && theirs.kind === 'windows' && overlap(mine.intervals, theirs.intervals));
 }
 
 function placesOf(stack: StackView): Places {
@@ -93,7 +136,7 @@ function placesOf(stack: StackView): Places {
       else {
         const group = byKey.get(place.key);
         if (group) group.members.push(c);
-        else byKey.set(place.key, { members: [c], windows: [], labels: [] });
+        else byKey.set(place.key, { members: [c], labels: [] });
       }
     }
     return { live, placeOf: places, unplaced, byKey };
@@ -133,26 +176,34 @@ export const maintenanceStaggered: Rule = {
     }
     const group = places.byKey.get(place.key);
     if (group === undefined || group.members.every((c) => c === cache)) return pass(); // no neighbour
-    const { members, windows, labels } = group;
-    const mine = windowsOf(cache, stack);
+    const { members, labels } = group;
+    const neighbours = neighboursOf(group, stack);
+    const me = neighbours.position.get(cache) ?? -1;
+    const mine = me >= 0 ? neighbours.of[me] : windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
-    // A finding names at most NAMED_NEIGHBOURS caches: one resource group may hold hundreds.
-    const clashing: string[] = [];
+    const unknownOther = neighbours.unknown.find((i) => i !== me);
+    if (unknownOther !== undefined) {
+      const theirs = neighbours.of[unknownOther] as Extract<Windows, { kind: 'unknown' }>;
+      return unknown(theirs.attribute, `the maintenance windows of '${displayName(members[unknownOther])}' are not known until apply`);
+    }
+    // Counted per distinct windows, not per neighbour: one resource group may hold hundreds of caches.
+    const clashing = neighbours.distinct.map((d) => clash(mine, d.windows));
     let clashes = 0;
-    for (let i = 0; i < members.length; i++) {
-      const other = members[i];
-      if (other === cache) continue;
-      // Read once per cache and stack: a cache is compared with, and named in the finding of, each of its neighbours.
-      const theirs = windows[i] ?? (windows[i] = windowsOf(other, stack));
-      if (theirs.kind === 'unknown') return unknown(theirs.attribute, `the maintenance windows of '${displayName(other)}' are not known until apply`);
-      if (mine.kind === 'any-time' || theirs.kind === 'any-time' || overlap(mine.intervals, theirs.intervals)) {
-        if (++clashes <= NAMED_NEIGHBOURS) clashing.push(labels[i] ?? (labels[i] = `'${displayName(other)}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
-      }
+    neighbours.distinct.forEach((d, i) => {
+      if (clashing[i]) clashes += d.count;
+    });
+    if (me >= 0 && clashing[neighbours.distinctOf[me]]) clashes--; // not with itself
+    // A finding names at most NAMED_NEIGHBOURS caches (stack order).
+    const named: string[] = [];
+    for (let i = 0; i < members.length && named.length < Math.min(clashes, NAMED_NEIGHBOURS); i++) {
+      if (i === me || !clashing[neighbours.distinctOf[i]]) continue;
+      const theirs = neighbours.of[i];
+      named.push(labels[i] ?? (labels[i] = `'${displayName(members[i])}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
     }
     if (clashes === 0) return pass();
-    if (clashes > NAMED_NEIGHBOURS) clashing.push(`${clashes - NAMED_NEIGHBOURS} more`);
+    if (clashes > NAMED_NEIGHBOURS) named.push(`${clashes - NAMED_NEIGHBOURS} more`);
     return fail(
-      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${clashing.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
+      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${named.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
       { attribute: 'maintenanceConfiguration.maintenanceWindows' },
     );
   },
