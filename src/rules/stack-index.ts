@@ -6,18 +6,48 @@
 import type { StackView, TerraformResource } from './terraform';
 
 const memos = new WeakMap<StackView, Map<string, unknown>>();
+// The stack of the last lookup: the rules ask about one stack many times in a row.
+let lastStack: StackView | undefined;
+let lastMemo: Map<string, unknown> | undefined;
 
-/** The value of `compute()` for this stack and key, computed once. */
-export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
+function memoOf(stack: StackView): Map<string, unknown> {
+  if (stack === lastStack && lastMemo !== undefined) return lastMemo;
   let memo = memos.get(stack);
   if (!memo) {
     memo = new Map();
     memos.set(stack, memo);
   }
+  lastStack = stack;
+  lastMemo = memo;
+  return memo;
+}
+
+/** The value of `compute()` for this stack and key, computed once. */
+export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
+  const memo = memoOf(stack);
   let value = memo.get(key) as T | undefined;
   if (value === undefined && !memo.has(key)) {
     value = compute();
     memo.set(key, value);
+  }
+  return value as T;
+}
+
+/**
+ * `memoize` for a family of values told apart by a resource type and an attribute (e.g. who refers to a cache through
+ * `target_resource_id`): looked up without building a key string on every call.
+ */
+export function memoizeFor<T>(stack: StackView, family: string, type: string, attribute: string, compute: () => T): T {
+  const byType = memoize(stack, family, () => new Map<string, Map<string, T>>());
+  let byAttribute = byType.get(type);
+  if (!byAttribute) {
+    byAttribute = new Map();
+    byType.set(type, byAttribute);
+  }
+  let value = byAttribute.get(attribute);
+  if (value === undefined && !byAttribute.has(attribute)) {
+    value = compute();
+    byAttribute.set(attribute, value);
   }
   return value as T;
 }

@@ -57,7 +57,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         onlyWarnings: true,
         acknowledgeableErrors: new Set(ALL_RULES.filter((r) => r.metadata.acknowledgeableError).map((r) => r.metadata.id)),
       });
-      findings.push(...acknowledged.findings, ...acknowledged.problems);
+      for (const list of [acknowledged.findings, acknowledged.problems]) for (const f of list) findings.push(f); // no spread: a huge plan has more findings than a call has arguments
       stacks.push(stack);
     }
   }
@@ -84,15 +84,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     providerVersion: reportedVersion(versions),
     providerVersions: versions,
     findings,
-    summary: {
-      resources,
-      errors: findings.filter((f) => f.status === 'fail' && f.severity === 'error').length,
-      warnings: findings.filter((f) => f.status === 'fail' && f.severity === 'warning').length,
-      unknown: findings.filter((f) => f.status === 'unknown').length,
-      suppressed: findings.filter((f) => f.status === 'suppressed').length,
-      notChecked: notices.length,
-      unknownByRule,
-    },
+    summary: { resources, ...countByStatus(findings), notChecked: notices.length, unknownByRule },
     notices,
     rules: ALL_RULES.map((r) => r.metadata).filter((m) => ruleIds.has(m.id)),
     failOn: options.failOn,
@@ -100,10 +92,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   };
 }
 
+/** Errors, warnings, unknown and suppressed findings, counted in one pass. */
+function countByStatus(findings: readonly Finding[]): { errors: number; warnings: number; unknown: number; suppressed: number } {
+  const counts = { errors: 0, warnings: 0, unknown: 0, suppressed: 0 };
+  for (const f of findings) {
+    if (f.status === 'fail') {
+      if (f.severity === 'error') counts.errors++;
+      else if (f.severity === 'warning') counts.warnings++;
+    } else if (f.status === 'unknown') counts.unknown++;
+    else if (f.status === 'suppressed') counts.suppressed++;
+  }
+  return counts;
+}
+
 /** Unknown results by rule ID, in ID order. */
 function countUnknownByRule(findings: readonly Finding[]): Record<string, number> {
+  const byRule = new Map<string, number>();
+  for (const f of findings) if (f.status === 'unknown') byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
   const counts: Record<string, number> = {};
-  for (const f of findings.filter((f) => f.status === 'unknown').sort((a, b) => a.ruleId.localeCompare(b.ruleId))) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+  for (const id of [...byRule.keys()].sort((a, b) => a.localeCompare(b))) counts[id] = byRule.get(id) as number;
   return counts;
 }
 

@@ -9,7 +9,7 @@
  */
 import { geoGroupName, MANAGED_REDIS } from '../cache/common';
 import { cacheFor, groupMembers } from '../geo/common';
-import { byAddress, memoize, ofType } from '../stack-index';
+import { byAddress, memoize, memoizeFor, ofType } from '../stack-index';
 import { attr, isUnresolved, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 
 export const EXPORT_ACTION = 'Microsoft.Cache/redisEnterprise/databases/export/action';
@@ -259,7 +259,7 @@ function storageAccountsOfScope(scope: unknown, stack: StackView): string[] {
 
 /** Resources of `type` whose `attribute` refers to `target` (by reference), indexed once per stack. */
 export function referrersOf(stack: StackView, type: string, attribute: string, target: TerraformResource): TerraformResource[] {
-  const index = memoize(stack, `backupReferrers:${type}:${attribute}`, () => {
+  const index = memoizeFor(stack, 'backupReferrers', type, attribute, () => {
     const map = new Map<string, TerraformResource[]>();
     for (const r of ofType(stack, type)) for (const a of referencedAddresses(r.values[attribute])) map.set(a, [...(map.get(a) ?? []), r]);
     return map;

@@ -1,6 +1,6 @@
 /** Shared vocabulary of the one-cache rules. */
 import { findSku, type SkuInfo } from '../data/skus';
-import { memoize, ofType } from '../stack-index';
+import { memoizeFor, ofType } from '../stack-index';
 import { attr, attrOr, blocks, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses } from '../terraform';
 import { PROVIDER_DEFAULTS } from '../data/values';
 
@@ -13,7 +13,19 @@ export const PRIVATE_ENDPOINT = 'azurerm_private_endpoint';
 
 /** `default_database.<field>` with the provider's default applied when the block exists but the field is absent. */
 export function databaseField(cache: TerraformResource, field: DatabaseFieldWithDefault): DefaultedValue {
-  return attrOr(cache, `default_database.${field}`, PROVIDER_DEFAULTS[field]);
+  return attrOr(cache, databasePath(field), PROVIDER_DEFAULTS[field]);
+}
+
+const DATABASE_PATHS = new Map<string, string>();
+
+/** `default_database.<field>`, built once per field (the rules read these on every cache). */
+export function databasePath(field: string): string {
+  let path = DATABASE_PATHS.get(field);
+  if (path === undefined) {
+    path = `default_database.${field}`;
+    DATABASE_PATHS.set(field, path);
+  }
+  return path;
 }
 
 export type DatabaseFieldWithDefault = 'access_keys_authentication_enabled' | 'client_protocol' | 'clustering_policy' | 'eviction_policy';
@@ -59,7 +71,7 @@ export function resourcesReferring(stack: StackView, type: string, cache: Terraf
 
 /** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
 function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {
-  return memoize(stack, `referrers:${type}:${attribute}`, () => {
+  return memoizeFor(stack, 'referrers', type, attribute, () => {
     const cachesByName = new Map<string, TerraformResource[]>();
     for (const c of ofType(stack, MANAGED_REDIS)) {
       const name = attr(c, 'name');
@@ -90,7 +102,7 @@ function referrers(stack: StackView, type: string, attribute: string): Map<strin
  * this cache, so a rule looking for them can say neither "none" nor "found".
  */
 export function resourcesMaybeReferring(stack: StackView, type: string, attribute: string): TerraformResource[] {
-  return memoize(stack, `maybeReferrers:${type}:${attribute}`, () =>
+  return memoizeFor(stack, 'maybeReferrers', type, attribute, () =>
     ofType(stack, type).filter((r) => {
       if (r.unknownInstances !== undefined) return true;
       const value = attr(r, attribute);

@@ -1,4 +1,4 @@
-import { MANAGED_REDIS } from '../cache/common';
+import { databasePath, MANAGED_REDIS } from '../cache/common';
 import { PROVIDER_DEFAULTS } from '../data/values';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
@@ -27,7 +27,7 @@ export const defaultDatabaseRemoved: Rule = {
     if (planned === 'present') return pass();
     const summary = (['clustering_policy', 'eviction_policy', 'geo_replication_group_name'] as const)
       .map((field) => {
-        const value = beforeValue(cache, `default_database.${field}`, field === 'geo_replication_group_name' ? undefined : PROVIDER_DEFAULTS[field]);
+        const value = beforeValue(cache, databasePath(field), field === 'geo_replication_group_name' ? undefined : PROVIDER_DEFAULTS[field]);
         return value.kind === 'known' && value.value !== undefined ? `${field} = ${text(value.value)}` : undefined;
       })
       .filter((s): s is string => s !== undefined);

@@ -1,4 +1,4 @@
-import { MANAGED_REDIS } from '../cache/common';
+import { databasePath, MANAGED_REDIS } from '../cache/common';
 import { severities } from '../profiles';
 import { attr, displayName } from '../terraform';
 import { fail, pass, unknown, type Rule } from '../types';
@@ -19,7 +19,7 @@ export const geoMemberNoPersistence: Rule = {
   check: onGeoMembers((cache, group) => {
     const fields = ['persistence_append_only_file_backup_frequency', 'persistence_redis_database_backup_frequency'];
     for (const field of fields) {
-      const value = attr(cache, `default_database.${field}`);
+      const value = attr(cache, databasePath(field));
       if (value.kind === 'unknown') return unknown(`default_database.${field}`);
       if (value.kind === 'known') {
         return fail(`'${displayName(cache)}' is in geo group '${group}' and has persistence (${field} = '${String(value.value)}'); geo members cannot persist`, { attribute: `default_database.${field}` });
