@@ -1,6 +1,6 @@
 /**
  * One benchmark process: loads one variant, synthesizes it `iterations` times into fresh temp dirs, and prints
- * JSON with the cold time (process start to the end of the first synth: node, ts-node, loading the classes, one
+ * JSON with the cold time (process start to the end of the first synth: node, loading the compiled classes, one
  * synth), the median warm synth time and the process's peak RSS. Run by bench/synth.ts, never directly by users.
  */
 import * as fs from 'fs';

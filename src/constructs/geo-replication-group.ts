@@ -5,8 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManagedRedisGeoReplication } from '@cdktf/provider-azurerm/lib/managed-redis-geo-replication';
-import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+// A type only at load: the provider classes are required where a group is built, so importing the library for a stack
+// without geo-replication does not compile them (monitor-metric-alert alone is 240 kB of JavaScript).
+import type { ManagedRedisGeoReplication } from '@cdktf/provider-azurerm/lib/managed-redis-geo-replication';
 import { Construct } from 'constructs';
 import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
@@ -174,7 +175,9 @@ export class GeoReplicationGroup extends Construct {
         );
       });
     }
-    return new ManagedRedisGeoReplication(this, 'Link', {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ManagedRedisGeoReplication: Link } = require('@cdktf/provider-azurerm/lib/managed-redis-geo-replication') as typeof import('@cdktf/provider-azurerm/lib/managed-redis-geo-replication');
+    return new Link(this, 'Link', {
       managedRedisId: primary.cacheId,
       linkedManagedRedisIds: others.map((m) => m.cacheId),
       dependsOn: [...memberResources, ...this.sequentialLinks],
@@ -183,7 +186,9 @@ export class GeoReplicationGroup extends Construct {
   }
 
   private addHealthAlert(cache: ManagedRedis, resourceGroupName: string, actionGroupId: string, tags?: Readonly<Record<string, string>>): void {
-    new MonitorMetricAlert(cache, 'GeoReplicationHealthyAlert', {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MonitorMetricAlert: Alert } = require('@cdktf/provider-azurerm/lib/monitor-metric-alert') as typeof import('@cdktf/provider-azurerm/lib/monitor-metric-alert');
+    new Alert(cache, 'GeoReplicationHealthyAlert', {
       name: `${cache.cacheName}-geo-replication-healthy`,
       resourceGroupName,
       scopes: [cache.cacheId],
