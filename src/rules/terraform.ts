@@ -192,16 +192,23 @@ const REFERENCE = new RegExp(String.raw`(?<![\w.\-\]])((?:module\.[A-Za-z_][\w-]
 /** The resource addresses a value refers to through `${...}` interpolations (absolute: module prefix and instance key). */
 export function referencedAddresses(value: unknown): string[] {
   const found = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') {
-      for (const expression of interpolations(v)) {
-        for (const m of expression.matchAll(REFERENCE)) found.add(m[1]);
-      }
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  visit(value);
+  collectReferences(value, found);
   return [...found];
+}
+
+function collectReferences(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return; // a literal refers to nothing
+    for (const expression of interpolations(value)) {
+      // exec on the one global pattern (matchAll would copy the pattern on every call)
+      REFERENCE.lastIndex = 0;
+      for (let m = REFERENCE.exec(expression); m !== null; m = REFERENCE.exec(expression)) found.add(m[1]);
+    }
+  } else if (Array.isArray(value)) {
+    for (const element of value) collectReferences(element, found);
+  } else if (value && typeof value === 'object') {
+    for (const element of Object.values(value)) collectReferences(element, found);
+  }
 }
 
 /** The `${...}` parts of a string, braces and quoted strings inside them balanced. */

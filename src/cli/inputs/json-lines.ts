@@ -22,6 +22,9 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
+/** The characters the scan acts on: quotes, braces, brackets and commas. */
+const STRUCTURAL = new Uint8Array(0x7e);
+for (const c of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA]) STRUCTURAL[c] = 1;
 const OBJECT = 1;
 const ARRAY = 2;
 
@@ -31,7 +34,14 @@ const ARRAY = 2;
  * Only the first `depth - 1` levels keep a path and only keys at `depth` are read, so the scan costs one pass of
  * character tests. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
  */
-export function scanKeyLines(text: string, depth: number, accept: (parentPath: readonly string[]) => boolean, onKey: (path: string[], line: number) => void): void {
+export function scanKeyLines(
+  text: string,
+  depth: number,
+  accept: (parentPath: readonly string[]) => boolean,
+  onKey: (path: string[], line: number) => void,
+  /** Only this key (e.g. `address`) is reported: the others are not even sliced. @default - every key */
+  onlyKey?: string,
+): void {
   const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
   const index = new Int32Array(depth + 1); // the element index of the lists of the first levels
   const path: string[] = []; // path[d - 1]: where the value at level d sits in its parent (first levels only)
@@ -43,6 +53,8 @@ export function scanKeyLines(text: string, depth: number, accept: (parentPath: r
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
+    // Most characters are indentation, line breaks or inside numbers and literals: one table lookup passes them.
+    if (code > 0x7d || !STRUCTURAL[code]) continue;
     if (code === QUOTE) {
       // The closing quote is the next one not escaped by an odd run of backslashes.
       let end = text.indexOf('"', i + 1);
@@ -56,7 +68,7 @@ export function scanKeyLines(text: string, depth: number, accept: (parentPath: r
       if (expectingKey) {
         expectingKey = false;
         if (level < depth) path[level - 1] = text.slice(i + 1, end);
-        else if (accepted && level === depth) {
+        else if (accepted && level === depth && (onlyKey === undefined || (end - i - 1 === onlyKey.length && text.startsWith(onlyKey, i + 1)))) {
           for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
           counted = i;
           path[level - 1] = text.slice(i + 1, end);
@@ -101,9 +113,8 @@ export function planResourceLines(text: string): Map<number, number> {
     text,
     3,
     (parent) => parent[0] === 'resource_changes',
-    (path, line) => {
-      if (path[2] === 'address') lines.set(Number(path[1]), line);
-    },
+    (path, line) => lines.set(Number(path[1]), line),
+    'address',
   );
   return lines;
 }

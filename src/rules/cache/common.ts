@@ -1,6 +1,6 @@
 /** Shared vocabulary of the one-cache rules. */
 import { findSku, type SkuInfo } from '../data/skus';
-import { memoizeFor, ofType } from '../stack-index';
+import { memoize, memoizeFor, ofType } from '../stack-index';
 import { attr, attrOr, blocks, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses } from '../terraform';
 import { PROVIDER_DEFAULTS } from '../data/values';
 
@@ -72,15 +72,11 @@ export function resourcesReferring(stack: StackView, type: string, cache: Terraf
 /** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
 function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {
   return memoizeFor(stack, 'referrers', type, attribute, () => {
-    const cachesByName = new Map<string, TerraformResource[]>();
-    for (const c of ofType(stack, MANAGED_REDIS)) {
-      const name = attr(c, 'name');
-      if (name.kind === 'known' && typeof name.value === 'string') cachesByName.set(name.value.toLowerCase(), [...(cachesByName.get(name.value.toLowerCase()) ?? []), c]);
-    }
     const map = new Map<string, TerraformResource[]>();
     const add = (address: string, r: TerraformResource) => {
-      const list = map.get(address) ?? [];
-      if (!list.includes(r)) map.set(address, [...list, r]);
+      const list = map.get(address);
+      if (list === undefined) map.set(address, [r]);
+      else if (!list.includes(r)) list.push(r);
     };
     for (const r of ofType(stack, type)) {
       if (r.unknownInstances !== undefined) continue; // may have no instance at all: only "maybe" referring
@@ -89,10 +85,25 @@ function referrers(stack: StackView, type: string, attribute: string): Map<strin
       else if (value.kind === 'known') {
         referencedAddresses(value.value).forEach((a) => add(a, r));
         const name = typeof value.value === 'string' ? value.value.match(/\/redisEnterprise\/([^/]+)(\/|$)/i)?.[1] : undefined;
-        if (name) (cachesByName.get(name.toLowerCase()) ?? []).forEach((c) => add(c.address, r));
+        if (name) (cachesByLowerName(stack).get(name.toLowerCase()) ?? []).forEach((c) => add(c.address, r));
       }
     }
     return map;
+  });
+}
+
+/** The stack's caches by known name, lower case (stack order), once per stack and only when a literal ARM ID asks. */
+function cachesByLowerName(stack: StackView): Map<string, TerraformResource[]> {
+  return memoize(stack, 'cachesByLowerName', () => {
+    const byName = new Map<string, TerraformResource[]>();
+    for (const c of ofType(stack, MANAGED_REDIS)) {
+      const name = attr(c, 'name');
+      if (name.kind !== 'known' || typeof name.value !== 'string') continue;
+      const list = byName.get(name.value.toLowerCase());
+      if (list) list.push(c);
+      else byName.set(name.value.toLowerCase(), [c]);
+    }
+    return byName;
   });
 }
 
