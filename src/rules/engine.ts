@@ -3,7 +3,7 @@ import { ALL_RULES } from './catalogue';
 import type { RegionOverrides } from './data/regions';
 import { withManagedRedisViews } from './input/managed-redis-views';
 import { resolveProviderVersion, type ProviderVersionResolution } from './input/provider-version';
-import { compareFindings, DEFAULT_PROFILE, severityOf } from './profiles';
+import { DEFAULT_PROFILE, severityOf, sortFindings } from './profiles';
 import type { StackView, TerraformResource } from './terraform';
 import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
 
@@ -70,7 +70,7 @@ export function evaluateStack(input: StackView, options: EvaluateOptions = {}): 
       if (finding) findings.push(finding);
     }
   }
-  return { findings: findings.sort(compareFindings), resources: input.resources.length, passed };
+  return { findings: sortFindings(findings), resources: input.resources.length, passed };
 }
 
 function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {

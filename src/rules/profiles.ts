@@ -42,3 +42,31 @@ const compareText = (a: string, b: string): number => (a === b ? 0 : collate(a, 
 export function compareFindings(a: Finding, b: Finding): number {
   return rank(a) - rank(b) || compareText(a.stack ?? '', b.stack ?? '') || compareText(a.resource, b.resource) || compareText(a.ruleId, b.ruleId);
 }
+
+/**
+ * Sorts findings in place in compareFindings order, comparing each distinct stack, resource and rule text with the
+ * collator once (by rank) rather than on every comparison: a 10,000-resource plan has thousands of resources and
+ * hundreds of thousands of comparisons. Texts the collator finds equal share a rank, so the order is the same.
+ */
+export function sortFindings(findings: Finding[]): Finding[] {
+  if (findings.length < 64) return findings.sort(compareFindings);
+  const ranks = (texts: Iterable<string>): Map<string, number> => {
+    const sorted = [...new Set(texts)].sort(compareText);
+    const map = new Map<string, number>();
+    let rank = 0;
+    sorted.forEach((text, i) => {
+      if (i > 0 && compareText(sorted[i - 1], text) !== 0) rank++;
+      map.set(text, rank);
+    });
+    return map;
+  };
+  const stacks = ranks(findings.map((f) => f.stack ?? ''));
+  const resources = ranks(findings.map((f) => f.resource));
+  const rules = ranks(findings.map((f) => f.ruleId));
+  const keyed = findings.map((f, i) => ({ f, i, r: rank(f), s: stacks.get(f.stack ?? '') as number, a: resources.get(f.resource) as number, id: rules.get(f.ruleId) as number }));
+  keyed.sort((x, y) => x.r - y.r || x.s - y.s || x.a - y.a || x.id - y.id || x.i - y.i);
+  keyed.forEach((k, i) => {
+    findings[i] = k.f;
+  });
+  return findings;
+}

@@ -6,7 +6,7 @@ import { ALL_RULES } from '../../rules/catalogue';
 import type { RegionOverrides } from '../../rules/data/regions';
 import { evaluateStack } from '../../rules/engine';
 import { resolveProviderVersion } from '../../rules/input/provider-version';
-import { compareFindings, DEFAULT_PROFILE } from '../../rules/profiles';
+import { DEFAULT_PROFILE, sortFindings } from '../../rules/profiles';
 import { applySuppressions, type Suppression } from '../../rules/suppressions';
 import type { InputNotice, StackView } from '../../rules/terraform';
 import type { Finding, Profile } from '../../rules/types';
@@ -67,7 +67,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (options.baselineFile) findings = withoutBaseline(findings, options.baselineFile, options.cwd);
   const unknownByRule = countUnknownByRule(findings);
   findings = groupUnknowns(findings);
-  findings.sort(compareFindings);
+  sortFindings(findings);
 
   const profile = options.profile ?? inputs.flatMap((i) => i.stacks).find((s) => s.profile)?.profile ?? DEFAULT_PROFILE;
   const ruleIds = new Set(findings.map((f) => f.ruleId));
