@@ -47,6 +47,22 @@ describe('AMR-RUN-007 caches in one resource group and region have distinct main
       expect(JSON.stringify(result)).not.toContain("'cache-n5'");
     });
 
+    it('counts neighbours by their windows: those that overlap and those without any clash, the others do not (stack order)', () => {
+      const clashing = Array.from({ length: 3 }, (_, i) => cache({ name: `cache-n${i}` }, { name: `n${i}` }));
+      const apart = Array.from({ length: 4 }, (_, i) => cache({ name: `cache-m${i}` }, { name: `m${i}` }));
+      const bare = Array.from({ length: 2 }, (_, i) => cache({ name: `cache-z${i}` }, { name: `z${i}` }));
+      const others = [...clashing, ...apart, ...bare, windows(a, [['Sunday', 0, 5]]), ...clashing.map((c) => windows(c, [['Sunday', 4, 5]])), ...apart.map((c) => windows(c, [['Thursday', 0, 5]]))];
+      const result = check(maintenanceStaggered, a, { others });
+      expectFail(result, ATTRIBUTE, "with 'cache-n0', 'cache-n1', 'cache-n2', 'cache-z0' (no windows), 'cache-z1' (no windows) without");
+      expect(JSON.stringify(result)).not.toMatch(/cache-m\d|more/);
+    });
+
+    it('names five of eight neighbours with the same windows and counts the rest', () => {
+      const same = Array.from({ length: 8 }, (_, i) => cache({ name: `cache-s${i}` }, { name: `s${i}` }));
+      const others = [...same, ...[a, ...same].map((c) => windows(c, [['Tuesday', 2, 4]]))];
+      expectFail(check(maintenanceStaggered, a, { others }), ATTRIBUTE, "with 'cache-s0', 'cache-s1', 'cache-s2', 'cache-s3', 'cache-s4', 3 more without");
+    });
+
     it('fails when only one of them has windows', () => {
       expectFail(check(maintenanceStaggered, a, { others: [b, windows(a, [['Sunday', 0, 5]])] }), ATTRIBUTE, "'cache-b' (no windows)");
     });
@@ -74,6 +90,14 @@ describe('AMR-RUN-007 caches in one resource group and region have distinct main
       expectUnknown(check(maintenanceStaggered, a, { others: [b, unresolved] }), 'body.properties.maintenanceConfiguration');
       const elsewhere = resource('azapi_update_resource', { type: 'Microsoft.Cache/redisEnterprise@2025-08-01-preview', resource_id: '${var.cache_id}', body: {} }, { name: 'mw' });
       expectUnknown(check(maintenanceStaggered, a, { others: [b, elsewhere] }), 'resource_id');
+    });
+
+    it("is unknown when a later neighbour's windows are known only at apply, even after clashes", () => {
+      const c = cache({ name: 'cache-c' }, { name: 'c' });
+      const unresolved = resource('azapi_update_resource', { type: 'Microsoft.Cache/redisEnterprise@2025-08-01-preview', resource_id: idOf(c), body: { properties: { maintenanceConfiguration: '${var.maintenance}' } } }, { name: 'mw' });
+      const result = check(maintenanceStaggered, a, { others: [b, c, unresolved] });
+      expectUnknown(result, 'body.properties.maintenanceConfiguration');
+      expect(JSON.stringify(result)).toContain("the maintenance windows of 'cache-c' are not known until apply");
     });
   });
 });
