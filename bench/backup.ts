@@ -96,7 +96,9 @@ export async function benchBackup(report: Reporter): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // Baseline: redis-cli --rdb of the same primary to local disk.
       t0 = performance.now();
-      const run = spawnSync('redis-cli', ['-p', String(primary.port), '--rdb', file], { encoding: 'utf8', timeout: 300000 });
+      // The emulator's redis-servers require the internal password: given through the environment, not the arguments.
+      const env = state.internalPassword ? { ...process.env, REDISCLI_AUTH: state.internalPassword } : process.env;
+      const run = spawnSync('redis-cli', ['-p', String(primary.port), '--rdb', file], { encoding: 'utf8', timeout: 300000, env });
       cli.push(performance.now() - t0);
       if (run.status !== 0) throw new Error(`redis-cli --rdb failed: ${(run.stderr || run.stdout).trim()}`);
       rdbBytes = fs.statSync(file).size;
