@@ -88,6 +88,11 @@ export interface ReplicatorStatus {
 }
 
 const SHIP_BATCH = 500;
+/**
+ * GEO.MERGE messages in flight to one peer at once (pipelined on its connection). Merges are joins, so messages may
+ * overlap and carry the same key; one at a time made a peer's round trip the ceiling (500 keys per round trip).
+ */
+const SHIP_IN_FLIGHT = 4;
 const RETRY_MS = 200;
 const MATERIALIZE_DEADLINE_MS = 15000;
 
@@ -97,12 +102,16 @@ export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
 interface Pending {
   readonly since: number;
   readonly generation: number;
+  /** This state is in a message on its way (a change makes a new Pending, which ships again). */
+  sent: boolean;
 }
 
 class PeerLink {
   public readonly pending = new Map<string, Pending>();
   public client?: RespClient;
-  public busy = false;
+  private connecting?: Promise<RespClient>;
+  /** GEO.MERGE messages sent and not answered yet. */
+  public inFlight = 0;
   public reachable = true;
   public retryAt = 0;
   private generation = 0;
@@ -111,8 +120,24 @@ class PeerLink {
   public enqueue(keys: readonly string[], now: number): void {
     for (const k of keys) {
       const previous = this.pending.get(k);
-      this.pending.set(k, { since: previous?.since ?? now, generation: ++this.generation });
+      this.pending.set(k, { since: previous?.since ?? now, generation: ++this.generation, sent: false });
     }
+  }
+
+  /** The peer's connection (one, shared by the messages in flight). */
+  public connect(): Promise<RespClient> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= RespClient.connect(this.peer.port, '127.0.0.1', 1000, null).then(
+      (client) => {
+        this.connecting = undefined;
+        return (this.client = client);
+      },
+      (error: Error) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    return this.connecting;
   }
 }
 
@@ -223,6 +248,8 @@ class Replicator {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private timer?: NodeJS.Timeout;
+  /** A ship() is scheduled for the end of this turn of the event loop. */
+  private shipSoon = false;
   private retryTimer?: NodeJS.Timeout;
   /** Keys whose latest state is not yet in Redis (a write failed); retried in the background. */
   private readonly unwritten = new Set<string>();
@@ -412,38 +439,60 @@ class Replicator {
     if (keys.length === 0) return;
     const now = Date.now();
     for (const link of this.links.values()) link.enqueue(keys, now);
+    // Without an extra lag, changes leave as soon as this turn of the event loop is over (the keys changed in this
+    // turn together), rather than at the next tick of the interval.
+    if (this.lagMs === 0 && !this.shipSoon) {
+      this.shipSoon = true;
+      setImmediate(() => {
+        this.shipSoon = false;
+        this.ship();
+      });
+    }
   }
 
-  /** Sends due changes to each peer (one message in flight per peer), retrying unreachable peers. */
+  /**
+   * Sends due changes to each peer, up to SHIP_IN_FLIGHT messages of SHIP_BATCH keys in flight per peer, retrying
+   * unreachable peers. A key's state is serialized once for every peer it goes to in this call.
+   */
   private ship(): void {
+    if (this.closing) return;
     const now = Date.now();
+    const serialized = new Map<string, string>();
     for (const link of this.links.values()) {
-      if (link.busy || link.pending.size === 0 || now < link.retryAt) continue;
-      const due: Array<[string, Pending]> = [];
-      for (const entry of link.pending) {
-        if (entry[1].since + this.lagMs > now) continue;
-        due.push(entry);
-        if (due.length >= SHIP_BATCH) break;
-      }
-      if (due.length === 0) continue;
-      link.busy = true;
-      const payload = this.replica.serializedStates(due.map(([k]) => k));
-      void (async () => {
-        try {
-          if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000, null);
-          const reply = await link.client.call(['GEO.MERGE', this.config.cache, payload], 10000);
-          if (reply instanceof RespError) throw new Error(reply.message);
-          for (const [k, p] of due) if (link.pending.get(k)?.generation === p.generation) link.pending.delete(k);
-          link.reachable = true;
-        } catch {
-          link.client?.close();
-          link.client = undefined;
-          link.reachable = false;
-          link.retryAt = Date.now() + RETRY_MS;
-        } finally {
-          link.busy = false;
+      while (link.inFlight < SHIP_IN_FLIGHT && link.pending.size > 0 && now >= link.retryAt) {
+        const due: Array<[string, Pending]> = [];
+        for (const entry of link.pending) {
+          if (entry[1].sent || entry[1].since + this.lagMs > now) continue;
+          due.push(entry);
+          if (due.length >= SHIP_BATCH) break;
         }
-      })();
+        if (due.length === 0) break;
+        for (const [, p] of due) p.sent = true;
+        link.inFlight++;
+        const payload = this.replica.serializedStates(
+          due.map(([k]) => k),
+          serialized,
+        );
+        void (async () => {
+          try {
+            const client = await link.connect();
+            const reply = await client.call(['GEO.MERGE', this.config.cache, payload], 10000);
+            if (reply instanceof RespError) throw new Error(reply.message);
+            for (const [k, p] of due) if (link.pending.get(k) === p) link.pending.delete(k);
+            link.reachable = true;
+          } catch {
+            for (const [k, p] of due) if (link.pending.get(k) === p) p.sent = false;
+            link.client?.close();
+            link.client = undefined;
+            link.reachable = false;
+            link.retryAt = Date.now() + RETRY_MS;
+          } finally {
+            link.inFlight--;
+          }
+          // More may be waiting behind this message.
+          if (link.pending.size > 0 && this.lagMs === 0) this.ship();
+        })();
+      }
     }
   }
 
