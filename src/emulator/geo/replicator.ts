@@ -95,6 +95,8 @@ const SHIP_BATCH = 500;
 const SHIP_IN_FLIGHT = 4;
 const RETRY_MS = 200;
 const MATERIALIZE_DEADLINE_MS = 15000;
+/** Commands the replicator has sent into the region's Redis (through a proxy) and awaits the replies of, at most. */
+const MATERIALIZE_IN_FLIGHT = 1024;
 
 /** The internal-session command the proxy accepts from the replicator (see proxy/geo.ts). */
 export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
@@ -187,8 +189,40 @@ class Materializer {
     }
   }
 
-  /** Sends the commands of one key (pipelined); resolves when Redis took them all. */
-  public async write(commands: string[][]): Promise<void> {
+  /**
+   * Sends the commands of one key (pipelined with the other keys' writes); resolves when Redis took them all. At most
+   * MATERIALIZE_IN_FLIGHT commands are on the connection at once, the rest wait here: a burst of thousands of writes
+   * (after a pause of this process or of the proxy) once all went out together, their 5 s reply timeouts then
+   * measured the queue in front of them rather than a dead proxy, and their failure and retry all at once repeated it.
+   */
+  public write(commands: string[][]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ commands, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private readonly queue: Array<{ commands: string[][]; resolve: () => void; reject: (error: Error) => void } | undefined> = [];
+  private queueHead = 0;
+  private inFlight = 0;
+
+  private pump(): void {
+    while (this.queueHead < this.queue.length && this.inFlight < MATERIALIZE_IN_FLIGHT) {
+      const item = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined;
+      this.inFlight += item.commands.length;
+      void this.send(item.commands).then(item.resolve, item.reject).finally(() => {
+        this.inFlight -= item.commands.length;
+        this.pump();
+      });
+    }
+    if (this.queueHead === this.queue.length || this.queueHead > 1024) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  private async send(commands: string[][]): Promise<void> {
     const client = await this.connect();
     try {
       const replies = await Promise.all(commands.map((c) => client.call(c.map((a) => Buffer.from(a, 'latin1')), 5000)));
