@@ -283,8 +283,8 @@ export function exportBlobName(prefix: string, cluster: string, shard: number): 
  */
 export const EXPORT_GZIP_LEVEL = 1;
 /** Block size and blocks in flight of an export's upload. */
-const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
-const UPLOAD_CONCURRENCY = 4;
+export const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
+export const UPLOAD_CONCURRENCY = 4;
 
 /**
  * How much of a snapshot may wait between the stages of an export (socket → gzip → upload): enough that the digest

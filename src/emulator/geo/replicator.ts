@@ -31,7 +31,7 @@
  * deleted and named in the answer), PING.
  */
 import * as net from 'net';
-import { command, COMMAND_LIMITS, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, COMMAND_LIMITS, corkForTick, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -546,7 +546,10 @@ class Replicator {
         out = out.slice(head);
         head = 0;
       }
-      if (ready.length > 0) socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
+      if (ready.length === 0) return;
+      // Replies that become ready one after another in this tick (each write into Redis answers separately) leave in one write.
+      corkForTick(socket);
+      socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
     };
     socket.on('data', (chunk) => {
       let commands;
