@@ -205,6 +205,7 @@ class Materializer {
   private readonly queue: Array<{ commands: string[][]; resolve: () => void; reject: (error: Error) => void } | undefined> = [];
   private queueHead = 0;
   private inFlight = 0;
+  private closed = false;
 
   private pump(): void {
     while (this.queueHead < this.queue.length && this.inFlight < MATERIALIZE_IN_FLIGHT) {
@@ -223,6 +224,7 @@ class Materializer {
   }
 
   private async send(commands: string[][]): Promise<void> {
+    if (this.closed) throw new Error('the replicator is closing');
     const client = await this.connect();
     try {
       const replies = await Promise.all(commands.map((c) => client.call(c.map((a) => Buffer.from(a, 'latin1')), 5000)));
@@ -244,7 +246,13 @@ class Materializer {
   }
 
   public close(): void {
+    this.closed = true;
     this.client?.close();
+    // Writes still waiting for their turn fail as those in flight do (no connection is opened for them).
+    const waiting = this.queue.splice(this.queueHead);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    for (const item of waiting) item?.reject(new Error('the replicator is closing'));
   }
 }
 
