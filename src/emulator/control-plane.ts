@@ -24,13 +24,13 @@
  * local Redis 7.0 can load every RDB, and only then deletes the cache's data (as the service does) and loads the keys
  * into the shard that owns each slot, files in the order given.
  */
-import { BlobClient, ContainerClient } from '@azure/storage-blob';
+import { BlobClient, ContainerClient, type BlockBlobClient } from '@azure/storage-blob';
 import { randomUUID, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import * as fs from 'fs';
 import * as path from 'path';
-import { finished } from 'stream/promises';
+import { pipeline } from 'stream/promises';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { DatasetDigest, digestRdb } from './dataset-digest';
@@ -283,14 +283,21 @@ export function exportBlobName(prefix: string, cluster: string, shard: number): 
  */
 export const EXPORT_GZIP_LEVEL = 1;
 /** Block size and blocks in flight of an export's upload. */
-const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
-const UPLOAD_CONCURRENCY = 4;
+export const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
+export const UPLOAD_CONCURRENCY = 4;
+
+/**
+ * How much of a snapshot may wait in front of gzip: enough that the digest (this thread) and gzip (libuv's pool) can
+ * work side by side when there is a core for each. With Node's 16 KB default, one 64 KB socket chunk filled gzip's
+ * buffer and paused the snapshot until gzip had compressed it, so the digest of the next chunk waited for that.
+ */
+const EXPORT_STAGE_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /**
  * Exports every primary's RDB under the prefix, shards in parallel; returns the blob names. Each shard's snapshot is
  * streamed once: as it arrives it is gzipped and uploaded as a block blob and, when `digest` is given, digested (the
  * dataset digest of exactly what the export wrote, merged into `digest`): from the stream itself when the RDB holds
- * only strings (rdb-digest.ts), otherwise from a copy on local disk that a temporary redis-server reads.
+ * only strings (rdb-digest.ts), otherwise from the blob read back once uploaded, through a temporary redis-server.
  */
 export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string, digest?: DatasetDigest): Promise<string[]> {
   const primaries = [...(await cache.primaries())].sort((a, b) => (a.slots[0]?.[0] ?? 0) - (b.slots[0]?.[0] ?? 0));
@@ -299,10 +306,9 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
   return Promise.all(
     primaries.map(async (primary, shard) => {
       const name = exportBlobName(prefix, cluster, shard);
+      const blob = container.getBlockBlobClient(name);
       const rdb = streamRdb(primary.port);
-      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL });
-      const file = digest ? temporaryRdbFile() : undefined;
-      const copy = file ? fs.createWriteStream(file) : undefined;
+      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
       const inStream = digest ? new RdbStreamDigest() : undefined;
       let parseError: Error | undefined;
       const header = new Promise<Buffer>((resolve, reject) => {
@@ -310,10 +316,7 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
         rdb.once('error', reject);
         rdb.once('end', () => reject(new RdbError(`the RDB snapshot of port ${primary.port} is empty`, 'InvalidRdb')));
       });
-      rdb.on('error', (error) => {
-        gzipped.destroy(error);
-        copy?.destroy(error);
-      });
+      rdb.on('error', (error) => gzipped.destroy(error));
       if (inStream) {
         rdb.on('data', (chunk: Buffer) => {
           if (parseError) return;
@@ -325,31 +328,36 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
         });
       }
       rdb.pipe(gzipped);
-      if (copy) rdb.pipe(copy);
       try {
-        const upload = header.then((first) =>
-          container.getBlockBlobClient(name).uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {
+        await header.then((first) =>
+          blob.uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {
             blobHTTPHeaders: { blobContentType: 'application/gzip' },
             metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(first)) },
           }),
         );
-        const digesting =
-          copy && file && inStream
-            ? finished(copy).then(async () => {
-                if (parseError) throw parseError;
-                digest!.merge(inStream.end() ?? (await digestRdb(file)));
-              })
-            : undefined;
-        await Promise.all([upload, digesting]);
+        if (inStream) {
+          if (parseError) throw parseError;
+          digest!.merge(inStream.end() ?? (await digestUploadedRdb(blob)));
+        }
       } catch (error) {
-        for (const stream of [rdb, gzipped, copy]) stream?.destroy();
+        for (const stream of [rdb, gzipped]) stream.destroy();
         throw error;
-      } finally {
-        if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
       }
       return name;
     }),
   );
+}
+
+/** The dataset digest of an uploaded `.rdb.gz` (one holding more than strings): read back, through a temporary redis-server. */
+async function digestUploadedRdb(blob: BlockBlobClient): Promise<DatasetDigest> {
+  const file = temporaryRdbFile();
+  try {
+    const download = await blob.download();
+    await pipeline(download.readableStreamBody!, zlib.createGunzip(), fs.createWriteStream(file));
+    return await digestRdb(file);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 }
 
 /** Downloads and checks every RDB first, then deletes the cache's data and loads them; returns the keys loaded. */

@@ -405,14 +405,24 @@ export class GeoReplica {
     return out;
   }
 
-  /** States of `keys` as the JSON that {@link states} would give (serialized once, without the deep copy). */
-  public serializedStates(keys: Iterable<string>): string {
-    const out: Record<string, KeyState> = {};
+  /**
+   * States of `keys` as the JSON that {@link states} would give (serialized once, without the deep copy). `cache`
+   * (key → its state's JSON) lets several messages built before the state changes again (one per peer) serialize each
+   * key once; the caller drops it before any state changes.
+   */
+  public serializedStates(keys: Iterable<string>, cache?: Map<string, string>): string {
+    const parts: string[] = [];
     for (const k of keys) {
-      const s = this.keys.get(k);
-      if (s) out[k] = s;
+      let json = cache?.get(k);
+      if (json === undefined) {
+        const s = this.keys.get(k);
+        if (!s) continue;
+        json = JSON.stringify(s);
+        cache?.set(k, json);
+      }
+      parts.push(`${JSON.stringify(k)}:${json}`);
     }
-    return JSON.stringify(out);
+    return `{${parts.join(',')}}`;
   }
 
   /** Joins states received from another region; returns the keys whose state changed. */
@@ -421,6 +431,8 @@ export class GeoReplica {
     for (const [key, state] of Object.entries(remote)) {
       this.clock.observe(maxStamp(state));
       const local = this.keys.get(key);
+      // A state this region has already (a relayed or returned copy): nothing to join.
+      if (local && sameKeyState(local, state)) continue;
       const joined = joinKeyStates(local ?? emptyKeyState(), state);
       if (local && sameKeyState(local, joined)) continue;
       this.keys.set(key, joined);

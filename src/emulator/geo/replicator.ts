@@ -31,7 +31,7 @@
  * deleted and named in the answer), PING.
  */
 import * as net from 'net';
-import { command, COMMAND_LIMITS, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, COMMAND_LIMITS, corkForTick, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -88,8 +88,20 @@ export interface ReplicatorStatus {
 }
 
 const SHIP_BATCH = 500;
+/**
+ * GEO.MERGE messages in flight to one peer at once (pipelined on its connection). Merges are joins, so messages may
+ * overlap and carry the same key; one at a time made a peer's round trip the ceiling (500 keys per round trip).
+ */
+const SHIP_IN_FLIGHT = 4;
 const RETRY_MS = 200;
 const MATERIALIZE_DEADLINE_MS = 15000;
+/**
+ * Commands the replicator has sent into the region's Redis (through a proxy) and awaits the replies of, at most. Short
+ * pipelines keep each key's write close to its change: in the geo benchmark (5,000 writes/s, load 11-13) 64 gave a p99
+ * lag of 22-36 ms, 256 gave 53-56 ms, 1,024 95-210 ms and 4,096 0.9-1.8 s; 16 held the first region's acknowledgements
+ * back (2,300-3,300 writes/s).
+ */
+const MATERIALIZE_IN_FLIGHT = 64;
 
 /** The internal-session command the proxy accepts from the replicator (see proxy/geo.ts). */
 export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
@@ -97,12 +109,16 @@ export const INTERNAL_COMMAND = 'AMR.GEO.INTERNAL';
 interface Pending {
   readonly since: number;
   readonly generation: number;
+  /** This state is in a message on its way (a change makes a new Pending, which ships again). */
+  sent: boolean;
 }
 
 class PeerLink {
   public readonly pending = new Map<string, Pending>();
   public client?: RespClient;
-  public busy = false;
+  private connecting?: Promise<RespClient>;
+  /** GEO.MERGE messages sent and not answered yet. */
+  public inFlight = 0;
   public reachable = true;
   public retryAt = 0;
   private generation = 0;
@@ -111,8 +127,24 @@ class PeerLink {
   public enqueue(keys: readonly string[], now: number): void {
     for (const k of keys) {
       const previous = this.pending.get(k);
-      this.pending.set(k, { since: previous?.since ?? now, generation: ++this.generation });
+      this.pending.set(k, { since: previous?.since ?? now, generation: ++this.generation, sent: false });
     }
+  }
+
+  /** The peer's connection (one, shared by the messages in flight). */
+  public connect(): Promise<RespClient> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= RespClient.connect(this.peer.port, '127.0.0.1', 1000, null).then(
+      (client) => {
+        this.connecting = undefined;
+        return (this.client = client);
+      },
+      (error: Error) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    return this.connecting;
   }
 }
 
@@ -162,8 +194,42 @@ class Materializer {
     }
   }
 
-  /** Sends the commands of one key (pipelined); resolves when Redis took them all. */
-  public async write(commands: string[][]): Promise<void> {
+  /**
+   * Sends the commands of one key (pipelined with the other keys' writes); resolves when Redis took them all. At most
+   * MATERIALIZE_IN_FLIGHT commands are on the connection at once, the rest wait here: a burst of thousands of writes
+   * (after a pause of this process or of the proxy) once all went out together, their 5 s reply timeouts then
+   * measured the queue in front of them rather than a dead proxy, and their failure and retry all at once repeated it.
+   */
+  public write(commands: string[][]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ commands, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private readonly queue: Array<{ commands: string[][]; resolve: () => void; reject: (error: Error) => void } | undefined> = [];
+  private queueHead = 0;
+  private inFlight = 0;
+  private closed = false;
+
+  private pump(): void {
+    while (this.queueHead < this.queue.length && this.inFlight < MATERIALIZE_IN_FLIGHT) {
+      const item = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined;
+      this.inFlight += item.commands.length;
+      void this.send(item.commands).then(item.resolve, item.reject).finally(() => {
+        this.inFlight -= item.commands.length;
+        this.pump();
+      });
+    }
+    if (this.queueHead === this.queue.length || this.queueHead > 1024) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  private async send(commands: string[][]): Promise<void> {
+    if (this.closed) throw new Error('the replicator is closing');
     const client = await this.connect();
     try {
       const replies = await Promise.all(commands.map((c) => client.call(c.map((a) => Buffer.from(a, 'latin1')), 5000)));
@@ -185,7 +251,13 @@ class Materializer {
   }
 
   public close(): void {
+    this.closed = true;
     this.client?.close();
+    // Writes still waiting for their turn fail as those in flight do (no connection is opened for them).
+    const waiting = this.queue.splice(this.queueHead);
+    this.queue.length = 0;
+    this.queueHead = 0;
+    for (const item of waiting) item?.reject(new Error('the replicator is closing'));
   }
 }
 
@@ -223,6 +295,8 @@ class Replicator {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private timer?: NodeJS.Timeout;
+  /** A ship() is scheduled for the end of this turn of the event loop. */
+  private shipSoon = false;
   private retryTimer?: NodeJS.Timeout;
   /** Keys whose latest state is not yet in Redis (a write failed); retried in the background. */
   private readonly unwritten = new Set<string>();
@@ -412,38 +486,60 @@ class Replicator {
     if (keys.length === 0) return;
     const now = Date.now();
     for (const link of this.links.values()) link.enqueue(keys, now);
+    // Without an extra lag, changes leave as soon as this turn of the event loop is over (the keys changed in this
+    // turn together), rather than at the next tick of the interval.
+    if (this.lagMs === 0 && !this.shipSoon) {
+      this.shipSoon = true;
+      setImmediate(() => {
+        this.shipSoon = false;
+        this.ship();
+      });
+    }
   }
 
-  /** Sends due changes to each peer (one message in flight per peer), retrying unreachable peers. */
+  /**
+   * Sends due changes to each peer, up to SHIP_IN_FLIGHT messages of SHIP_BATCH keys in flight per peer, retrying
+   * unreachable peers. A key's state is serialized once for every peer it goes to in this call.
+   */
   private ship(): void {
+    if (this.closing) return;
     const now = Date.now();
+    const serialized = new Map<string, string>();
     for (const link of this.links.values()) {
-      if (link.busy || link.pending.size === 0 || now < link.retryAt) continue;
-      const due: Array<[string, Pending]> = [];
-      for (const entry of link.pending) {
-        if (entry[1].since + this.lagMs > now) continue;
-        due.push(entry);
-        if (due.length >= SHIP_BATCH) break;
-      }
-      if (due.length === 0) continue;
-      link.busy = true;
-      const payload = this.replica.serializedStates(due.map(([k]) => k));
-      void (async () => {
-        try {
-          if (!link.client) link.client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000, null);
-          const reply = await link.client.call(['GEO.MERGE', this.config.cache, payload], 10000);
-          if (reply instanceof RespError) throw new Error(reply.message);
-          for (const [k, p] of due) if (link.pending.get(k)?.generation === p.generation) link.pending.delete(k);
-          link.reachable = true;
-        } catch {
-          link.client?.close();
-          link.client = undefined;
-          link.reachable = false;
-          link.retryAt = Date.now() + RETRY_MS;
-        } finally {
-          link.busy = false;
+      while (link.inFlight < SHIP_IN_FLIGHT && link.pending.size > 0 && now >= link.retryAt) {
+        const due: Array<[string, Pending]> = [];
+        for (const entry of link.pending) {
+          if (entry[1].sent || entry[1].since + this.lagMs > now) continue;
+          due.push(entry);
+          if (due.length >= SHIP_BATCH) break;
         }
-      })();
+        if (due.length === 0) break;
+        for (const [, p] of due) p.sent = true;
+        link.inFlight++;
+        const payload = this.replica.serializedStates(
+          due.map(([k]) => k),
+          serialized,
+        );
+        void (async () => {
+          try {
+            const client = await link.connect();
+            const reply = await client.call(['GEO.MERGE', this.config.cache, payload], 10000);
+            if (reply instanceof RespError) throw new Error(reply.message);
+            for (const [k, p] of due) if (link.pending.get(k) === p) link.pending.delete(k);
+            link.reachable = true;
+          } catch {
+            for (const [k, p] of due) if (link.pending.get(k) === p) p.sent = false;
+            link.client?.close();
+            link.client = undefined;
+            link.reachable = false;
+            link.retryAt = Date.now() + RETRY_MS;
+          } finally {
+            link.inFlight--;
+          }
+          // More may be waiting behind this message.
+          if (link.pending.size > 0 && this.lagMs === 0) this.ship();
+        })();
+      }
     }
   }
 
@@ -463,7 +559,10 @@ class Replicator {
         out = out.slice(head);
         head = 0;
       }
-      if (ready.length > 0) socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
+      if (ready.length === 0) return;
+      // Replies that become ready one after another in this tick (each write into Redis answers separately) leave in one write.
+      corkForTick(socket);
+      socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
     };
     socket.on('data', (chunk) => {
       let commands;
