@@ -57,7 +57,7 @@ export function geoCache(base: ControlPlaneCache, stateDir: string, cacheName: s
   const call = async (args: string[], timeoutMs: number): Promise<RespValue> => {
     let reply: RespValue;
     try {
-      reply = await command(replicatorPort, args, timeoutMs, null); // the replicator, not a redis-server
+      reply = await command(replicatorPort, args, timeoutMs); // the replicator (it takes the internal password too)
     } catch (error) {
       throw new Error(`the geo replicator of ${cacheName} did not answer ${args[0]} (${(error as Error).message}); is the region up?`);
     }

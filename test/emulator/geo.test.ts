@@ -5,6 +5,7 @@
  * control plane; FLUSHALL and list commands refused (transactions: geo-transaction.test.ts).
  */
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
@@ -16,7 +17,7 @@ import { down, fail, recover, status, up } from '../../src/emulator/emulator';
 import { isAlive, sleep } from '../../src/emulator/processes';
 import { readState, trackedPids } from '../../src/emulator/state';
 import { arm, databasePath, waitForOperation } from './support-cp-storage';
-import { command, text } from '../../src/emulator/resp';
+import { command, RespClient, RespError, text } from '../../src/emulator/resp';
 
 /** The TLS options of an app connecting to the cache's endpoint (the example's caches are Encrypted). */
 const tlsOf = (cache: { caFile: string | null }) => (cache.caFile ? { ca: fs.readFileSync(cache.caFile) } : undefined);
@@ -132,6 +133,37 @@ describe('active geo-replication on the mission-critical example', () => {
     const fidelity = JSON.parse(fs.readFileSync(path.join(stateDir, 'fidelity.json'), 'utf8'));
     expect(fidelity.emulated.join('\n')).toMatch(/add-wins/);
     expect(fidelity.notEmulated.join('\n')).toMatch(/lists, streams/);
+  });
+
+  test('a replicator answers nothing but AUTH without the internal password, and cuts an oversized request before AUTH', async () => {
+    const port = readState(stateDir)!.caches.find((c) => c.geo)!.geo!.replicatorPort;
+    const stranger = await RespClient.connect(port, '127.0.0.1', 2000, null);
+    try {
+      for (const probe of [['GEO.PULL'], ['GEO.FLUSH'], ['GEO.MERGE', 'x', '{}'], ['AUTH', 'guess']]) {
+        const reply = await stranger.call(probe, 2000);
+        expect(reply instanceof RespError && reply.message).toMatch(/^NOAUTH/);
+      }
+    } finally {
+      stranger.close();
+    }
+    // A 100 MB bulk announced before AUTH: the connection is closed, nothing is buffered.
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1' }, () => socket.write('*3\r\n$9\r\nGEO.MERGE\r\n$1\r\nx\r\n$100000000\r\n' + 'x'.repeat(8192)));
+      const timer = setTimeout(() => resolve(false), 5000);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    expect(closed).toBe(true);
+    // With the internal password (the emulator's own processes), the same connection serves.
+    const internal = await RespClient.connect(port, '127.0.0.1', 2000, readState(stateDir)!.internalPassword);
+    try {
+      expect(text(await internal.call(['PING'], 2000))).toBe('PONG');
+    } finally {
+      internal.close();
+    }
   });
 
   test('FLUSHALL, list and stream commands (also inside MULTI: EXECABORT) are refused with clear errors', async () => {
@@ -256,7 +288,7 @@ describe('active geo-replication on the mission-critical example', () => {
     // A list an RDB brought into a region cannot be merged: adoption deletes it and names it.
     const primary = (await status(stateDir)).caches.find((c) => c.name === names[1])!.nodes.flatMap((n) => n.shards).find((r) => r.role === 'primary')!;
     await command(primary.port, ['RPUSH', '{imp}:list', 'x']);
-    const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'], 2000, null)));
+    const adopted = JSON.parse(text(await command(readState(stateDir)!.caches.find((c) => c.name === names[1])!.geo!.replicatorPort, ['GEO.ADOPT'], 2000)));
     expect(adopted.refused).toEqual(['{imp}:list (list)']);
     expect(adopted.keys).toBeGreaterThanOrEqual(4); // everything the export held (earlier tests' keys too)
     expect(await command(primary.port, ['EXISTS', '{imp}:list'])).toBe(0);

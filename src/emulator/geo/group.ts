@@ -93,7 +93,7 @@ export async function forceUnlink(stateDir: string, cacheName: string, ids: read
     const pid = member.geo!.replicatorPid;
     if (pid === undefined || !isAlive(pid)) continue;
     try {
-      await command(member.geo!.replicatorPort, ['GEO.UNLINK', ...names], 2000, null);
+      await command(member.geo!.replicatorPort, ['GEO.UNLINK', ...names], 2000);
     } catch {
       // not answering (frozen): it reads the state when it restarts
     }

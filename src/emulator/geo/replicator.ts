@@ -23,6 +23,9 @@
  *   the transaction or none of it, and are shipped to peers together (one GEO.MERGE unless more than 500 keys are
  *   pending for a peer); a peer writes the keys of one slot that a merge changed in one MULTI/EXEC too.
  *
+ * Every connection authenticates first with the emulator's internal password (`AUTH`, as to the redis-servers; before
+ * it, nothing else is answered and a few KB at most are buffered): the proxies, the peers, the control plane and `amr`.
+ *
  * Its own commands: `GEO.MERGE <from> <json>` (key states from a peer), `GEO.PULL` (every key state, JSON),
  * `GEO.STATUS` (JSON: peers, pending keys, lag), `GEO.UNLINK <cache>...` (force-unlink: stop exchanging with them; the
  * replicator's own cache unlinks it from every peer), `GEO.FLUSH` (the control plane's flush: a replicated delete of
@@ -31,7 +34,8 @@
  * deleted and named in the answer), PING.
  */
 import * as net from 'net';
-import { command, COMMAND_LIMITS, corkForTick, encodeReply, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { timingSafeEqual } from 'crypto';
+import { command, COMMAND_LIMITS, corkForTick, currentInternalPassword, encodeReply, PRE_AUTH_LIMITS, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -134,7 +138,7 @@ class PeerLink {
   /** The peer's connection (one, shared by the messages in flight). */
   public connect(): Promise<RespClient> {
     if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= RespClient.connect(this.peer.port, '127.0.0.1', 1000, null).then(
+    this.connecting ??= RespClient.connect(this.peer.port, '127.0.0.1', 1000).then(
       (client) => {
         this.connecting = undefined;
         return (this.client = client);
@@ -328,7 +332,7 @@ class Replicator {
     if (this.links.size > 0) await this.retryUntil(() => this.materializer.flushAll(), 'flush the region before catch-up');
     for (const link of this.links.values()) {
       try {
-        const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000, null);
+        const client = await RespClient.connect(link.peer.port, '127.0.0.1', 1000);
         try {
           const reply = await client.call(['GEO.PULL'], 10000);
           if (reply instanceof RespError) throw new Error(reply.message);
@@ -548,7 +552,10 @@ class Replicator {
   private serve(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const parser = new RespParser(COMMAND_LIMITS);
+    // Like the redis-servers: nothing but AUTH with the internal password until it is given (tests' replicators run
+    // without one), and a few KB at most before it (PRE_AUTH_LIMITS).
+    let authenticated = currentInternalPassword() === null;
+    const parser = new RespParser(authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS);
     // Replies leave in request order, whatever order the writes into Redis finish in; those ready leave in one write.
     let out: Array<{ data?: Buffer }> = [];
     let head = 0;
@@ -565,17 +572,32 @@ class Replicator {
       socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
     };
     socket.on('data', (chunk) => {
-      let commands;
       try {
-        commands = parser.push(chunk);
+        parser.feed(chunk);
       } catch {
         socket.destroy();
         return;
       }
-      for (const { value } of commands) {
+      // One command at a time: AUTH lifts the pre-AUTH limits for the commands after it, even in the same chunk.
+      for (;;) {
+        parser.limits = authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS;
+        let parsed;
+        try {
+          parsed = parser.next();
+        } catch {
+          socket.destroy();
+          return;
+        }
+        if (!parsed) return;
         const slot: { data?: Buffer } = {};
         out.push(slot);
-        this.handle(value).then(
+        if (!authenticated) {
+          authenticated = acceptsInternalAuth(parsed.value);
+          slot.data = authenticated ? encodeReply('OK', true) : encodeReply(new RespError('NOAUTH Authentication required.'));
+          flush();
+          continue;
+        }
+        this.handle(parsed.value).then(
           (reply) => {
             slot.data = reply;
             flush();
@@ -748,7 +770,7 @@ export async function startReplicator(config: ReplicatorConfig): Promise<Replica
 /** A replicator's `GEO.STATUS`, or undefined when it does not answer within `timeoutMs`. */
 export async function replicatorStatus(port: number, timeoutMs = 500): Promise<ReplicatorStatus | undefined> {
   try {
-    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs, null);
+    const client = await RespClient.connect(port, '127.0.0.1', timeoutMs);
     try {
       const reply = await client.call(['GEO.STATUS'], timeoutMs);
       return reply instanceof RespError ? undefined : (JSON.parse(text(reply)) as ReplicatorStatus);
@@ -760,3 +782,15 @@ export async function replicatorStatus(port: number, timeoutMs = 500): Promise<R
   }
 }
 
+
+/** `AUTH <internal password>` (or `AUTH default <password>`), compared in constant time. */
+function acceptsInternalAuth(value: RespValue): boolean {
+  const password = currentInternalPassword();
+  if (password === null || !Array.isArray(value) || (value.length !== 2 && value.length !== 3)) return false;
+  const [name, ...rest] = value;
+  if (!Buffer.isBuffer(name) || name.toString('latin1').toUpperCase() !== 'AUTH') return false;
+  if (rest.length === 2 && !(Buffer.isBuffer(rest[0]) && rest[0].toString('latin1') === 'default')) return false;
+  const given = rest[rest.length - 1];
+  const expected = Buffer.from(password);
+  return Buffer.isBuffer(given) && given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -181,7 +181,6 @@ export abstract class ProxyCore implements SessionHost {
         (_u, unexpected) => {
           if (unexpected) this.requestRefresh();
         },
-        port !== this.config.geo?.replicatorPort,
       );
       this.pools.set(port, pool);
     }

@@ -31,11 +31,9 @@ class Upstream {
   /** Closed on purpose (not a failure of the server). */
   private destroyed = false;
 
-  /** `redis`: the peer is a redis-server (it gets the internal AUTH first); false for the geo replicator. */
   public constructor(
     public readonly port: number,
     private readonly onClose: (upstream: Upstream, wasConnected: boolean, unexpected: boolean) => void,
-    redis = true,
   ) {
     this.socket = net.connect({ port, host: HOST });
     this.socket.setNoDelay(true);
@@ -45,8 +43,9 @@ class Upstream {
     this.socket.on('data', (chunk) => this.onData(chunk));
     this.socket.on('error', () => undefined); // 'close' follows
     this.socket.on('close', () => this.onClosed());
-    // The redis-servers require the internal password: AUTH goes first, before any request (a refusal closes it).
-    const auth = redis ? internalAuth() : undefined;
+    // The redis-servers and the geo replicator require the internal password: AUTH goes first, before any request
+    // (a refusal closes it).
+    const auth = internalAuth();
     if (auth) {
       const refused = (o: Outcome): boolean => o.ok && o.replies[0].value instanceof RespError && !noPasswordConfigured(o.replies[0].value);
       this.pending.push({ expect: 1, replies: [], session: undefined, done: (o) => refused(o) && this.destroy() });
@@ -127,7 +126,6 @@ class Pool {
   public constructor(
     public readonly port: number,
     private readonly onUpstreamClose: (upstream: Upstream, unexpected: boolean) => void,
-    private readonly redis = true,
   ) {}
 
   public get(): Upstream {
@@ -137,7 +135,7 @@ class Pool {
         if (this.current === u) this.current = undefined;
         if (!wasConnected && unexpected) this.refusedAt = Date.now();
         this.onUpstreamClose(u, unexpected);
-      }, this.redis);
+      });
       this.all.add(this.current);
     }
     return this.current;
