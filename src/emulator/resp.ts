@@ -56,7 +56,7 @@ const INTEGER = /^-?[0-9]{1,18}$/;
 export class RespParser {
   /** Applied from the next top-level value on (a server tightens them until the client has authenticated). */
   public limits: RespLimits;
-  private data = Buffer.alloc(0);
+  private data: Buffer = Buffer.alloc(0);
   /** Bytes of `data` in use. */
   private end = 0;
   /** Start of the top-level value being parsed. */
@@ -84,6 +84,14 @@ export class RespParser {
   /** Appends bytes without parsing (then call next() until it returns undefined). */
   public feed(chunk: Buffer): void {
     if (this.failure) throw this.failure;
+    if (this.pos === this.end && this.start === this.end && this.stack.length === 0 && this.bulk < 0) {
+      // Nothing pending (the usual case: whole commands per read): parse the chunk where it is. Nothing is ever written
+      // into it, since appending starts a new buffer (data.length === end).
+      this.data = chunk;
+      this.start = this.pos = this.scan = 0;
+      this.end = chunk.length;
+      return;
+    }
     if (this.end + chunk.length > this.data.length) {
       // A new buffer (never shifted in place: raw slices handed out earlier stay valid), with room to grow.
       const live = this.end - this.start;
@@ -232,17 +240,25 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
-const corked = new WeakSet<net.Socket>();
+const corked = new Set<net.Socket>();
 
-/** Corks `socket` until the end of this tick, so that the writes of one tick leave together. */
-export function corkForTick(socket: net.Socket): void {
+function uncorkAll(): void {
+  const sockets = [...corked];
+  corked.clear();
+  for (const socket of sockets) socket.uncork();
+}
+
+/**
+ * Corks `socket` until the end of this turn of the event loop (setImmediate: after every socket that is readable now
+ * has been read), so that the writes of one turn leave together: the commands of many clients to one redis-server,
+ * and the replies to one client from several shards, each become one write (a loopback write costs the receiver's
+ * side of the stack too; issue 11). A process.nextTick would uncork after each read, one write per request.
+ */
+export function corkForTurn(socket: net.Socket): void {
   if (corked.has(socket)) return;
+  if (corked.size === 0) setImmediate(uncorkAll);
   corked.add(socket);
   socket.cork();
-  process.nextTick(() => {
-    corked.delete(socket);
-    socket.uncork();
-  });
 }
 
 let internalPassword: string | null = null;
@@ -352,7 +368,7 @@ export class RespClient {
           reject(e);
         },
       });
-      corkForTick(this.socket); // pipelined callers send many commands at once
+      corkForTurn(this.socket); // pipelined callers send many commands at once
       this.socket.write(encodeCommand(args));
     });
   }

@@ -15,6 +15,8 @@ import { Pool, type Upstream } from './upstream';
 export abstract class ProxyCore implements SessionHost {
   public port = 0;
   public routing: Routing = EMPTY_ROUTING;
+  /** The routing-relevant part of the views `routing` was merged from (readTopology). */
+  private routingKey = '';
   private readonly server: net.Server;
   public readonly sessions = new Set<Session>();
   public readonly pools = new Map<number, Pool>();
@@ -46,19 +48,25 @@ export abstract class ProxyCore implements SessionHost {
         socket.destroy();
         return;
       }
-      this.sessions.add(new Session(this, socket));
+      this.adopt(socket);
     });
   }
 
-  public async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.config.listenPort, host: HOST, exclusive: true }, () => {
-        this.server.off('error', reject);
-        resolve();
+  /**
+   * Starts the proxy: listening on `config.listenPort`, or (`listen` false) as an engine inside another process that
+   * hands it client sockets (adopt), where `config.listenPort` is still the proxy's identity (MOVED, CLUSTER replies).
+   */
+  public async start(listen = true): Promise<void> {
+    if (listen) {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen({ port: this.config.listenPort, host: HOST, exclusive: true }, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
+    }
+    this.port = listen ? (this.server.address() as net.AddressInfo).port : this.config.listenPort;
     this.nodeId = fakeNodeId(this.port);
     await this.refresh();
     const every = this.config.refreshMs ?? 250;
@@ -78,6 +86,17 @@ export abstract class ProxyCore implements SessionHost {
     await this.refreshing?.catch(() => undefined);
     for (const c of this.seedClients.values()) c.close();
     await closed;
+  }
+
+  /** A client connection accepted elsewhere (the cache's endpoint, after TLS) becomes one of this proxy's sessions. */
+  public adopt(socket: net.Socket): Session | undefined {
+    if (this.closing) {
+      socket.destroy();
+      return undefined;
+    }
+    const session = new Session(this, socket);
+    this.sessions.add(session);
+    return session;
   }
 
   public sessionClosed(session: Session): void {
@@ -148,6 +167,14 @@ export abstract class ProxyCore implements SessionHost {
     if (this.closing) return;
     const views = replies.filter((r): r is RespValue => r !== undefined).map((r) => routableNodes(text(r)));
     if (views.length === 0) return; // nothing reachable: keep the last known routing
+    // What mergeViews reads of the views: unchanged (the usual refresh), the routing is too, and merging 16,384 slots
+    // per view again is skipped.
+    const key = views.map((v) => v.map((n) => `${n.port}${n.primary ? 'p' : 'r'}${n.epoch}:${n.ranges.join(',')}`).join(' ')).join('|');
+    if (key === this.routingKey) {
+      if (!this.commandTable && this.routing.primaries.length > 0) await this.loadCommandTable(this.routing.primaries[0]);
+      return;
+    }
+    this.routingKey = key;
     const next = mergeViews(views);
     for (const port of next.nodes) this.seeds.add(port);
     const previous = this.routing;

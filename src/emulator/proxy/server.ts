@@ -24,6 +24,7 @@
  * (the service's NoCluster would run them: the local shard is a Redis Cluster node). After (P|S)SUBSCRIBE a
  * connection stays a pipe to one primary. INFO is one primary's. Set AMR_PROXY_TRACE=1 to log every client command.
  */
+import type * as net from 'net';
 import { encodeCommand } from '../resp';
 import { keySlot } from '../slots';
 import { RULES, TX_CONTROL } from './commands';
@@ -105,6 +106,23 @@ class ProxyServer extends ProxyCore {
     }
     ctx.reply(errorReply(ERRORS.crossslot).raw);
   }
+}
+
+/** A proxy inside another process (the cache's endpoint): client sockets are handed to it rather than accepted. */
+export interface ProxyEngine {
+  /** Serves `socket` (already past TLS) as a client session; `destroy` drops it. */
+  adopt(socket: net.Socket): { destroy(): void } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy that does not listen: `config.listenPort` names the node's proxy it stands in for (its identity in
+ * MOVED and CLUSTER replies). Resolves once it has read the cluster's topology once.
+ */
+export async function startProxyEngine(config: ProxyConfig): Promise<ProxyEngine> {
+  const proxy = new ProxyServer(config);
+  await proxy.start(false);
+  return { adopt: (socket) => proxy.adopt(socket), close: () => proxy.close() };
 }
 
 /** Starts a proxy listening on 127.0.0.1:listenPort; resolves once it listens and has read the cluster's topology once. */

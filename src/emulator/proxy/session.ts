@@ -1,6 +1,6 @@
 /** Client sessions: RESP framing of one client connection, its replies in request order, its transaction and tunnel. */
 import type * as net from 'net';
-import { COMMAND_LIMITS, corkForTick, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
+import { COMMAND_LIMITS, corkForTurn, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
 import type { ProxyConfig } from './config';
 import type { Args } from './keys';
 import { OK } from './replies';
@@ -114,7 +114,7 @@ export class Session {
   }
 
   private write(data: Buffer): void {
-    corkForTick(this.socket);
+    corkForTurn(this.socket);
     this.socket.write(data);
   }
 
@@ -147,6 +147,9 @@ export class Session {
   private onData(chunk: Buffer): void {
     // Still parsed in tunnel mode: whole commands are forwarded, so a partial one never gets lost at the switch.
     // One command at a time: AUTH lifts the pre-AUTH limits for the commands after it, even in the same chunk.
+    // After a protocol error or QUIT, what the client still sends is read and dropped: closing with unread input would
+    // reset the connection, and the client could lose the error reply it has not read yet.
+    if (this.closed) return;
     try {
       this.parser.feed(chunk);
     } catch (error) {

@@ -1,6 +1,6 @@
 /** Upstream connections: one pipelined connection to a redis-server, and the pool of them per server. */
 import * as net from 'net';
-import { corkForTick, internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
+import { corkForTurn, internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
 import { HOST } from './config';
 import type { Parsed } from './replies';
 
@@ -65,7 +65,7 @@ class Upstream {
       return;
     }
     this.pending.push({ expect, replies: [], session, done });
-    corkForTick(this.socket);
+    corkForTurn(this.socket);
     if (Array.isArray(commands)) for (const c of commands) this.socket.write(c);
     else this.socket.write(commands);
   }
