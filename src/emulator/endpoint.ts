@@ -17,7 +17,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as tls from 'tls';
-import { startProxyEngine, type ProxyConfig, type ProxyEngine } from './proxy';
+import { ProxyGroup, startProxyEngine, type ProxyConfig, type ProxyEngine } from './proxy';
 import { RespClient, useInternalPassword } from './resp';
 
 export interface EndpointNode {
@@ -201,12 +201,13 @@ export class Endpoint {
     const probeMs = this.config.probeMs ?? 100;
     const timeoutMs = this.config.probeTimeoutMs ?? 300;
     await Promise.all(this.links.map((l) => l.check(timeoutMs)));
+    const group = new ProxyGroup();
     for (const link of this.links) {
       if (!link.node.proxyConfigFile) continue;
       const config = JSON.parse(fs.readFileSync(link.node.proxyConfigFile, 'utf8')) as ProxyConfig;
       // The redis-servers' password, as the node's proxy process has it (service-entry.ts).
       if (config.internalPassword !== undefined) useInternalPassword(config.internalPassword);
-      link.engine = await startProxyEngine(config);
+      link.engine = await startProxyEngine(config, group);
     }
     const main = this.server((socket) => this.acceptCache(socket));
     this.servers.push(main);

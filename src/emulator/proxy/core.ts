@@ -12,6 +12,15 @@ import { EMPTY_ROUTING, fakeNodeId, mergeViews, routableNodes, type Routing } fr
 import { Session, type Ctx, type SessionHost } from './session';
 import { Pool, type Upstream } from './upstream';
 
+/**
+ * Proxies in one process for the same cache (the endpoint's engines, one per node): they share one pool of
+ * connections per redis-server, so the commands of all their clients to a shard leave in one write per turn.
+ */
+export class ProxyGroup {
+  public readonly pools = new Map<number, Pool>();
+  public readonly members = new Set<ProxyCore>();
+}
+
 export abstract class ProxyCore implements SessionHost {
   public port = 0;
   public routing: Routing = EMPTY_ROUTING;
@@ -19,7 +28,7 @@ export abstract class ProxyCore implements SessionHost {
   private routingKey = '';
   private readonly server: net.Server;
   public readonly sessions = new Set<Session>();
-  public readonly pools = new Map<number, Pool>();
+  public readonly pools: Map<number, Pool>;
   private readonly seeds: Set<number>;
   private readonly seedClients = new Map<number, RespClient>();
   private readonly seedBackoff = new Map<number, number>();
@@ -38,7 +47,12 @@ export abstract class ProxyCore implements SessionHost {
   /** Geo mode: reads the replicator answers inside a transaction that writes (ProxyConfig.geo.transactionReads). */
   public readonly geoReads: ReadonlySet<string>;
 
-  public constructor(public readonly config: ProxyConfig) {
+  public constructor(
+    public readonly config: ProxyConfig,
+    private readonly group?: ProxyGroup,
+  ) {
+    this.pools = group?.pools ?? new Map<number, Pool>();
+    group?.members.add(this);
     this.oss = config.clusteringPolicy === 'OSSCluster';
     this.geoCommands = new Set(config.geo?.commands ?? []);
     this.geoReads = new Set(config.geo?.transactionReads ?? []);
@@ -80,7 +94,8 @@ export abstract class ProxyCore implements SessionHost {
     if (this.pendingRefresh) clearTimeout(this.pendingRefresh);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of [...this.sessions]) s.destroy();
-    for (const pool of this.pools.values()) pool.destroyAll();
+    this.group?.members.delete(this);
+    if (!this.group || this.group.members.size === 0) for (const pool of this.pools.values()) pool.destroyAll();
     for (const c of this.seedClients.values()) c.close();
     this.seedClients.clear();
     await this.refreshing?.catch(() => undefined);
@@ -206,7 +221,7 @@ export abstract class ProxyCore implements SessionHost {
       pool = new Pool(
         port,
         (_u, unexpected) => {
-          if (unexpected) this.requestRefresh();
+          if (unexpected) for (const proxy of this.group?.members ?? [this]) proxy.requestRefresh();
         },
         port !== this.config.geo?.replicatorPort,
       );

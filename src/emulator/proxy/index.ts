@@ -7,5 +7,6 @@
  */
 export { startProxy, startProxyEngine, type ProxyEngine } from './server';
 export type { ProxyConfig, ProxyHandle } from './config';
+export { ProxyGroup } from './core';
 export { ERRORS } from './replies';
 export { fakeNodeId, mergeViews, type Routing } from './routing';

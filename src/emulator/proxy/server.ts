@@ -29,7 +29,7 @@ import { encodeCommand } from '../resp';
 import { keySlot } from '../slots';
 import { RULES, TX_CONTROL } from './commands';
 import type { ProxyConfig, ProxyHandle } from './config';
-import { ProxyCore } from './core';
+import { ProxyCore, type ProxyGroup } from './core';
 import { geoWrite } from './geo';
 import { lower, type Args } from './keys';
 import { ERRORS, errorReply } from './replies';
@@ -117,10 +117,11 @@ export interface ProxyEngine {
 
 /**
  * Starts a proxy that does not listen: `config.listenPort` names the node's proxy it stands in for (its identity in
- * MOVED and CLUSTER replies). Resolves once it has read the cluster's topology once.
+ * MOVED and CLUSTER replies). The engines of one cache's nodes share a `group` (its connections to the redis-servers).
+ * Resolves once it has read the cluster's topology once.
  */
-export async function startProxyEngine(config: ProxyConfig): Promise<ProxyEngine> {
-  const proxy = new ProxyServer(config);
+export async function startProxyEngine(config: ProxyConfig, group?: ProxyGroup): Promise<ProxyEngine> {
+  const proxy = new ProxyServer(config, group);
   await proxy.start(false);
   return { adopt: (socket) => proxy.adopt(socket), close: () => proxy.close() };
 }

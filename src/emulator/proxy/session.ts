@@ -74,7 +74,7 @@ export class Session {
     public readonly socket: net.Socket,
   ) {
     this.authenticated = proxy.config.password === undefined;
-    this.parser = new RespParser(this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS);
+    this.parser = new RespParser(this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS, true);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => undefined);

@@ -1,6 +1,6 @@
 /** Upstream connections: one pipelined connection to a redis-server, and the pool of them per server. */
 import * as net from 'net';
-import { corkForTurn, internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
+import { corkForTurn, internalAuth, noPasswordConfigured, REPLY_LIMITS, RespError, RespParser } from '../resp';
 import { HOST } from './config';
 import type { Parsed } from './replies';
 
@@ -21,7 +21,7 @@ interface Pending {
 export /** One pipelined connection to a redis-server. Replies are matched to requests in order. */
 class Upstream {
   private readonly socket: net.Socket;
-  private readonly parser = new RespParser();
+  private readonly parser = new RespParser(REPLY_LIMITS, true);
   private readonly pending: Pending[] = [];
   private head = 0;
   public connected = false;
