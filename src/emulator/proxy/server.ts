@@ -93,9 +93,9 @@ class ProxyServer extends ProxyCore {
       this.send(port, ctx.session, ctx.raw, 1, (r) => ctx.reply(r[0].raw), { blocking });
       return;
     }
-    const slots = keys.map((k) => keySlot(k));
-    const slot = slots[0];
-    if (slots.every((s) => s === slot)) {
+    const slot = keySlot(keys[0]);
+    const slots = keys.length === 1 ? [slot] : keys.map((k) => keySlot(k));
+    if (keys.length === 1 || slots.every((s) => s === slot)) {
       if (this.redirect(ctx, slot)) return;
       this.toSlot(ctx.session, slot, ctx.raw, (r) => ctx.reply(r.raw), blocking);
       return;
