@@ -21,7 +21,7 @@ import { freePorts } from '../src/emulator/ports';
 import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
 import { makeTlsMaterial } from '../src/emulator/tls';
 import { synthesizeStack } from '../test/support/synth';
-import type { Reporter } from './report';
+import { median, type Reporter } from './report';
 
 const synthesizeProduction = (): string => synthesizeStack('production', (app, id) => new ProductionStack(app, id));
 const synthesizeMissionCritical = (): string => synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
@@ -92,6 +92,16 @@ function redisBenchmark(report: Reporter, port: number, pipeline: number, passwo
   return results;
 }
 
+/** Rounds of each redis-benchmark run in `proxy` (AMR_BENCH_PROXY_ROUNDS). */
+const PROXY_ROUNDS = Number(process.env.AMR_BENCH_PROXY_ROUNDS ?? 3);
+
+/** The median throughput and median p50 of one test over rounds (undefined if a round lacks it). */
+function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: string): BenchResult | undefined {
+  const results = rounds.map((r) => r[op]);
+  if (results.some((r) => r === undefined)) return undefined;
+  return { rps: median(results.map((r) => r.rps)), p50: median(results.map((r) => r.p50)) };
+}
+
 /** A redis-server serving TLS itself (`--tls-port`, a certificate from a CA made like the emulator's): the TLS baseline. */
 async function tlsRedisServer(): Promise<{ port: number; caFile: string; stop(): Promise<void> }> {
   const dir = tempDir('amr-bench-tls-');
@@ -126,7 +136,8 @@ function productionManifest(stackDir: string, protocol: 'Encrypted' | 'Plaintext
  *   itself: the issue's measures (`set_p1`, `get_p1`, `set_p16`, `get_p16`, `p50_p1`);
  * - the same cache set to Plaintext against a plain redis-server: the same measures with `_plain`.
  * Each pair has the same transport on both sides, so the ratio is the cost of the emulator (endpoint, proxy, routing
- * to a cluster shard), not of TLS.
+ * to a cluster shard), not of TLS. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
+ * are compared.
  */
 export async function benchProxy(report: Reporter): Promise<void> {
   const stackDir = synthesizeProduction();
@@ -140,11 +151,16 @@ export async function benchProxy(report: Reporter): Promise<void> {
         const transport = cache.tls ? 'TLS' : 'plaintext';
         report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport})`);
         for (const pipeline of [1, 16]) {
-          const viaProxy = redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile);
-          const viaRedis = redisBenchmark(report, direct.port, pipeline, null, direct.caFile);
+          // Alternating rounds, medians compared: a burst of other work on the machine weighs on both sides.
+          const viaProxy: Array<Record<string, BenchResult>> = [];
+          const viaRedis: Array<Record<string, BenchResult>> = [];
+          for (let round = 0; round < PROXY_ROUNDS; round++) {
+            viaProxy.push(redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile));
+            viaRedis.push(redisBenchmark(report, direct.port, pipeline, null, direct.caFile));
+          }
           for (const op of ['SET', 'GET']) {
-            const p = viaProxy[op];
-            const d = viaRedis[op];
+            const p = medianResult(viaProxy, op);
+            const d = medianResult(viaRedis, op);
             if (!p || !d) continue;
             report.line(
               `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
