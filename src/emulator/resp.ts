@@ -257,25 +257,42 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
-const corked = new Set<net.Socket>();
+const due = new Set<TurnWriter>();
 
-function uncorkAll(): void {
-  const sockets = [...corked];
-  corked.clear();
-  for (const socket of sockets) socket.uncork();
+function writeDue(): void {
+  const writers = [...due];
+  due.clear();
+  for (const writer of writers) writer.flush();
 }
 
 /**
- * Corks `socket` until the end of this turn of the event loop (setImmediate: after every socket that is readable now
- * has been read), so that the writes of one turn leave together: the commands of many clients to one redis-server,
- * and the replies to one client from several shards, each become one write (a loopback write costs the receiver's
- * side of the stack too; issue 11). A process.nextTick would uncork after each read, one write per request.
+ * What a process writes to one socket during a turn of the event loop, written at the end of the turn (setImmediate:
+ * after every socket that is readable now has been read) as one buffer: the commands of many clients to one
+ * redis-server, and the replies to one client from several shards, each leave in one write. A loopback write costs
+ * the receiver's side of the stack too, and each write through a stream costs its own bookkeeping (issue 11). Bytes
+ * written directly to the socket would overtake what is gathered: flush() first (before end(), say).
  */
-export function corkForTurn(socket: net.Socket): void {
-  if (corked.has(socket)) return;
-  if (corked.size === 0) setImmediate(uncorkAll);
-  corked.add(socket);
-  socket.cork();
+export class TurnWriter {
+  private parts: Buffer[] = [];
+
+  public constructor(private readonly socket: net.Socket) {}
+
+  public write(data: Buffer): void {
+    if (!due.has(this)) {
+      if (due.size === 0) setImmediate(writeDue);
+      due.add(this);
+    }
+    this.parts.push(data);
+  }
+
+  /** Writes what was gathered now. */
+  public flush(): void {
+    due.delete(this);
+    if (this.parts.length === 0) return;
+    const parts = this.parts;
+    this.parts = [];
+    if (!this.socket.destroyed) this.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
 }
 
 let internalPassword: string | null = null;
@@ -345,7 +362,10 @@ export class RespClient {
     });
   }
 
+  private readonly writer: TurnWriter;
+
   private constructor(private readonly socket: net.Socket) {
+    this.writer = new TurnWriter(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       for (const { value } of this.parser.push(chunk)) this.next()?.resolve(value);
@@ -385,8 +405,7 @@ export class RespClient {
           reject(e);
         },
       });
-      corkForTurn(this.socket); // pipelined callers send many commands at once
-      this.socket.write(encodeCommand(args));
+      this.writer.write(encodeCommand(args)); // pipelined callers send many commands at once
     });
   }
 

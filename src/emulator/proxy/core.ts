@@ -369,7 +369,7 @@ export abstract class ProxyCore implements SessionHost {
   public openTunnel(session: Session): void {
     const port = this.tunnelTargets.get(session);
     if (!port) {
-      session.socket.end(errorReply('CLUSTERDOWN The cluster is down (no primary for the subscription)').raw);
+      session.end(errorReply('CLUSTERDOWN The cluster is down (no primary for the subscription)').raw);
       session.destroy(false);
       return;
     }
