@@ -1,18 +1,23 @@
 /**
  * A cache's endpoint (issue 10), like the service's `<name>.<region>.redis.azure.net:10000`: one stable
  * `127.0.0.1:PORT` that accepts connections while any node of the cache lives. Each client connection goes to a live
- * node (round robin), whose proxy authenticates the client and routes its commands. The node's proxy runs inside the
- * endpoint's process as well (`proxyConfigFile`: the same code and configuration as the node's proxy process, see
- * proxy/server.ts startProxyEngine), so a client's bytes leave TLS straight into the proxy's session handling rather
- * than crossing a second process (issue 11: that hop cost as much CPU as the proxy itself). Without a
- * `proxyConfigFile` the connection is forwarded, byte for byte, to the node's proxy process. The endpoint probes
- * every node's proxy process (PING; any reply, even NOAUTH, is an answer) and drops the connections it serves
- * through a node that dies or stops answering, so a client reconnects to the same endpoint and lands on a live node. With TLS (client_protocol Encrypted) the endpoint terminates TLS; for OSSCluster with
- * TLS it also listens on one TLS port per node (`nodes[].announcePort`), which the proxies announce in CLUSTER
+ * node (round robin), whose proxy authenticates the client and routes its commands.
+ *
+ * The node's proxy runs inside the endpoint's process as well (`proxyConfigFile`: the same code and configuration as
+ * the node's proxy process, see proxy/server.ts startProxyEngine), so a client's bytes leave TLS straight into the
+ * proxy's session handling rather than crossing a second Node process (issue 11: that hop cost more CPU per request
+ * than the proxy's own work). The proxies of one cache share their connections to the redis-servers (ProxyGroup).
+ * Without a `proxyConfigFile` a connection is forwarded, byte for byte, to the node's proxy process.
+ *
+ * The endpoint probes every node's proxy process (PING; any reply, even NOAUTH, is an answer) and drops the
+ * connections it serves through a node that dies or stops answering, so a client reconnects to the same endpoint and
+ * lands on a live node. With TLS (client_protocol Encrypted) the endpoint terminates TLS; for OSSCluster with TLS it
+ * also listens on one TLS port per node (`nodes[].announcePort`), which the proxies announce in CLUSTER
  * SLOTS/SHARDS/NODES and MOVED, so a cluster-aware client given only the endpoint follows redirections over TLS.
  *
- * Nothing is buffered beyond a socket's own backpressure (a forwarded connection is a pair of pipes), and a client is
- * never kept waiting for a node: when no node answers it is closed at once.
+ * The endpoint buffers nothing of its own: a served connection has the proxy session's limits (a few KB before AUTH),
+ * a forwarded one is a pair of pipes. A client is never kept waiting for a node: when no node answers it is closed at
+ * once.
  */
 import * as fs from 'fs';
 import * as net from 'net';
