@@ -3,7 +3,7 @@
  * - `emulator`: start-up, `amr emulate up` of the production and mission-critical examples against starting the same
  *   number of bare redis-servers;
  * - `proxy`: throughput and p50 latency (redis-benchmark, SET/GET, -P 1 and -P 16) through the cache's endpoint against
- *   a redis-server directly;
+ *   a redis-server directly, TLS against TLS and plaintext against plaintext;
  * - `failover`: the failover gap per profile (a zone drill) against the service's documented 10-15 s;
  * - `geo`: at 5,000 writes/s in one region, the time until each write is visible in another region (`--geo-lag-ms 0`),
  *   against the 50 ms goal, with the writes lost.
@@ -17,11 +17,12 @@ import Redis from 'ioredis';
 import { MissionCriticalStack } from '../examples/mission-critical/stack';
 import { ProductionStack } from '../examples/production/stack';
 import { drill } from '../src/emulator/drill';
-import { down, status, up, type EmulatorStatus } from '../src/emulator/emulator';
+import { down, readManifest, status, up, type EmulatorStatus } from '../src/emulator/emulator';
 import { freePorts } from '../src/emulator/ports';
 import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
+import { makeTlsMaterial } from '../src/emulator/tls';
 import { synthesizeStack } from '../test/support/synth';
-import type { Reporter } from './report';
+import { median, type Reporter } from './report';
 
 const synthesizeProduction = (): string => synthesizeStack('production', (app, id) => new ProductionStack(app, id));
 const synthesizeMissionCritical = (): string => synthesizeStack('mission-critical', (app, id) => new MissionCriticalStack(app, id));
@@ -92,32 +93,89 @@ function redisBenchmark(report: Reporter, port: number, pipeline: number, passwo
   return results;
 }
 
-/** redis-benchmark (50 clients) through the production cache's endpoint against a bare redis-server. */
+/** Rounds of each redis-benchmark run in `proxy` (AMR_BENCH_PROXY_ROUNDS). */
+const PROXY_ROUNDS = Number(process.env.AMR_BENCH_PROXY_ROUNDS ?? 3);
+
+/** The median throughput and median p50 of one test over rounds (undefined if a round lacks it). */
+function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: string): BenchResult | undefined {
+  const results = rounds.map((r) => r[op]);
+  if (results.some((r) => r === undefined)) return undefined;
+  return { rps: median(results.map((r) => r.rps)), p50: median(results.map((r) => r.p50)) };
+}
+
+/** A redis-server serving TLS itself (`--tls-port`, a certificate from a CA made like the emulator's): the TLS baseline. */
+async function tlsRedisServer(): Promise<{ port: number; caFile: string; stop(): Promise<void> }> {
+  const dir = tempDir('amr-bench-tls-');
+  const files = makeTlsMaterial(dir);
+  const [port, tlsPort] = await freePorts(2);
+  const server = await startRedisServer({
+    port,
+    dir: path.join(dir, 'redis'),
+    config: { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' },
+  });
+  return {
+    port: tlsPort,
+    caFile: files.caFile,
+    stop: async () => {
+      await stopProcess(server.pid);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The production example's stack with its cache's client protocol set to `protocol` (a manifest file `up` reads). */
+function productionManifest(stackDir: string, protocol: 'Encrypted' | 'Plaintext'): string {
+  const manifest = readManifest(stackDir);
+  const file = path.join(stackDir, `amr.topology.${protocol.toLowerCase()}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...manifest, caches: manifest.caches.map((c) => ({ ...c, clientProtocol: protocol })) }));
+  return file;
+}
+
+/**
+ * redis-benchmark (50 clients) through the production cache's endpoint against a redis-server directly, in two pairs:
+ * - as the example configures it (client protocol Encrypted: TLS on the endpoint) against a redis-server serving TLS
+ *   itself: the issue's measures (`set_p1`, `get_p1`, `set_p16`, `get_p16`, `p50_p1`);
+ * - the same cache set to Plaintext against a plain redis-server: the same measures with `_plain`.
+ * Each pair has the same transport on both sides, so the ratio is the cost of the emulator (endpoint, proxy, routing
+ * to a cluster shard), not of TLS. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
+ * are compared.
+ */
 export async function benchProxy(report: Reporter): Promise<void> {
   const stackDir = synthesizeProduction();
-  const stateDir = tempDir('amr-bench-state-');
-  await up({ source: stackDir, stateDir });
-  const bare = await bareRedisServers(1);
   try {
-    const cache = (await status(stateDir)).caches[0];
-    report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}) against a redis-server directly`);
-    for (const pipeline of [1, 16]) {
-      const viaProxy = redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile);
-      const viaRedis = redisBenchmark(report, bare.ports[0], pipeline, null);
-      for (const op of ['SET', 'GET']) {
-        const p = viaProxy[op];
-        const d = viaRedis[op];
-        if (!p || !d) continue;
-        report.line(
-          `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
-        );
-        report.measure({ bench: 'proxy', measure: `${op.toLowerCase()}_p${pipeline}`, value: p.rps, baseline: d.rps, unit: 'req/s' });
-        if (pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: 'p50_p1', value: p.p50, baseline: d.p50, unit: 'ms' });
+    for (const [protocol, suffix] of [['Encrypted', ''], ['Plaintext', '_plain']] as const) {
+      const stateDir = tempDir('amr-bench-state-');
+      await up({ source: productionManifest(stackDir, protocol), stateDir });
+      const direct = protocol === 'Encrypted' ? await tlsRedisServer() : await bareRedisServers(1).then((b) => ({ port: b.ports[0], caFile: null, stop: b.stop }));
+      try {
+        const cache = (await status(stateDir)).caches[0];
+        const transport = cache.tls ? 'TLS' : 'plaintext';
+        report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport})`);
+        for (const pipeline of [1, 16]) {
+          // Alternating rounds, medians compared: a burst of other work on the machine weighs on both sides.
+          const viaProxy: Array<Record<string, BenchResult>> = [];
+          const viaRedis: Array<Record<string, BenchResult>> = [];
+          for (let round = 0; round < PROXY_ROUNDS; round++) {
+            viaProxy.push(redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile));
+            viaRedis.push(redisBenchmark(report, direct.port, pipeline, null, direct.caFile));
+          }
+          for (const op of ['SET', 'GET']) {
+            const p = medianResult(viaProxy, op);
+            const d = medianResult(viaRedis, op);
+            if (!p || !d) continue;
+            report.line(
+              `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
+            );
+            report.measure({ bench: 'proxy', measure: `${op.toLowerCase()}_p${pipeline}${suffix}`, value: p.rps, baseline: d.rps, unit: 'req/s' });
+            if (pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: `p50_p1${suffix}`, value: p.p50, baseline: d.p50, unit: 'ms' });
+          }
+        }
+      } finally {
+        await direct.stop();
+        await down({ stateDir, purge: true });
       }
     }
   } finally {
-    await bare.stop();
-    await down({ stateDir, purge: true });
     removeStack(stackDir);
   }
 }

@@ -230,7 +230,7 @@ export async function startEndpointProcess(state: EmulatorState, cache: CacheSta
     cache: cache.name,
     listenPort: cache.endpointPort,
     tls: cache.tls ? { certFile: files.certFile, keyFile: files.keyFile } : undefined,
-    nodes: cache.nodes.map((n) => ({ id: n.id, proxyPort: n.proxyPort, announcePort: cache.announcePorts?.[n.id] })),
+    nodes: cache.nodes.map((n) => ({ id: n.id, proxyPort: n.proxyPort, announcePort: cache.announcePorts?.[n.id], proxyConfigFile: proxyConfigFile(state.stateDir, cache, n) })),
     probeMs: state.profile === 'fast' ? 100 : 250,
     probeTimeoutMs: state.profile === 'fast' ? 500 : 1000,
   };

@@ -1,26 +1,40 @@
 /**
  * A cache's endpoint (issue 10), like the service's `<name>.<region>.redis.azure.net:10000`: one stable
- * `127.0.0.1:PORT` that accepts connections while any node of the cache lives. Each client connection is forwarded,
- * byte for byte, to the proxy of a live node (round robin); the proxy authenticates the client and routes its
- * commands. The endpoint probes every node's proxy (PING; any reply, even NOAUTH, is an answer) and drops the
- * connections it forwarded through a node that dies or stops answering, so a client reconnects to the same endpoint
- * and lands on a live node. With TLS (client_protocol Encrypted) the endpoint terminates TLS; for OSSCluster with
- * TLS it also listens on one TLS port per node (`nodes[].announcePort`), which the proxies announce in CLUSTER
+ * `127.0.0.1:PORT` that accepts connections while any node of the cache lives. Each client connection goes to a live
+ * node (round robin), whose proxy authenticates the client and routes its commands.
+ *
+ * The node's proxy runs inside the endpoint's process as well (`proxyConfigFile`: the same code and configuration as
+ * the node's proxy process, see proxy/server.ts startProxyEngine), so a client's bytes leave TLS straight into the
+ * proxy's session handling rather than crossing a second Node process (issue 11: that hop cost more CPU per request
+ * than the proxy's own work). The proxies of one cache share their connections to the redis-servers (ProxyGroup).
+ * Without a `proxyConfigFile` a connection is forwarded, byte for byte, to the node's proxy process.
+ *
+ * The endpoint probes every node's proxy process (PING; any reply, even NOAUTH, is an answer) and drops the
+ * connections it serves through a node that dies or stops answering, so a client reconnects to the same endpoint and
+ * lands on a live node. With TLS (client_protocol Encrypted) the endpoint terminates TLS; for OSSCluster with TLS it
+ * also listens on one TLS port per node (`nodes[].announcePort`), which the proxies announce in CLUSTER
  * SLOTS/SHARDS/NODES and MOVED, so a cluster-aware client given only the endpoint follows redirections over TLS.
  *
- * Nothing is buffered beyond a socket's own backpressure (a forwarded connection is a pair of pipes), and a client is
- * never kept waiting for a node: when no node answers it is closed at once.
+ * The endpoint buffers nothing of its own: a served connection has the proxy session's limits (a few KB before AUTH),
+ * a forwarded one is a pair of pipes. A client is never kept waiting for a node: when no node answers it is closed at
+ * once.
  */
 import * as fs from 'fs';
 import * as net from 'net';
 import * as tls from 'tls';
-import { RespClient } from './resp';
+import { ProxyGroup, startProxyEngine, type ProxyConfig, type ProxyEngine } from './proxy';
+import { RespClient, useInternalPassword } from './resp';
 
 export interface EndpointNode {
   readonly id: string;
   readonly proxyPort: number;
   /** OSSCluster with TLS: this node's TLS port on the endpoint, announced by the proxies instead of proxyPort. */
   readonly announcePort?: number;
+  /**
+   * The node's proxy configuration (its 0600 JSON file): the endpoint serves the node's clients with that proxy in
+   * its own process. @default none (connections are forwarded to the proxy process)
+   */
+  readonly proxyConfigFile?: string;
 }
 
 export interface EndpointConfig {
@@ -47,6 +61,9 @@ const HOST = '127.0.0.1';
 class NodeLink {
   public healthy = true;
   public readonly pipes = new Set<net.Socket>();
+  /** The node's proxy in this process, and the client sessions it serves. */
+  public engine?: ProxyEngine;
+  public readonly sessions = new Set<{ destroy(): void }>();
   private probe?: RespClient;
   private probing = false;
 
@@ -74,12 +91,24 @@ class NodeLink {
     this.healthy = false;
     for (const socket of this.pipes) socket.destroy();
     this.pipes.clear();
+    for (const session of this.sessions) session.destroy();
+    this.sessions.clear();
   }
 
-  public close(): void {
+  public async close(): Promise<void> {
     this.probe?.close();
     this.out();
+    await this.engine?.close();
   }
+}
+
+/** Serves a client with `link`'s proxy in this process. */
+function serve(client: net.Socket, link: NodeLink): void {
+  const session = link.engine!.adopt(client);
+  if (!session) return;
+  link.sessions.add(session);
+  client.once('close', () => link.sessions.delete(session));
+  client.resume();
 }
 
 /** Joins a client socket to a new connection to `link`'s proxy; calls `failed` if that connection is refused. */
@@ -142,6 +171,7 @@ export class Endpoint {
       return;
     }
     const link = candidates[this.next++ % candidates.length];
+    if (link.engine) return serve(client, link);
     tried.add(link);
     forward(client, link, () => {
       link.out();
@@ -155,6 +185,7 @@ export class Endpoint {
       client.destroy();
       return;
     }
+    if (link.engine) return serve(client, link);
     forward(client, link, () => {
       link.out();
       client.destroy();
@@ -175,6 +206,14 @@ export class Endpoint {
     const probeMs = this.config.probeMs ?? 100;
     const timeoutMs = this.config.probeTimeoutMs ?? 300;
     await Promise.all(this.links.map((l) => l.check(timeoutMs)));
+    const group = new ProxyGroup();
+    for (const link of this.links) {
+      if (!link.node.proxyConfigFile) continue;
+      const config = JSON.parse(fs.readFileSync(link.node.proxyConfigFile, 'utf8')) as ProxyConfig;
+      // The redis-servers' password, as the node's proxy process has it (service-entry.ts).
+      if (config.internalPassword !== undefined) useInternalPassword(config.internalPassword);
+      link.engine = await startProxyEngine(config, group);
+    }
     const main = this.server((socket) => this.acceptCache(socket));
     this.servers.push(main);
     this.port = await this.listen(main, this.config.listenPort);
@@ -196,9 +235,8 @@ export class Endpoint {
   public async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-    for (const link of this.links) link.close();
     for (const socket of this.clients) socket.destroy();
-    await Promise.all(closed);
+    await Promise.all([...closed, ...this.links.map((l) => l.close())]);
   }
 }
 

@@ -44,7 +44,6 @@ interface Frame {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const INTEGER = /^-?[0-9]{1,18}$/;
 
 /**
  * Parses RESP values out of a stream of chunks, incrementally: a value split over many chunks is never re-parsed
@@ -56,7 +55,7 @@ const INTEGER = /^-?[0-9]{1,18}$/;
 export class RespParser {
   /** Applied from the next top-level value on (a server tightens them until the client has authenticated). */
   public limits: RespLimits;
-  private data = Buffer.alloc(0);
+  private data: Buffer = Buffer.alloc(0);
   /** Bytes of `data` in use. */
   private end = 0;
   /** Start of the top-level value being parsed. */
@@ -69,7 +68,15 @@ export class RespParser {
   private readonly stack: Frame[] = [];
   private failure?: RespProtocolError;
 
-  public constructor(limits: RespLimits = REPLY_LIMITS) {
+  /**
+   * `inPlace`: bulk strings are views of the bytes read rather than copies (the proxy, whose values live as long as
+   * their request; a value kept for long would keep its whole read chunk alive). Nothing is ever written over bytes
+   * already handed out, so a view stays valid.
+   */
+  public constructor(
+    limits: RespLimits = REPLY_LIMITS,
+    private readonly inPlace = false,
+  ) {
     this.limits = limits;
   }
 
@@ -84,6 +91,14 @@ export class RespParser {
   /** Appends bytes without parsing (then call next() until it returns undefined). */
   public feed(chunk: Buffer): void {
     if (this.failure) throw this.failure;
+    if (this.pos === this.end && this.start === this.end && this.stack.length === 0 && this.bulk < 0) {
+      // Nothing pending (the usual case: whole commands per read): parse the chunk where it is. Nothing is ever written
+      // into it, since appending starts a new buffer (data.length === end).
+      this.data = chunk;
+      this.start = this.pos = this.scan = 0;
+      this.end = chunk.length;
+      return;
+    }
     if (this.end + chunk.length > this.data.length) {
       // A new buffer (never shifted in place: raw slices handed out earlier stay valid), with room to grow.
       const live = this.end - this.start;
@@ -128,8 +143,9 @@ export class RespParser {
 
   /** Index of the CR of the next CRLF at or after pos, or -1. */
   private lineEnd(): number {
-    const from = Math.max(this.scan, this.pos);
-    const at = this.data.subarray(0, this.end).indexOf('\r\n', from, 'latin1');
+    let at = this.data.indexOf(CR, Math.max(this.scan, this.pos));
+    while (at >= 0 && at + 1 < this.end && this.data[at + 1] !== LF) at = this.data.indexOf(CR, at + 1);
+    if (at < 0 || at + 1 >= this.end) at = -1;
     if (at < 0) {
       this.scan = Math.max(this.pos, this.end - 1);
       if (this.end - this.pos > this.limits.maxInline) this.fail(this.stack.length === 0 && this.data[this.pos] !== 0x2a ? 'too big inline request' : 'too big length line');
@@ -141,9 +157,18 @@ export class RespParser {
     return byte === 0x2a || byte === 0x24 || byte === 0x2b || byte === 0x2d || byte === 0x3a;
   }
 
-  private integer(line: string, what: string): number {
-    if (!INTEGER.test(line)) this.fail(`invalid ${what} length`);
-    return Number(line);
+  /** The integer in data[from, to): `-?[0-9]{1,18}`, read from the bytes (no string made per line). */
+  private integer(from: number, to: number, what: string): number {
+    const negative = this.data[from] === 0x2d;
+    const first = negative ? from + 1 : from;
+    if (to - first < 1 || to - first > 18) this.fail(`invalid ${what} length`);
+    let n = 0;
+    for (let i = first; i < to; i++) {
+      const digit = this.data[i] - 0x30;
+      if (digit < 0 || digit > 9) this.fail(`invalid ${what} length`);
+      n = n * 10 + digit;
+    }
+    return negative ? -n : n;
   }
 
   private step(): { value: RespValue; raw: Buffer } | undefined {
@@ -152,7 +177,7 @@ export class RespParser {
       if (this.bulk >= 0) {
         if (this.end - this.pos < this.bulk + 2) return this.incomplete();
         if (this.data[this.pos + this.bulk] !== CR || this.data[this.pos + this.bulk + 1] !== LF) this.fail('bulk string not followed by CRLF');
-        value = Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
+        value = this.inPlace ? this.data.subarray(this.pos, this.pos + this.bulk) : Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
         this.pos += this.bulk + 2;
         this.bulk = -1;
       } else {
@@ -168,13 +193,13 @@ export class RespParser {
         } else {
           if (this.limits.commands && !topLevel && type !== 0x24) this.fail(`expected '$', got '${String.fromCharCode(type)}'`);
           if (!this.isType(type)) this.fail(`unknown type byte ${type}`);
-          const line = this.data.toString('latin1', this.pos + 1, at);
+          const from = this.pos + 1;
           this.pos = at + 2;
-          if (type === 0x2b) value = line;
-          else if (type === 0x2d) value = new RespError(line);
-          else if (type === 0x3a) value = this.integer(line, 'integer');
+          if (type === 0x2b) value = this.data.toString('latin1', from, at);
+          else if (type === 0x2d) value = new RespError(this.data.toString('latin1', from, at));
+          else if (type === 0x3a) value = this.integer(from, at, 'integer');
           else if (type === 0x24) {
-            const length = this.integer(line, 'bulk');
+            const length = this.integer(from, at, 'bulk');
             if (length === -1) value = null;
             else {
               if (length < 0 || length > this.limits.maxBulk) this.fail(this.limits === PRE_AUTH_LIMITS ? 'unauthenticated bulk length' : 'invalid bulk length');
@@ -182,7 +207,7 @@ export class RespParser {
               continue;
             }
           } else {
-            const count = this.integer(line, 'multibulk');
+            const count = this.integer(from, at, 'multibulk');
             if (count > this.limits.maxMultibulk || count < -1) this.fail(this.limits === PRE_AUTH_LIMITS ? 'unauthenticated multibulk length' : 'invalid multibulk length');
             if (count === -1) value = null;
             else if (count === 0) value = [];
@@ -232,17 +257,42 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
-const corked = new WeakSet<net.Socket>();
+const due = new Set<TurnWriter>();
 
-/** Corks `socket` until the end of this tick, so that the writes of one tick leave together. */
-export function corkForTick(socket: net.Socket): void {
-  if (corked.has(socket)) return;
-  corked.add(socket);
-  socket.cork();
-  process.nextTick(() => {
-    corked.delete(socket);
-    socket.uncork();
-  });
+function writeDue(): void {
+  const writers = [...due];
+  due.clear();
+  for (const writer of writers) writer.flush();
+}
+
+/**
+ * What a process writes to one socket during a turn of the event loop, written at the end of the turn (setImmediate:
+ * after every socket that is readable now has been read) as one buffer: the commands of many clients to one
+ * redis-server, and the replies to one client from several shards, each leave in one write. A loopback write costs
+ * the receiver's side of the stack too, and each write through a stream costs its own bookkeeping (issue 11). Bytes
+ * written directly to the socket would overtake what is gathered: flush() first (before end(), say).
+ */
+export class TurnWriter {
+  private parts: Buffer[] = [];
+
+  public constructor(private readonly socket: net.Socket) {}
+
+  public write(data: Buffer): void {
+    if (!due.has(this)) {
+      if (due.size === 0) setImmediate(writeDue);
+      due.add(this);
+    }
+    this.parts.push(data);
+  }
+
+  /** Writes what was gathered now. */
+  public flush(): void {
+    due.delete(this);
+    if (this.parts.length === 0) return;
+    const parts = this.parts;
+    this.parts = [];
+    if (!this.socket.destroyed) this.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
 }
 
 let internalPassword: string | null = null;
@@ -312,7 +362,10 @@ export class RespClient {
     });
   }
 
+  private readonly writer: TurnWriter;
+
   private constructor(private readonly socket: net.Socket) {
+    this.writer = new TurnWriter(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       for (const { value } of this.parser.push(chunk)) this.next()?.resolve(value);
@@ -352,8 +405,7 @@ export class RespClient {
           reject(e);
         },
       });
-      corkForTick(this.socket); // pipelined callers send many commands at once
-      this.socket.write(encodeCommand(args));
+      this.writer.write(encodeCommand(args)); // pipelined callers send many commands at once
     });
   }
 

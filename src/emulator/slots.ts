@@ -14,7 +14,7 @@ const TABLE = (() => {
 
 export function crc16(data: Buffer): number {
   let crc = 0;
-  for (const byte of data) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff];
+  for (let i = 0; i < data.length; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ data[i]) & 0xff];
   return crc;
 }
 

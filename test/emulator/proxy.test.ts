@@ -136,6 +136,27 @@ describe('EnterpriseCluster with ioredis', () => {
     expect(inline).toBe('+PONG\r\n$2\r\nhi\r\n');
   });
 
+  test('replies gathered in one turn leave in request order, before QUIT closes and before a protocol error', async () => {
+    // Everything until the server closes the connection (the proxy gathers a turn's replies per client and writes them
+    // at the end of the turn: a close must not overtake them).
+    const untilClosed = (data: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect({ port: proxy.port, host: '127.0.0.1' }, () => socket.write(data));
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+    const [a, b] = cluster.shards.map((shard) => keyInRange(shard.slots[0], shard.slots[1], 'ent:turn'));
+    const cmd = (...args: string[]) => `*${args.length}\r\n${args.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`;
+    const quit = await untilClosed(cmd('SET', a, 'v') + cmd('GET', a) + cmd('GET', b) + cmd('PING') + cmd('QUIT') + cmd('PING'));
+    expect(quit).toBe('+OK\r\n$1\r\nv\r\n$-1\r\n+PONG\r\n+OK\r\n');
+    // Replies the proxy gives itself are out before the error (replies still on their way from a shard are not:
+    // the connection is closed at the error).
+    const malformed = await untilClosed(cmd('PING') + cmd('ECHO', 'x') + '*2\r\n$abc\r\nGET\r\n');
+    expect(malformed).toBe('+PONG\r\n$1\r\nx\r\n-ERR Protocol error: invalid bulk length\r\n');
+  });
+
   test('SCAN visits every key exactly once, DBSIZE sums the shards, KEYS merges them', async () => {
     const client = ioredis();
     await client.flushall();

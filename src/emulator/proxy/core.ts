@@ -12,12 +12,23 @@ import { EMPTY_ROUTING, fakeNodeId, mergeViews, routableNodes, type Routing } fr
 import { Session, type Ctx, type SessionHost } from './session';
 import { Pool, type Upstream } from './upstream';
 
+/**
+ * Proxies in one process for the same cache (the endpoint's engines, one per node): they share one pool of
+ * connections per redis-server, so the commands of all their clients to a shard leave in one write per turn.
+ */
+export class ProxyGroup {
+  public readonly pools = new Map<number, Pool>();
+  public readonly members = new Set<ProxyCore>();
+}
+
 export abstract class ProxyCore implements SessionHost {
   public port = 0;
   public routing: Routing = EMPTY_ROUTING;
+  /** The routing-relevant part of the views `routing` was merged from (readTopology). */
+  private routingKey = '';
   private readonly server: net.Server;
   public readonly sessions = new Set<Session>();
-  public readonly pools = new Map<number, Pool>();
+  public readonly pools: Map<number, Pool>;
   private readonly seeds: Set<number>;
   private readonly seedClients = new Map<number, RespClient>();
   private readonly seedBackoff = new Map<number, number>();
@@ -36,7 +47,12 @@ export abstract class ProxyCore implements SessionHost {
   /** Geo mode: reads the replicator answers inside a transaction that writes (ProxyConfig.geo.transactionReads). */
   public readonly geoReads: ReadonlySet<string>;
 
-  public constructor(public readonly config: ProxyConfig) {
+  public constructor(
+    public readonly config: ProxyConfig,
+    private readonly group?: ProxyGroup,
+  ) {
+    this.pools = group?.pools ?? new Map<number, Pool>();
+    group?.members.add(this);
     this.oss = config.clusteringPolicy === 'OSSCluster';
     this.geoCommands = new Set(config.geo?.commands ?? []);
     this.geoReads = new Set(config.geo?.transactionReads ?? []);
@@ -46,19 +62,25 @@ export abstract class ProxyCore implements SessionHost {
         socket.destroy();
         return;
       }
-      this.sessions.add(new Session(this, socket));
+      this.adopt(socket);
     });
   }
 
-  public async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ port: this.config.listenPort, host: HOST, exclusive: true }, () => {
-        this.server.off('error', reject);
-        resolve();
+  /**
+   * Starts the proxy: listening on `config.listenPort`, or (`listen` false) as an engine inside another process that
+   * hands it client sockets (adopt), where `config.listenPort` is still the proxy's identity (MOVED, CLUSTER replies).
+   */
+  public async start(listen = true): Promise<void> {
+    if (listen) {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen({ port: this.config.listenPort, host: HOST, exclusive: true }, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
+    }
+    this.port = listen ? (this.server.address() as net.AddressInfo).port : this.config.listenPort;
     this.nodeId = fakeNodeId(this.port);
     await this.refresh();
     const every = this.config.refreshMs ?? 250;
@@ -72,12 +94,24 @@ export abstract class ProxyCore implements SessionHost {
     if (this.pendingRefresh) clearTimeout(this.pendingRefresh);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of [...this.sessions]) s.destroy();
-    for (const pool of this.pools.values()) pool.destroyAll();
+    this.group?.members.delete(this);
+    if (!this.group || this.group.members.size === 0) for (const pool of this.pools.values()) pool.destroyAll();
     for (const c of this.seedClients.values()) c.close();
     this.seedClients.clear();
     await this.refreshing?.catch(() => undefined);
     for (const c of this.seedClients.values()) c.close();
     await closed;
+  }
+
+  /** A client connection accepted elsewhere (the cache's endpoint, after TLS) becomes one of this proxy's sessions. */
+  public adopt(socket: net.Socket): Session | undefined {
+    if (this.closing) {
+      socket.destroy();
+      return undefined;
+    }
+    const session = new Session(this, socket);
+    this.sessions.add(session);
+    return session;
   }
 
   public sessionClosed(session: Session): void {
@@ -148,6 +182,14 @@ export abstract class ProxyCore implements SessionHost {
     if (this.closing) return;
     const views = replies.filter((r): r is RespValue => r !== undefined).map((r) => routableNodes(text(r)));
     if (views.length === 0) return; // nothing reachable: keep the last known routing
+    // What mergeViews reads of the views: unchanged (the usual refresh), the routing is too, and merging 16,384 slots
+    // per view again is skipped.
+    const key = views.map((v) => v.map((n) => `${n.port}${n.primary ? 'p' : 'r'}${n.epoch}:${n.ranges.join(',')}`).join(' ')).join('|');
+    if (key === this.routingKey) {
+      if (!this.commandTable && this.routing.primaries.length > 0) await this.loadCommandTable(this.routing.primaries[0]);
+      return;
+    }
+    this.routingKey = key;
     const next = mergeViews(views);
     for (const port of next.nodes) this.seeds.add(port);
     const previous = this.routing;
@@ -179,7 +221,7 @@ export abstract class ProxyCore implements SessionHost {
       pool = new Pool(
         port,
         (_u, unexpected) => {
-          if (unexpected) this.requestRefresh();
+          if (unexpected) for (const proxy of this.group?.members ?? [this]) proxy.requestRefresh();
         },
       );
       this.pools.set(port, pool);
@@ -326,7 +368,7 @@ export abstract class ProxyCore implements SessionHost {
   public openTunnel(session: Session): void {
     const port = this.tunnelTargets.get(session);
     if (!port) {
-      session.socket.end(errorReply('CLUSTERDOWN The cluster is down (no primary for the subscription)').raw);
+      session.end(errorReply('CLUSTERDOWN The cluster is down (no primary for the subscription)').raw);
       session.destroy(false);
       return;
     }

@@ -5,7 +5,8 @@
  * startProxy), and the handlers: connection, keyspace, split (cross-slot), cluster (redirection and CLUSTER replies),
  * geo (forwarding to the geo replicator), transactions, wait (WAIT and write tracking).
  */
-export { startProxy } from './server';
+export { startProxy, startProxyEngine, type ProxyEngine } from './server';
 export type { ProxyConfig, ProxyHandle } from './config';
+export { ProxyGroup } from './core';
 export { ERRORS } from './replies';
 export { fakeNodeId, mergeViews, type Routing } from './routing';

@@ -24,11 +24,12 @@
  * (the service's NoCluster would run them: the local shard is a Redis Cluster node). After (P|S)SUBSCRIBE a
  * connection stays a pipe to one primary. INFO is one primary's. Set AMR_PROXY_TRACE=1 to log every client command.
  */
+import type * as net from 'net';
 import { encodeCommand } from '../resp';
 import { keySlot } from '../slots';
 import { RULES, TX_CONTROL } from './commands';
 import type { ProxyConfig, ProxyHandle } from './config';
-import { ProxyCore } from './core';
+import { ProxyCore, type ProxyGroup } from './core';
 import { geoWrite } from './geo';
 import { lower, type Args } from './keys';
 import { ERRORS, errorReply } from './replies';
@@ -92,9 +93,9 @@ class ProxyServer extends ProxyCore {
       this.send(port, ctx.session, ctx.raw, 1, (r) => ctx.reply(r[0].raw), { blocking });
       return;
     }
-    const slots = keys.map((k) => keySlot(k));
-    const slot = slots[0];
-    if (slots.every((s) => s === slot)) {
+    const slot = keySlot(keys[0]);
+    const slots = keys.length === 1 ? [slot] : keys.map((k) => keySlot(k));
+    if (keys.length === 1 || slots.every((s) => s === slot)) {
       if (this.redirect(ctx, slot)) return;
       this.toSlot(ctx.session, slot, ctx.raw, (r) => ctx.reply(r.raw), blocking);
       return;
@@ -105,6 +106,24 @@ class ProxyServer extends ProxyCore {
     }
     ctx.reply(errorReply(ERRORS.crossslot).raw);
   }
+}
+
+/** A proxy inside another process (the cache's endpoint): client sockets are handed to it rather than accepted. */
+export interface ProxyEngine {
+  /** Serves `socket` (already past TLS) as a client session; `destroy` drops it. */
+  adopt(socket: net.Socket): { destroy(): void } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a proxy that does not listen: `config.listenPort` names the node's proxy it stands in for (its identity in
+ * MOVED and CLUSTER replies). The engines of one cache's nodes share a `group` (its connections to the redis-servers).
+ * Resolves once it has read the cluster's topology once.
+ */
+export async function startProxyEngine(config: ProxyConfig, group?: ProxyGroup): Promise<ProxyEngine> {
+  const proxy = new ProxyServer(config, group);
+  await proxy.start(false);
+  return { adopt: (socket) => proxy.adopt(socket), close: () => proxy.close() };
 }
 
 /** Starts a proxy listening on 127.0.0.1:listenPort; resolves once it listens and has read the cluster's topology once. */

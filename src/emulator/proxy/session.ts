@@ -1,6 +1,6 @@
 /** Client sessions: RESP framing of one client connection, its replies in request order, its transaction and tunnel. */
 import type * as net from 'net';
-import { COMMAND_LIMITS, corkForTick, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, type RespValue } from '../resp';
+import { COMMAND_LIMITS, encodeCommand, PRE_AUTH_LIMITS, RespParser, RespProtocolError, TurnWriter, type RespValue } from '../resp';
 import type { ProxyConfig } from './config';
 import type { Args } from './keys';
 import { OK } from './replies';
@@ -67,14 +67,17 @@ export class Session {
   /** Redis' limits; before AUTH, a few KB at most (resp.ts PRE_AUTH_LIMITS). */
   private readonly parser: RespParser;
   private readonly out: Slot[] = [];
+  /** Replies leave at the end of the event loop's turn, all of a turn's in one write. */
+  private readonly writer: TurnWriter;
   private outHead = 0;
 
   public constructor(
     private readonly proxy: SessionHost,
     public readonly socket: net.Socket,
   ) {
+    this.writer = new TurnWriter(socket);
     this.authenticated = proxy.config.password === undefined;
-    this.parser = new RespParser(this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS);
+    this.parser = new RespParser(this.authenticated ? COMMAND_LIMITS : PRE_AUTH_LIMITS, true);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => undefined);
@@ -114,13 +117,19 @@ export class Session {
   }
 
   private write(data: Buffer): void {
-    corkForTick(this.socket);
-    this.socket.write(data);
+    this.writer.write(data);
+  }
+
+  /** Writes every reply gathered so far, then `last`, and closes the client's side. */
+  public end(last?: Buffer | string): void {
+    this.writer.flush();
+    if (last === undefined) this.socket.end();
+    else this.socket.end(last);
   }
 
   public quit(slot: Slot): void {
     slot.after = () => {
-      this.socket.end();
+      this.end();
       this.destroy(false);
     };
     this.fill(slot, OK);
@@ -147,6 +156,9 @@ export class Session {
   private onData(chunk: Buffer): void {
     // Still parsed in tunnel mode: whole commands are forwarded, so a partial one never gets lost at the switch.
     // One command at a time: AUTH lifts the pre-AUTH limits for the commands after it, even in the same chunk.
+    // After a protocol error or QUIT, what the client still sends is read and dropped: closing with unread input would
+    // reset the connection, and the client could lose the error reply it has not read yet.
+    if (this.closed) return;
     try {
       this.parser.feed(chunk);
     } catch (error) {
@@ -168,7 +180,7 @@ export class Session {
         continue;
       }
       if (!Array.isArray(value) || !value.every((v): v is Buffer => Buffer.isBuffer(v))) {
-        this.socket.end('-ERR Protocol error: expected an array of bulk strings\r\n');
+        this.end('-ERR Protocol error: expected an array of bulk strings\r\n');
         this.destroy();
         return;
       }
@@ -180,7 +192,7 @@ export class Session {
 
   /** Malformed or oversized input: the error Redis gives (`-ERR Protocol error: ...`), then the connection closes. */
   private protocolError(error: unknown): void {
-    this.socket.end(`-ERR ${error instanceof RespProtocolError ? error.message : 'Protocol error'}\r\n`);
+    this.end(`-ERR ${error instanceof RespProtocolError ? error.message : 'Protocol error'}\r\n`);
     this.destroy(false);
     // A client that never closes its side is cut off once the error had time to leave.
     setTimeout(() => this.socket.destroy(), 1000).unref();

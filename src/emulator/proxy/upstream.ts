@@ -1,6 +1,6 @@
 /** Upstream connections: one pipelined connection to a redis-server, and the pool of them per server. */
 import * as net from 'net';
-import { corkForTick, internalAuth, noPasswordConfigured, RespError, RespParser } from '../resp';
+import { internalAuth, noPasswordConfigured, REPLY_LIMITS, RespError, RespParser, TurnWriter } from '../resp';
 import { HOST } from './config';
 import type { Parsed } from './replies';
 
@@ -21,7 +21,9 @@ interface Pending {
 export /** One pipelined connection to a redis-server. Replies are matched to requests in order. */
 class Upstream {
   private readonly socket: net.Socket;
-  private readonly parser = new RespParser();
+  /** Requests leave at the end of the event loop's turn, all of a turn's in one write (the AUTH before them goes at once). */
+  private readonly writer: TurnWriter;
+  private readonly parser = new RespParser(REPLY_LIMITS, true);
   private readonly pending: Pending[] = [];
   private head = 0;
   public connected = false;
@@ -36,6 +38,7 @@ class Upstream {
     private readonly onClose: (upstream: Upstream, wasConnected: boolean, unexpected: boolean) => void,
   ) {
     this.socket = net.connect({ port, host: HOST });
+    this.writer = new TurnWriter(this.socket);
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       this.connected = true;
@@ -64,9 +67,8 @@ class Upstream {
       return;
     }
     this.pending.push({ expect, replies: [], session, done });
-    corkForTick(this.socket);
-    if (Array.isArray(commands)) for (const c of commands) this.socket.write(c);
-    else this.socket.write(commands);
+    if (Array.isArray(commands)) for (const c of commands) this.writer.write(c);
+    else this.writer.write(commands);
   }
 
   /** Whether every request still in flight belongs to a client that has gone (a forgotten blocking command). */
