@@ -35,7 +35,7 @@
  */
 import * as net from 'net';
 import { timingSafeEqual } from 'crypto';
-import { command, COMMAND_LIMITS, corkForTick, currentInternalPassword, encodeReply, PRE_AUTH_LIMITS, RespClient, RespError, RespParser, text, type RespValue } from '../resp';
+import { command, COMMAND_LIMITS, currentInternalPassword, encodeReply, PRE_AUTH_LIMITS, RespClient, RespError, RespParser, text, TurnWriter, type RespValue } from '../resp';
 import { keySlot } from '../slots';
 import { GeoReplica, type KeyState } from './crdt';
 import { parseClusterNodes, servingPrimaries } from '../cluster-nodes';
@@ -559,17 +559,14 @@ class Replicator {
     // Replies leave in request order, whatever order the writes into Redis finish in; those ready leave in one write.
     let out: Array<{ data?: Buffer }> = [];
     let head = 0;
+    // Replies that become ready one after another in this turn (each write into Redis answers separately) leave in one write.
+    const writer = new TurnWriter(socket);
     const flush = () => {
-      const ready: Buffer[] = [];
-      while (head < out.length && out[head].data) ready.push(out[head++].data!);
+      while (head < out.length && out[head].data) writer.write(out[head++].data!);
       if (head === out.length || head > 1024) {
         out = out.slice(head);
         head = 0;
       }
-      if (ready.length === 0) return;
-      // Replies that become ready one after another in this tick (each write into Redis answers separately) leave in one write.
-      corkForTick(socket);
-      socket.write(ready.length === 1 ? ready[0] : Buffer.concat(ready));
     };
     socket.on('data', (chunk) => {
       try {
