@@ -145,12 +145,14 @@ export function addAccessResources(
 export function validateAccessProps(props: AccessProps): string[] {
   const literal = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
   const assignments = props.accessPolicyAssignments ?? [];
-  const names = assignments.map(accessPolicyAssignmentName).filter((n) => !Token.isUnresolved(n));
+  // azurerm's own resource (4.60 and later) names an assignment by its object ID; azapi by the name given.
+  const native = PLATFORM.capabilities.accessPolicyAssignmentResource;
+  const names = assignments.map((a, i) => (native ? a.objectId : accessPolicyAssignmentName(a, i))).filter((n) => !Token.isUnresolved(n));
   const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   const conditions: Array<[boolean, () => string]> = [
     ...assignments.map((a): [boolean, () => string] => [literal(a.objectId) && a.objectId.trim() === '', () => accessPropProblem.emptyObjectId()]),
     ...assignments.map((a): [boolean, () => string] => [a.name !== undefined && literal(a.name) && a.name.trim() === '', () => accessPropProblem.assignmentName(String(a.name))]),
-    [duplicates.length > 0, () => accessPropProblem.duplicateAssignments(duplicates)],
+    [duplicates.length > 0, () => (native ? accessPropProblem.duplicateObjectIds(duplicates, PLATFORM.providerVersion) : accessPropProblem.duplicateAssignments(duplicates))],
     [props.lock !== undefined && !['CanNotDelete', 'ReadOnly', 'None'].includes(props.lock.kind), () => accessPropProblem.lockKind(String(props.lock?.kind))],
     [literal(props.lock?.name) && (!LOCK_NAME.test(String(props.lock?.name)) || String(props.lock?.name).endsWith('.')), () => accessPropProblem.lockName(String(props.lock?.name))],
   ];
