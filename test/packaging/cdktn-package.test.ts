@@ -87,6 +87,11 @@ describe('the cdktn package in a fresh cdktn app', () => {
     expect(platform).not.toMatch(/require\("cdktf|@cdktf\/provider-azurerm/);
   });
 
+  test('the installed package states its flavor and the azurerm version it brings', async () => {
+    const { stdout } = await execFileAsync(process.execPath, ['-p', "JSON.stringify(require('@amr-reliability/cdktn-managed-redis').PLATFORM)"], { cwd: app });
+    expect(JSON.parse(stdout)).toEqual(expect.objectContaining({ flavor: 'cdktn', providerPackage: '@cdktn/provider-azurerm', providerVersion: '4.73.0' }));
+  });
+
   test('npx cdktn synth writes a three-member group with no azapi resource on azurerm 4.73, and the installed amr check passes it', async () => {
     const synth = await npx(app, ['cdktn', 'synth', '--no-color']);
     // cdktn-cli prints a usage error on Node before 22 ("Node.js version ... is not supported") and goes on.
