@@ -2,6 +2,8 @@
 export * from './constructs/acknowledge';
 export { ReliabilityChecks, enableReliabilityChecks, checkStack, type ReliabilityChecksOptions, type StackCheckResult } from './constructs/checks';
 export { AmrSynthError } from './constructs/errors';
+export { PLATFORM } from './constructs/platform';
+export { providerCapabilities, type Platform, type ProviderCapabilities } from './constructs/provider-capabilities';
 export * from './constructs/access';
 export * from './constructs/maintenance';
 export * from './constructs/managed-redis';

@@ -3,13 +3,11 @@
  * Terraform `avm-res-cache-redisenterprise`): data-access policy assignments (Microsoft Entra ID), a management lock, and
  * Azure role assignments on the cache.
  */
-import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { Construct } from 'constructs';
 import type { Profile } from '../rules/types';
 import { AzapiResource } from './azapi';
 import { accessPropProblem } from './errors';
-import { Token, type ITerraformDependable } from './platform';
+import { type ITerraformDependable, ManagedRedisAccessPolicyAssignment, ManagementLock, PLATFORM, RoleAssignment, Token, type TerraformResource } from './platform';
 
 /** The ARM API version of `Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments` (GA, as the cache's). */
 export const ACCESS_POLICY_ASSIGNMENT_API_VERSION = '2025-07-01';
@@ -22,7 +20,8 @@ export interface AccessPolicyAssignment {
   /** Object (principal) ID of the user, group, service principal or managed identity, e.g. a managed identity's `principalId`. */
   readonly objectId: string;
   /**
-   * Name of the assignment, unique on the database.
+   * Name of the assignment, unique on the database. The azurerm resource (4.60 and later) always names it by the
+   * objectId, so there this name is not used.
    * @default - the objectId when it is a literal (as AVM names them), else `access<n>` (n counting from 1 in the list)
    */
   readonly name?: string;
@@ -56,8 +55,9 @@ export interface RoleAssignmentSpec {
 export interface AccessProps {
   /**
    * Microsoft Entra identities granted data access (the `default` access policy) on the cache's database: with access
-   * keys off (the default) nobody can connect without one. Synthesized as `azapi_resource`
-   * `Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments` (azurerm has the resource only from 4.60).
+   * keys off (the default) nobody can connect without one. Synthesized as `azurerm_managed_redis_access_policy_assignment`
+   * when the flavor's azurerm has it (4.60 and later: the cdktn flavor), else as `azapi_resource`
+   * `Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments` (the cdktf flavor, azurerm 4.55).
    * @default - none: AMR-SEC-005 warns (error in mission-critical) while access keys are off
    */
   readonly accessPolicyAssignments?: readonly AccessPolicyAssignment[];
@@ -73,7 +73,8 @@ export interface AccessProps {
 }
 
 export interface AccessResources {
-  readonly accessPolicyAssignments: AzapiResource[];
+  /** One per assignment: `azurerm_managed_redis_access_policy_assignment` (azurerm 4.60 and later) or `azapi_resource`. */
+  readonly accessPolicyAssignments: TerraformResource[];
   readonly lock?: ManagementLock;
   readonly roleAssignments: RoleAssignment[];
 }
@@ -103,16 +104,18 @@ export function addAccessResources(
   props: AccessProps,
 ): AccessResources {
   const databaseId = `${target.cacheId}/databases/default`;
-  const accessPolicyAssignments = (props.accessPolicyAssignments ?? []).map(
-    (a, i) =>
-      new AzapiResource(scope, `AccessPolicyAssignment${i + 1}`, {
-        type: ACCESS_POLICY_ASSIGNMENT_TYPE,
-        name: accessPolicyAssignmentName(a, i),
-        parentId: databaseId,
-        body: { properties: { accessPolicyName: DEFAULT_ACCESS_POLICY, user: { objectId: a.objectId } } },
-        dependsOn: [target.dependable],
-      }),
-  );
+  const native = PLATFORM.capabilities.accessPolicyAssignmentResource ? ManagedRedisAccessPolicyAssignment : undefined;
+  const accessPolicyAssignments = (props.accessPolicyAssignments ?? []).map((a, i): TerraformResource => {
+    const id = `AccessPolicyAssignment${i + 1}`;
+    if (native) return new native(scope, id, { managedRedisId: target.cacheId, objectId: a.objectId, dependsOn: [target.dependable] });
+    return new AzapiResource(scope, id, {
+      type: ACCESS_POLICY_ASSIGNMENT_TYPE,
+      name: accessPolicyAssignmentName(a, i),
+      parentId: databaseId,
+      body: { properties: { accessPolicyName: DEFAULT_ACCESS_POLICY, user: { objectId: a.objectId } } },
+      dependsOn: [target.dependable],
+    });
+  });
   const roleAssignments = (props.roleAssignments ?? []).map((r, i) => {
     const byId = ROLE_DEFINITION_ID.test(r.roleDefinitionIdOrName);
     return new RoleAssignment(scope, `RoleAssignment${i + 1}`, {
@@ -142,12 +145,14 @@ export function addAccessResources(
 export function validateAccessProps(props: AccessProps): string[] {
   const literal = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
   const assignments = props.accessPolicyAssignments ?? [];
-  const names = assignments.map(accessPolicyAssignmentName).filter((n) => !Token.isUnresolved(n));
+  // azurerm's own resource (4.60 and later) names an assignment by its object ID; azapi by the name given.
+  const native = PLATFORM.capabilities.accessPolicyAssignmentResource;
+  const names = assignments.map((a, i) => (native ? a.objectId : accessPolicyAssignmentName(a, i))).filter((n) => !Token.isUnresolved(n));
   const duplicates = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   const conditions: Array<[boolean, () => string]> = [
     ...assignments.map((a): [boolean, () => string] => [literal(a.objectId) && a.objectId.trim() === '', () => accessPropProblem.emptyObjectId()]),
     ...assignments.map((a): [boolean, () => string] => [a.name !== undefined && literal(a.name) && a.name.trim() === '', () => accessPropProblem.assignmentName(String(a.name))]),
-    [duplicates.length > 0, () => accessPropProblem.duplicateAssignments(duplicates)],
+    [duplicates.length > 0, () => (native ? accessPropProblem.duplicateObjectIds(duplicates, PLATFORM.providerVersion) : accessPropProblem.duplicateAssignments(duplicates))],
     [props.lock !== undefined && !['CanNotDelete', 'ReadOnly', 'None'].includes(props.lock.kind), () => accessPropProblem.lockKind(String(props.lock?.kind))],
     [literal(props.lock?.name) && (!LOCK_NAME.test(String(props.lock?.name)) || String(props.lock?.name).endsWith('.')), () => accessPropProblem.lockName(String(props.lock?.name))],
   ];

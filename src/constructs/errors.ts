@@ -98,6 +98,8 @@ export const accessPropProblem = {
   assignmentName: (name: string) => `AMR-SEC-005: access policy assignment name '${name}' is empty (fix: omit name to use the objectId, or give a non-empty name)`,
   duplicateAssignments: (names: readonly string[]) =>
     `AMR-SEC-005: access policy assignments share the name${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')} (fix: list each identity once, or give each assignment its own name)`,
+  duplicateObjectIds: (objectIds: readonly string[], providerVersion: string) =>
+    `AMR-SEC-005: access policy assignments list the object ID${objectIds.length > 1 ? 's' : ''} ${objectIds.map((n) => `'${n}'`).join(', ')} more than once, and azurerm ${providerVersion} names each assignment by its object ID, whatever its name (fix: list each identity once)`,
   lockKind: (kind: string) => `AMR-OPS-002: lock kind '${kind}' is not a lock kind; allowed: CanNotDelete, ReadOnly, None (fix: lock: { kind: 'CanNotDelete' })`,
   lockName: (name: string) => `AMR-OPS-002: lock name '${name}' is invalid: 1-90 characters without < > * % & : ? + / \\, not ending with '.' (fix: e.g. 'lock-orders-cache')`,
 };

@@ -1,13 +1,11 @@
 /**
  * GeoReplicationGroup: 2 to 5 Azure Managed Redis caches in different regions, linked into one active-active group.
- * Members share one database spec by construction, and groups of three or more are linked one member at a time so
- * that they work on azurerm 4.55 (whose one-call linking fails for three or more; fixed in 4.61, PR #31385).
+ * Members share one database spec by construction. On azurerm 4.55 (the cdktf flavor) groups of three or more are
+ * linked one member at a time with azapi force-links, since its one-call linking fails for three or more; from 4.61
+ * (PR #31385; the cdktn flavor brings 4.73) `azurerm_managed_redis_geo_replication` links them itself.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-// A type only at load: the provider classes are required where a group is built, so importing the library for a stack
-// without geo-replication does not compile them (monitor-metric-alert alone is 240 kB of JavaScript).
-import type { ManagedRedisGeoReplication } from '@cdktf/provider-azurerm/lib/managed-redis-geo-replication';
 import { Construct } from 'constructs';
 import { normalizeRegion, zoneSupport } from '../rules/data/regions';
 import { FORCE_LINK_ACTION } from '../rules/geo/common';
@@ -20,7 +18,7 @@ import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
 import type { MaintenanceWindow } from './maintenance';
 import { ManagedRedis } from './managed-redis';
-import { addCustomSynthesis, dependable, resolve, TerraformStack, Token, type ISynthesisSession } from './platform';
+import { addCustomSynthesis, dependable, type ISynthesisSession, ManagedRedisGeoReplication, MonitorMetricAlert, PLATFORM, resolve, TerraformStack, Token } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
 import type { Sku } from './sku';
 
@@ -88,7 +86,7 @@ export class GeoReplicationGroup extends Construct {
   public readonly members: ManagedRedis[];
   /** The one `azurerm_managed_redis_geo_replication` of the group. */
   public readonly link?: ManagedRedisGeoReplication;
-  /** The `azapi_resource_action` force-links that join members 2..n one at a time (groups of three or more). */
+  /** The `azapi_resource_action` force-links that join members 2..n one at a time (groups of three or more on azurerm before 4.61; none from 4.61). */
   public readonly sequentialLinks: AzapiResourceAction[] = [];
   /** What the group earns: 99.999% needs zone-redundant members in at least three regions. */
   public readonly reliability: ReliabilityEstimate;
@@ -147,14 +145,15 @@ export class GeoReplicationGroup extends Construct {
   }
 
   /**
-   * Members 2..n join one at a time (the API links one database per call, on the joining database), then the
-   * geo-replication resource, created last, finds the group already linked and only records it.
+   * Before azurerm 4.61, members 2..n of a group of three or more join one at a time (the API links one database per
+   * call, on the joining database), then the geo-replication resource, created last, finds the group already linked
+   * and only records it. From 4.61 the geo-replication resource links any group itself.
    */
   private linkMembers(timeout: string): ManagedRedisGeoReplication {
     const [primary, ...others] = this.members;
     const databaseId = (m: ManagedRedis) => `${m.cacheId}/databases/default`;
     const memberResources = this.members.map((m) => m.resource);
-    if (this.members.length >= 3) {
+    if (this.members.length >= 3 && !PLATFORM.capabilities.nativeGeoLinking) {
       others.forEach((member, i) => {
         const previous = this.sequentialLinks[i - 1];
         this.sequentialLinks.push(
@@ -175,9 +174,7 @@ export class GeoReplicationGroup extends Construct {
         );
       });
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ManagedRedisGeoReplication: Link } = require('@cdktf/provider-azurerm/lib/managed-redis-geo-replication') as typeof import('@cdktf/provider-azurerm/lib/managed-redis-geo-replication');
-    return new Link(this, 'Link', {
+    return new ManagedRedisGeoReplication(this, 'Link', {
       managedRedisId: primary.cacheId,
       linkedManagedRedisIds: others.map((m) => m.cacheId),
       dependsOn: [...memberResources, ...this.sequentialLinks],
@@ -186,9 +183,7 @@ export class GeoReplicationGroup extends Construct {
   }
 
   private addHealthAlert(cache: ManagedRedis, resourceGroupName: string, actionGroupId: string, tags?: Readonly<Record<string, string>>): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MonitorMetricAlert: Alert } = require('@cdktf/provider-azurerm/lib/monitor-metric-alert') as typeof import('@cdktf/provider-azurerm/lib/monitor-metric-alert');
-    new Alert(cache, 'GeoReplicationHealthyAlert', {
+    new MonitorMetricAlert(cache, 'GeoReplicationHealthyAlert', {
       name: `${cache.cacheName}-geo-replication-healthy`,
       resourceGroupName,
       scopes: [cache.cacheId],

@@ -1,21 +1,13 @@
 /** ManagedRedis: one Azure Managed Redis cache, written explicitly and checked at synth. */
-import { ManagedRedis as ManagedRedisResource } from '@cdktf/provider-azurerm/lib/managed-redis';
-import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
-import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
-import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
-import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { Construct } from 'constructs';
-import type { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
-import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { zoneSupport } from '../rules/data/regions';
 import { estimateReliability, geoFacts, type ReliabilityEstimate } from '../topology/reliability';
 import type { Profile } from '../rules/types';
 import { addAccessResources, validateAccessProps, type AccessProps } from './access';
-import type { AzapiResource } from './azapi';
 import { addPropValidation, enableReliabilityChecks } from './checks';
 import { addMaintenanceWindows, validateMaintenanceWindows, type MaintenanceWindow } from './maintenance';
 import { propProblem } from './errors';
-import { dependable, Fn, TerraformStack, Token } from './platform';
+import { dependable, Fn, ManagedRedisResource, type ManagementLock, MonitorDiagnosticSetting, PrivateDnsZone, PrivateDnsZoneVirtualNetworkLink, PrivateEndpoint, type RoleAssignment, TerraformStack, type TerraformResource, Token } from './platform';
 import { profileOf } from './profile';
 import { ClientProtocol, ClusteringPolicy, EvictionPolicy, Persistence, PublicNetworkAccess, type RedisModule } from './settings';
 import type { Sku } from './sku';
@@ -30,7 +22,7 @@ export interface ManagedRedisProps extends AccessProps {
   readonly resourceGroupName: string;
   /** Azure region as a literal (e.g. `westeurope`), so that zone support can be checked at synth. Moving replaces the cache. */
   readonly location: string;
-  /** Tier and size, e.g. `Sku.BALANCED_B10`. Changing it replaces the cache on azurerm 4.55. */
+  /** Tier and size, e.g. `Sku.BALANCED_B10`. Changing it replaces the cache on azurerm 4.55 (the cdktf flavor); from 4.61 (the cdktn flavor) it is an update when Azure lists the target in listSkusForScaling. */
   readonly sku: Sku;
   /**
    * Two nodes with a replica (required for an SLA and for zone redundancy). Cannot be turned off later; turning it on
@@ -110,8 +102,8 @@ export class ManagedRedis extends Construct {
   public readonly reliability: ReliabilityEstimate;
   /** The private endpoint, when privateEndpointSubnetId is given. */
   public readonly privateEndpoint?: PrivateEndpoint;
-  /** The `azapi_resource` access policy assignments, one per accessPolicyAssignments entry. */
-  public readonly accessPolicyAssignments: AzapiResource[];
+  /** The access policy assignments, one per accessPolicyAssignments entry (`azurerm_managed_redis_access_policy_assignment` on azurerm 4.60 and later, else `azapi_resource`). */
+  public readonly accessPolicyAssignments: TerraformResource[];
   /** The `azurerm_role_assignment`s, one per roleAssignments entry. */
   public readonly roleAssignments: RoleAssignment[];
   /** The `azurerm_management_lock`, unless the lock kind is None (the default in dev). */

@@ -21,18 +21,6 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
-import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
-import type { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
-import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
-import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
-import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { SUCCESS_MARKER } from '../backup/export';
 import { prepareFunctionPackage } from '../backup/package';
@@ -46,7 +34,7 @@ import { addPropValidation, enableReliabilityChecks } from './checks';
 import { AmrSynthError, exportPropProblem, formatHours } from './errors';
 import type { GeoReplicationGroup } from './geo-replication-group';
 import type { ManagedRedis } from './managed-redis';
-import { App, AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, type ITerraformDependable } from './platform';
+import { App, ApplicationInsights, AssetType, FunctionAppFlexConsumption, type ITerraformDependable, Lazy, LinuxFunctionApp, LogAnalyticsWorkspace, MonitorScheduledQueryRulesAlertV2, RoleAssignment, RoleDefinition, ServicePlan, StorageAccount, StorageContainer, StorageManagementPolicy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, UserAssignedIdentity } from './platform';
 
 /** Replication of the export storage account. Only the geo-redundant ones satisfy AMR-BAK-003. */
 export const StorageRedundancy = {
@@ -375,10 +363,7 @@ export class ScheduledExport extends Construct {
         tags,
       });
     } else {
-      // Loaded only for this plan: the module is 1.2 MB of JavaScript that every other synth would compile at start.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { LinuxFunctionApp: FunctionApp } = require('@cdktf/provider-azurerm/lib/linux-function-app') as typeof import('@cdktf/provider-azurerm/lib/linux-function-app');
-      this.functionApp = new FunctionApp(this, 'Function', {
+      this.functionApp = new LinuxFunctionApp(this, 'Function', {
         name: functionAppName,
         resourceGroupName,
         location,

@@ -2,13 +2,20 @@
 import { TerraformVariable } from 'cdktf';
 import { checkStack, GeoReplicationGroup, ManagedRedis, Schedule, ScheduledExport, setProfile, Sku } from '../../src';
 import { ACCESS_POLICY_ASSIGNMENT_TYPE } from '../../src/constructs/access';
+import { PLATFORM } from '../../src/constructs/platform';
 import { APP_OBJECT_ID, BASE_PROPS, cacheStack, newStack, ruleIds, synthError, synthJson } from './helpers';
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
 const addresses = (json: any, type: string): string[] => Object.keys(json.resource[type] ?? {}).map((name) => `${type}.${name}`);
 
+/** azurerm 4.60 and later (the cdktn flavor, 4.73) has azurerm_managed_redis_access_policy_assignment; 4.55 (cdktf) needs azapi. */
+const NATIVE = PLATFORM.capabilities.accessPolicyAssignmentResource;
+const ASSIGNMENT_TYPE = NATIVE ? 'azurerm_managed_redis_access_policy_assignment' : 'azapi_resource';
+const on455 = NATIVE ? () => undefined : test;
+const from460 = NATIVE ? test : () => undefined;
+
 describe('accessPolicyAssignments', () => {
-  test('synthesize one azapi_resource per identity on the cache database, with the default access policy', () => {
+  on455('synthesize one azapi_resource per identity on the cache database, with the default access policy', () => {
     const { stack } = cacheStack({ accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }, { objectId: '99999999-0000-0000-0000-000000000000', name: 'ops' }] });
     const json = synthJson(stack);
     const [cacheAddress] = addresses(json, 'azurerm_managed_redis');
@@ -26,7 +33,20 @@ describe('accessPolicyAssignments', () => {
     expect(json.terraform.required_providers.azapi).toEqual(expect.objectContaining({ source: 'Azure/azapi' }));
   });
 
-  test('an objectId known only at apply gets a positional name', () => {
+  from460('synthesize one azurerm_managed_redis_access_policy_assignment per identity on azurerm 4.60 and later, and no azapi', () => {
+    const { stack } = cacheStack({ accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }, { objectId: '99999999-0000-0000-0000-000000000000', name: 'ops' }] });
+    const json = synthJson(stack);
+    const [cacheAddress] = addresses(json, 'azurerm_managed_redis');
+    expect(values(json, 'azurerm_managed_redis_access_policy_assignment')).toEqual([
+      expect.objectContaining({ managed_redis_id: `\${${cacheAddress}.id}`, object_id: APP_OBJECT_ID, depends_on: [cacheAddress] }),
+      expect.objectContaining({ managed_redis_id: `\${${cacheAddress}.id}`, object_id: '99999999-0000-0000-0000-000000000000' }),
+    ]);
+    expect(json.resource.azapi_resource).toBeUndefined();
+    expect(json.terraform.required_providers.azapi).toBeUndefined();
+    expect(synthError(stack)).toBeUndefined();
+  });
+
+  on455('an objectId known only at apply gets a positional name', () => {
     const stack = newStack();
     const principal = new TerraformVariable(stack, 'principal', { type: 'string' });
     new ManagedRedis(stack, 'cache', { ...BASE_PROPS, accessPolicyAssignments: [{ objectId: principal.stringValue }] });
@@ -53,8 +73,23 @@ describe('accessPolicyAssignments', () => {
     const { stack } = cacheStack({ accessPolicyAssignments: [{ objectId: ' ' }, { objectId: APP_OBJECT_ID }, { objectId: 'x', name: APP_OBJECT_ID }], lock: { kind: 'CanNotDelete', name: 'bad/name' } });
     const message = synthError(stack) ?? '';
     expect(message).toContain('[test/cache] AMR-SEC-005: an access policy assignment has an empty objectId');
-    expect(message).toContain(`[test/cache] AMR-SEC-005: access policy assignments share the name '${APP_OBJECT_ID}'`);
+    // azapi (4.55) names an assignment by its name; azurerm 4.60 and later by its object ID.
+    if (NATIVE) expect(message).not.toContain('AMR-SEC-005: access policy assignments');
+    else expect(message).toContain(`[test/cache] AMR-SEC-005: access policy assignments share the name '${APP_OBJECT_ID}'`);
     expect(message).toContain("[test/cache] AMR-OPS-002: lock name 'bad/name' is invalid");
+  });
+
+  from460('on azurerm 4.60 and later one object ID listed twice fails, whatever the names', () => {
+    const { stack } = cacheStack({ accessPolicyAssignments: [{ objectId: APP_OBJECT_ID, name: 'app' }, { objectId: APP_OBJECT_ID, name: 'app-again' }, { objectId: '99999999-0000-0000-0000-000000000000' }] });
+    expect(synthError(stack)).toContain(
+      `[test/cache] AMR-SEC-005: access policy assignments list the object ID '${APP_OBJECT_ID}' more than once, and azurerm 4.73.0 names each assignment by its object ID, whatever its name (fix: list each identity once)`,
+    );
+  });
+
+  on455('on azurerm 4.55 one object ID under two names is two assignments', () => {
+    const { stack } = cacheStack({ accessPolicyAssignments: [{ objectId: APP_OBJECT_ID, name: 'app' }, { objectId: APP_OBJECT_ID, name: 'app-again' }] });
+    expect(synthError(stack)).toBeUndefined();
+    expect(values(synthJson(stack), 'azapi_resource').map((a) => a.name)).toEqual(['app', 'app-again']);
   });
 
   test('a geo group grants every member', () => {
@@ -67,8 +102,9 @@ describe('accessPolicyAssignments', () => {
       accessPolicyAssignments: [{ objectId: APP_OBJECT_ID }],
     });
     const json = synthJson(stack);
-    const parents = values(json, 'azapi_resource').map((a) => a.parent_id);
-    expect(parents).toEqual(group.members.map((m) => `\${azurerm_managed_redis.${stack.getLogicalId(m.resource)}.id}/databases/default`));
+    const cacheIds = group.members.map((m) => `\${azurerm_managed_redis.${stack.getLogicalId(m.resource)}.id}`);
+    const targets = values(json, ASSIGNMENT_TYPE).map((a) => (NATIVE ? a.managed_redis_id : a.parent_id));
+    expect(targets).toEqual(NATIVE ? cacheIds : cacheIds.map((id) => `${id}/databases/default`));
     expect(group.members.every((m) => m.accessPolicyAssignments.length === 1)).toBe(true);
   });
 });
@@ -80,7 +116,8 @@ describe('lock', () => {
     const [lock] = values(json, 'azurerm_management_lock');
     const [cacheAddress] = addresses(json, 'azurerm_managed_redis');
     expect(lock).toEqual(expect.objectContaining({ name: 'lock-orders-cache', lock_level: 'CanNotDelete', scope: `\${${cacheAddress}.id}` }));
-    expect(lock.depends_on).toEqual([cacheAddress, ...addresses(json, 'azapi_resource')]);
+    expect(lock.depends_on).toEqual([cacheAddress, ...addresses(json, ASSIGNMENT_TYPE)]);
+    expect(addresses(json, ASSIGNMENT_TYPE)).toHaveLength(1);
     expect(cache.lock).toBeDefined();
   });
 

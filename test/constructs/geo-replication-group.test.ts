@@ -5,6 +5,7 @@ import { Aspects, Testing } from 'cdktf';
 import { MissionCriticalStack } from '../../examples/mission-critical/stack';
 import { GeoReplicationGroup, type GeoReplicationGroupProps, ReliabilityChecks, Sku } from '../../src';
 import { AmrSynthError } from '../../src/constructs/errors';
+import { PLATFORM } from '../../src/constructs/platform';
 import { newStack, ruleIds, synthError, synthJson } from './helpers';
 
 const GROUP: GeoReplicationGroupProps = {
@@ -19,6 +20,12 @@ function groupStack(props: Partial<GeoReplicationGroupProps> = {}, id = 'geo') {
   const group = new GeoReplicationGroup(stack, 'group', { ...GROUP, ...props });
   return { stack, group };
 }
+
+/** azurerm 4.61 and later (the cdktn flavor, 4.73) links groups of three to five itself; 4.55 (cdktf) needs force-links. */
+const NATIVE_LINKING = PLATFORM.capabilities.nativeGeoLinking;
+/** Registers a test for the cdktf flavor's azurerm 4.55 only, or for 4.61 and later only. */
+const on455 = NATIVE_LINKING ? () => undefined : test;
+const from461 = NATIVE_LINKING ? test : () => undefined;
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
 const addressOf = (json: any, type: string, predicate: (v: any) => boolean) =>
@@ -46,7 +53,7 @@ describe('the mission-critical example', () => {
     expect(caches[0].default_database.persistence_redis_database_backup_frequency).toBeUndefined();
   });
 
-  test('members 2 and 3 join one at a time, on the joining database, in order', () => {
+  on455('members 2 and 3 join one at a time, on the joining database, in order', () => {
     const links = values(json, 'azapi_resource_action');
     expect(links).toHaveLength(2);
     const [join2, join3] = links.sort((a, b) => a.body.geoReplication.linkedDatabases.length - b.body.geoReplication.linkedDatabases.length);
@@ -65,11 +72,20 @@ describe('the mission-critical example', () => {
     expect(geo).toHaveLength(1);
     expect(geo[0].managed_redis_id).toBe(`\${${first}.id}`);
     expect(geo[0].linked_managed_redis_ids).toEqual([`\${${second}.id}`, `\${${third}.id}`]);
-    const actions = Object.keys(json.resource.azapi_resource_action).map((k) => `azapi_resource_action.${k}`);
+    const actions = Object.keys(json.resource.azapi_resource_action ?? {}).map((k) => `azapi_resource_action.${k}`);
+    expect(actions).toHaveLength(NATIVE_LINKING ? 0 : 2);
     expect(geo[0].depends_on).toEqual(expect.arrayContaining([first, second, third, ...actions]));
   });
 
-  test('the azapi provider is declared for the sequential links', () => {
+  from461('on azurerm 4.61 and later the geo-replication resource links the three members itself: no azapi resource or provider', () => {
+    expect(PLATFORM.providerVersion).toBe('4.73.0');
+    expect(json.terraform.required_providers.azurerm.version).toBe('4.73.0');
+    expect(Object.keys(json.resource).filter((type) => type.startsWith('azapi_'))).toEqual([]);
+    expect(json.terraform.required_providers.azapi).toBeUndefined();
+    expect(stack.group.sequentialLinks).toEqual([]);
+  });
+
+  on455('the azapi provider is declared for the sequential links', () => {
     expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.0' });
     expect(json.provider.azapi).toBeDefined();
   });
@@ -108,7 +124,18 @@ describe('GeoReplicationGroup', () => {
     expect(synthError(stack)).toBeUndefined();
   });
 
-  test('five members chain four sequential links', () => {
+  from461('five members are linked by the geo-replication resource alone on azurerm 4.61 and later', () => {
+    const { stack, group } = groupStack({
+      members: ['westeurope', 'northeurope', 'swedencentral', 'francecentral', 'germanywestcentral'].map((location) => ({ location })),
+    });
+    expect(group.sequentialLinks).toEqual([]);
+    const json = synthJson(stack);
+    expect(json.resource.azapi_resource_action).toBeUndefined();
+    expect(values(json, 'azurerm_managed_redis_geo_replication')[0].linked_managed_redis_ids).toHaveLength(4);
+    expect(synthError(stack)).toBeUndefined();
+  });
+
+  on455('five members chain four sequential links', () => {
     const { stack, group } = groupStack({
       members: ['westeurope', 'northeurope', 'swedencentral', 'francecentral', 'germanywestcentral'].map((location) => ({ location })),
     });

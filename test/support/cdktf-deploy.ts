@@ -15,29 +15,66 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 const execFileAsync = promisify(execFile);
 
-/**
- * A fresh app directory with this repository's package installed from its `npm pack` tarball: the tarball unpacked
- * into node_modules/@amr-reliability/cdktf-managed-redis and each dependency its package.json declares linked from
- * this repository's node_modules (installing @cdktf/provider-azurerm's 270 MB for every run would take minutes, and
- * the registry is not needed to prove the package). Node resolves the package's own requires from the app, so a
- * dependency missing from its package.json, or a file missing from the tarball, fails here as in a user's app.
- */
-export async function freshAppWithPackedPackage(): Promise<{ app: string; tarball: string }> {
-  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-pack-'));
-  // `npm pack` runs prepack (the build of lib/), as for a release.
+/** What a fresh app installs of each flavor: the package's name and what the app adds beside it. */
+const FLAVORS = {
+  // The cdktf package depends on cdktf, its azurerm binding and constructs itself.
+  cdktf: { name: '@amr-reliability/cdktf-managed-redis', appPackages: [] as string[] },
+  // The cdktn package takes cdktn, @cdktn/provider-azurerm and constructs from the app (peer dependencies).
+  cdktn: { name: '@amr-reliability/cdktn-managed-redis', appPackages: ['cdktn-cli'] },
+} as const;
+
+export type Flavor = keyof typeof FLAVORS;
+
+/** Packs one flavor of this repository into packDir: `npm pack` (cdktf, whose prepack builds lib/) or scripts/build-cdktn.js. */
+async function packFlavor(flavor: Flavor, packDir: string): Promise<string> {
+  if (flavor === 'cdktn') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { build, pack } = require(path.join(ROOT, 'scripts', 'build-cdktn.js'));
+    build();
+    return pack(packDir);
+  }
   const { stdout } = await execFileAsync('npm', ['pack', '--pack-destination', packDir, '--no-fund', '--no-audit'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  const tarball = path.join(packDir, stdout.trim().split('\n').pop()!);
-  const app = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-fresh-app-'));
-  const installed = path.join(app, 'node_modules', '@amr-reliability', 'cdktf-managed-redis');
+  return path.join(packDir, stdout.trim().split('\n').pop()!);
+}
+
+/**
+ * A fresh app directory with this repository's package (of one flavor) installed from its packed tarball: the tarball
+ * unpacked into node_modules/<package name> and each dependency and peer dependency its package.json declares (and
+ * the flavor's CLI) linked from this repository's node_modules, with their commands in node_modules/.bin (installing
+ * the azurerm binding's 270 MB for every run would take minutes, and the registry is not needed to prove the
+ * package). Node resolves the package's own requires from the app, so a dependency missing from its package.json, or
+ * a file missing from the tarball, fails here as in a user's app.
+ */
+export async function freshAppWithPackedPackage(flavor: Flavor = 'cdktf'): Promise<{ app: string; tarball: string; installed: string }> {
+  const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amr-pack-'));
+  const tarball = await packFlavor(flavor, packDir);
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), `amr-fresh-${flavor}-app-`));
+  const installed = path.join(app, 'node_modules', ...FLAVORS[flavor].name.split('/'));
   fs.mkdirSync(installed, { recursive: true });
   await execFileAsync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
   const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
-  for (const dependency of Object.keys(manifest.dependencies)) {
+  const linked = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies ?? {}), ...FLAVORS[flavor].appPackages];
+  for (const dependency of linked) {
     const link = path.join(app, 'node_modules', dependency);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules', dependency), link, 'dir');
   }
-  return { app, tarball };
+  linkCommands(app, [...linked.map((d) => path.join(app, 'node_modules', d)), installed]);
+  return { app, tarball, installed };
+}
+
+/** Puts the `bin` commands of packages into the app's node_modules/.bin, as npm install does (for `npx <command>`). */
+function linkCommands(app: string, packageDirs: readonly string[]): void {
+  const binDir = path.join(app, 'node_modules', '.bin');
+  fs.mkdirSync(binDir, { recursive: true });
+  for (const dir of packageDirs) {
+    const { name, bin } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const commands: Record<string, string> = typeof bin === 'string' ? { [name.split('/').pop()]: bin } : (bin ?? {});
+    for (const [command, file] of Object.entries(commands)) {
+      const link = path.join(binDir, command);
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join(dir, file), link);
+    }
+  }
 }
 
 /** Fails with a clear message when no terraform is on the PATH (these tests run the real one). */
