@@ -18,7 +18,7 @@ import { geoPropProblem } from './errors';
 import { renderRunbook, runbookFileName } from './geo-runbook';
 import type { MaintenanceWindow } from './maintenance';
 import { ManagedRedis } from './managed-redis';
-import { addCustomSynthesis, dependable, type ISynthesisSession, ManagedRedisGeoReplication, MonitorMetricAlert, PLATFORM, resolve, TerraformStack, Token } from './platform';
+import { addCustomSynthesis, dependable, type ISynthesisSession, lazyClasses, type ManagedRedisGeoReplication, PLATFORM, resolve, TerraformStack, Token } from './platform';
 import type { ClientProtocol, ClusteringPolicy, EvictionPolicy, PublicNetworkAccess, RedisModule } from './settings';
 import type { Sku } from './sku';
 
@@ -174,7 +174,7 @@ export class GeoReplicationGroup extends Construct {
         );
       });
     }
-    return new ManagedRedisGeoReplication(this, 'Link', {
+    return new lazyClasses.ManagedRedisGeoReplication(this, 'Link', {
       managedRedisId: primary.cacheId,
       linkedManagedRedisIds: others.map((m) => m.cacheId),
       dependsOn: [...memberResources, ...this.sequentialLinks],
@@ -183,7 +183,7 @@ export class GeoReplicationGroup extends Construct {
   }
 
   private addHealthAlert(cache: ManagedRedis, resourceGroupName: string, actionGroupId: string, tags?: Readonly<Record<string, string>>): void {
-    new MonitorMetricAlert(cache, 'GeoReplicationHealthyAlert', {
+    new lazyClasses.MonitorMetricAlert(cache, 'GeoReplicationHealthyAlert', {
       name: `${cache.cacheName}-geo-replication-healthy`,
       resourceGroupName,
       scopes: [cache.cacheId],

@@ -19,13 +19,13 @@ export { dependable } from 'cdktf/lib/tfExpression';
 // The provider classes the constructs use, each by its deep path.
 export { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 export { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
-export { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
+export type { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
 export { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 export { ManagedRedis as ManagedRedisResource } from '@cdktf/provider-azurerm/lib/managed-redis';
-export { ManagedRedisGeoReplication } from '@cdktf/provider-azurerm/lib/managed-redis-geo-replication';
+export type { ManagedRedisGeoReplication } from '@cdktf/provider-azurerm/lib/managed-redis-geo-replication';
 export { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 export { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
-export { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+export type { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 export { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 export { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 export { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
@@ -37,6 +37,22 @@ export { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 export { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 export { StorageManagementPolicy } from '@cdktf/provider-azurerm/lib/storage-management-policy';
 export { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+
+/**
+ * Provider classes only some stacks use, loaded at first use rather than with the library (`LinuxFunctionApp` alone is
+ * 1.2 MB of JavaScript that every other synth would compile at start).
+ */
+export const lazyClasses = {
+  get LinuxFunctionApp(): typeof import('@cdktf/provider-azurerm/lib/linux-function-app').LinuxFunctionApp {
+    return (require('@cdktf/provider-azurerm/lib/linux-function-app') as typeof import('@cdktf/provider-azurerm/lib/linux-function-app')).LinuxFunctionApp;
+  },
+  get ManagedRedisGeoReplication(): typeof import('@cdktf/provider-azurerm/lib/managed-redis-geo-replication').ManagedRedisGeoReplication {
+    return (require('@cdktf/provider-azurerm/lib/managed-redis-geo-replication') as typeof import('@cdktf/provider-azurerm/lib/managed-redis-geo-replication')).ManagedRedisGeoReplication;
+  },
+  get MonitorMetricAlert(): typeof import('@cdktf/provider-azurerm/lib/monitor-metric-alert').MonitorMetricAlert {
+    return (require('@cdktf/provider-azurerm/lib/monitor-metric-alert') as typeof import('@cdktf/provider-azurerm/lib/monitor-metric-alert')).MonitorMetricAlert;
+  },
+};
 
 /** `azurerm_managed_redis_access_policy_assignment` (azurerm 4.60 and later), as the constructs use it. */
 export type ManagedRedisAccessPolicyAssignmentClass = AccessPolicyAssignmentClass<TerraformResource, ITerraformDependable>;

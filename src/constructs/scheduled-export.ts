@@ -34,7 +34,7 @@ import { addPropValidation, enableReliabilityChecks } from './checks';
 import { AmrSynthError, exportPropProblem, formatHours } from './errors';
 import type { GeoReplicationGroup } from './geo-replication-group';
 import type { ManagedRedis } from './managed-redis';
-import { App, ApplicationInsights, AssetType, FunctionAppFlexConsumption, type ITerraformDependable, Lazy, LinuxFunctionApp, LogAnalyticsWorkspace, MonitorScheduledQueryRulesAlertV2, RoleAssignment, RoleDefinition, ServicePlan, StorageAccount, StorageContainer, StorageManagementPolicy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, UserAssignedIdentity } from './platform';
+import { App, ApplicationInsights, AssetType, FunctionAppFlexConsumption, type ITerraformDependable, Lazy, lazyClasses, type LinuxFunctionApp, LogAnalyticsWorkspace, MonitorScheduledQueryRulesAlertV2, RoleAssignment, RoleDefinition, ServicePlan, StorageAccount, StorageContainer, StorageManagementPolicy, TerraformAsset, TerraformOutput, TerraformResourceBase, TerraformStack, Token, UserAssignedIdentity } from './platform';
 
 /** Replication of the export storage account. Only the geo-redundant ones satisfy AMR-BAK-003. */
 export const StorageRedundancy = {
@@ -363,7 +363,7 @@ export class ScheduledExport extends Construct {
         tags,
       });
     } else {
-      this.functionApp = new LinuxFunctionApp(this, 'Function', {
+      this.functionApp = new lazyClasses.LinuxFunctionApp(this, 'Function', {
         name: functionAppName,
         resourceGroupName,
         location,
