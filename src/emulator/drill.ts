@@ -124,17 +124,19 @@ export async function drill(options: DrillOptions): Promise<DrillReport> {
     let next = Date.now();
     while (writing) {
       const key = `${run}:${attempted++}`;
+      const issued = Date.now();
       const ok = await writer.write(key, String(attempted), options.waitForReplica ?? false);
       const now = Date.now();
       const shard = shardOf(key);
       if (ok) {
         acknowledged.push(key);
-        const start = gapStart.get(shard);
-        if (start !== undefined) longestGap = Math.max(longestGap, now - start);
+        // From the first write to this shard that was not acknowledged, or from this one's own start: a write the proxy
+        // held through a failover and then acknowledged is a gap too, not only a run of failed ones.
+        longestGap = Math.max(longestGap, now - (gapStart.get(shard) ?? issued));
         gapStart.delete(shard);
       } else {
         failed++;
-        if (!gapStart.has(shard)) gapStart.set(shard, now);
+        if (!gapStart.has(shard)) gapStart.set(shard, issued);
       }
       next += interval;
       await sleep(Math.max(0, next - Date.now()));

@@ -76,7 +76,8 @@ describe('amr emulate on the production example', () => {
   test('zone 1 fails under a write load: writes resume within 2 s in the fast profile, and full redundancy returns', async () => {
     const report = await drill({ kind: 'zone', cache: 'orders-cache-prod', zone: '1', writesPerSecond: 200, faultMs: 3000, stateDir });
     expect(report.writesAcknowledged).toBeGreaterThan(300);
-    expect(report.writesFailed).toBeGreaterThan(0); // the failure was felt...
+    // The failure was felt (writes failed, or were held through the failover: 200 writes/s are 5 ms apart)...
+    expect(report.writesFailed > 0 || report.longestGapMs >= 100).toBe(true);
     expect(report.longestGapMs).toBeLessThan(2000); // ...and writes resumed within 2 s
     const s = await status(stateDir);
     expect(s.caches[0].health).toBe('healthy');
