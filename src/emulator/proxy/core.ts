@@ -229,12 +229,12 @@ export abstract class ProxyCore implements SessionHost {
     return pool;
   }
 
-  /** The proxy port that fronts a redis-server (OSSCluster). */
   /** The port clients are told for a proxy (ProxyConfig.announce): its node's TLS port on the endpoint, or itself. */
   public announced(proxyPort: number): number {
     return this.config.announce?.[proxyPort] ?? proxyPort;
   }
 
+  /** The proxy port that fronts a redis-server (OSSCluster). */
   public proxyOf(redisPort: number): number {
     return this.config.proxyForRedis?.[redisPort] ?? this.port;
   }
