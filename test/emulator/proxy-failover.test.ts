@@ -60,6 +60,14 @@ test('a killed primary: in-flight clients disconnected, CLUSTERDOWN until TAKEOV
 
   process.kill(cluster.pids.get(s0.primaryPort)!, 'SIGKILL');
   await expect(blocked).rejects.toThrow(/connection closed/);
+  // The proxy learns of the death connection by connection: a command sent on a shared connection whose close it has
+  // not processed yet is in flight when it closes, and that client is disconnected too (as on the service). A
+  // throwaway client waits until the proxy has seen every connection to the dead primary close.
+  await waitFor(async () => {
+    const probe = await raw.connect(enterprise.port);
+    const reply = plain(await probe.call(['GET', k0]));
+    return typeof reply === 'object' && reply !== null && 'error' in reply ? reply : undefined;
+  }, 'the proxy to see the primary gone');
 
   expect(plain(await idle.call(['GET', k0]))).toEqual({ error: expect.stringMatching(/^CLUSTERDOWN/) });
   await waitFor(async () => {
