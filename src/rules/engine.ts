@@ -4,7 +4,7 @@ import type { RegionOverrides } from './data/regions';
 import { withManagedRedisViews } from './input/managed-redis-views';
 import { resolveProviderVersion, type ProviderVersionResolution } from './input/provider-version';
 import { DEFAULT_PROFILE, severityOf, sortFindings } from './profiles';
-import type { StackView, TerraformResource } from './terraform';
+import { withAttributeMemo, type StackView, type TerraformResource } from './terraform';
 import type { Finding, Profile, Rule, RuleContext, RuleResult } from './types';
 
 export interface EvaluateOptions {
@@ -34,6 +34,11 @@ export function profileFor(resource: TerraformResource, stack: StackView, overri
 
 /** Runs every rule on every resource it applies to. A rule that throws is reported as unknown, never as a crash. */
 export function evaluateStack(input: StackView, options: EvaluateOptions = {}): Evaluation {
+  // Rules share what they read of a resource: each attribute is walked once per evaluation (src/rules/terraform.ts).
+  return withAttributeMemo(() => evaluate(input, options));
+}
+
+function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
   const rules = options.rules ?? ALL_RULES;
   // azapi and legacy caches are judged through azurerm_managed_redis-shaped views (src/rules/input/managed-redis-views.ts).
   const stack = withManagedRedisViews(input);

@@ -96,31 +96,87 @@ export function isUnresolved(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
 
-/**
- * Reads `a.b.c` from resource values. A block given as a list (HCL and plans write blocks as lists) is entered at its
- * first element unless the next segment is an index. Any unresolved value on the way makes the result unknown.
- */
 /** A path segment, and its list index when it is one (`0`, `12`), else -1. */
 interface Segment {
   readonly name: string;
   readonly index: number;
 }
 
-const SEGMENTS = new Map<string, readonly Segment[]>();
-
-/** `a.b.c` split once per distinct path (the rules read the same few dozen paths on every resource). */
-function segmentsOf(path: string): readonly Segment[] {
-  let segments = SEGMENTS.get(path);
-  if (!segments) {
-    segments = path.split('.').map((name) => ({ name, index: /^\d+$/.test(name) ? Number(name) : -1 }));
-    if (SEGMENTS.size < 10_000) SEGMENTS.set(path, segments);
-  }
-  return segments;
+/**
+ * A path split once, with the last two reads of it remembered while a stack is evaluated (`withAttributeMemo`):
+ * the values read and the result. The engine runs every rule on one resource in a row and the rules read the same
+ * few paths of it many times (the geo group name about 27 times per cache), so most reads are one comparison.
+ */
+interface PathReader {
+  readonly segments: readonly Segment[];
+  epoch: number;
+  values: unknown;
+  result: AttributeValue | undefined;
+  /** The read before the last one (a rule comparing `before` with `after`, or a cache with a peer). */
+  previousEpoch: number;
+  previousValues: unknown;
+  previousResult: AttributeValue | undefined;
 }
 
+const READERS = new Map<string, PathReader>();
+
+/** `a.b.c` split once per distinct path (the rules read the same few dozen paths on every resource). */
+function readerOf(path: string): PathReader {
+  let reader = READERS.get(path);
+  if (!reader) {
+    const segments = path.split('.').map((name) => ({ name, index: /^\d+$/.test(name) ? Number(name) : -1 }));
+    reader = { segments, epoch: 0, values: undefined, result: undefined, previousEpoch: 0, previousValues: undefined, previousResult: undefined };
+    if (READERS.size < 10_000) READERS.set(path, reader);
+  }
+  return reader;
+}
+
+/** Non-zero while reads are remembered: the number of the evaluation (a remembered read of another one is stale). */
+let memoEpoch = 0;
+let lastEpoch = 0;
+
+/**
+ * Runs `evaluate` with attribute reads remembered: every rule reading one attribute of one resource gets the same
+ * result object (results are read, never written). The values of a stack are not changed while it is evaluated;
+ * outside `evaluate` nothing is remembered, so values built or changed in between are always read afresh.
+ */
+export function withAttributeMemo<T>(evaluate: () => T): T {
+  if (memoEpoch !== 0) return evaluate(); // already inside one
+  memoEpoch = ++lastEpoch;
+  try {
+    return evaluate();
+  } finally {
+    memoEpoch = 0;
+    // The stack's values are not kept alive by the memo once its evaluation is over.
+    for (const reader of READERS.values()) {
+      reader.values = reader.previousValues = undefined;
+      reader.result = reader.previousResult = undefined;
+    }
+  }
+}
+
+/**
+ * Reads `a.b.c` from resource values. A block given as a list (HCL and plans write blocks as lists) is entered at its
+ * first element unless the next segment is an index. Any unresolved value on the way makes the result unknown.
+ */
 export function readAttribute(values: unknown, path: string): AttributeValue {
+  const reader = readerOf(path);
+  if (memoEpoch === 0) return walk(values, reader.segments);
+  if (reader.epoch === memoEpoch && reader.values === values) return reader.result as AttributeValue;
+  if (reader.previousEpoch === memoEpoch && reader.previousValues === values) return reader.previousResult as AttributeValue;
+  const result = walk(values, reader.segments);
+  reader.previousEpoch = reader.epoch;
+  reader.previousValues = reader.values;
+  reader.previousResult = reader.result;
+  reader.epoch = memoEpoch;
+  reader.values = values;
+  reader.result = result;
+  return result;
+}
+
+function walk(values: unknown, segments: readonly Segment[]): AttributeValue {
   let current: unknown = values;
-  for (const segment of segmentsOf(path)) {
+  for (const segment of segments) {
     if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
       const index = segment.index >= 0 ? segment.index : 0;

@@ -59,8 +59,11 @@ export type RuleResult =
       readonly message?: string;
     };
 
-export const pass = (): RuleResult => ({ status: 'pass' });
-export const notApplicable = (): RuleResult => ({ status: 'not-applicable' });
+// One frozen pass and one not-applicable result, shared by every rule (results are read, never written).
+const PASS: RuleResult = Object.freeze({ status: 'pass' });
+const NOT_APPLICABLE: RuleResult = Object.freeze({ status: 'not-applicable' });
+export const pass = (): RuleResult => PASS;
+export const notApplicable = (): RuleResult => NOT_APPLICABLE;
 export const fail = (message: string, options: { attribute?: string; escalate?: boolean; fix?: string } = {}): RuleResult => ({
   status: 'fail',
   message,

@@ -88,8 +88,12 @@ export function scanKeyLines(
       level--;
       expectingKey = false;
     } else if (code === COMMA) {
-      if (kinds[level] === OBJECT) expectingKey = true;
-      else if (level <= depth) index[level]++;
+      if (kinds[level] === OBJECT) {
+        expectingKey = true;
+        // In valid JSON only whitespace stands between a comma in an object and the next key's quote: jump to it
+        // (indentation is most of a pretty-printed plan's characters).
+        i = text.indexOf('"', i + 1) - 1;
+      } else if (level <= depth) index[level]++;
     }
   }
 }

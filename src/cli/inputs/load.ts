@@ -95,7 +95,7 @@ async function fromText(given: string, display: string, text: string, full: stri
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
       const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
-      return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines })] };
+      return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines, owned: true })] };
     }
     if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
       return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };

@@ -13,8 +13,11 @@ export function existed(resource: TerraformResource): boolean {
 
 /** The value before the change (never unknown: it is state). */
 export function before(resource: TerraformResource, path: string): AttributeValue {
-  return readAttribute(resource.change?.before ?? {}, path);
+  return readAttribute(resource.change?.before ?? NOTHING_BEFORE, path);
 }
+
+/** The values of a resource the plan creates: nothing (one object, so reads of it are remembered once). */
+const NOTHING_BEFORE: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** The planned value after the change (unknown when `after_unknown`). */
 export function after(resource: TerraformResource, path: string): AttributeValue {
@@ -110,6 +113,8 @@ export function compareAttribute(resource: TerraformResource, path: string, prov
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
+  // Strings and booleans (nearly every attribute compared) are the same exactly when their JSON is.
+  if ((typeof a === 'string' || typeof a === 'boolean') && (typeof b === 'string' || typeof b === 'boolean')) return a === b;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -53,6 +53,11 @@ export interface ReadPlanOptions {
   readonly stackName?: string;
   /** Index in `resource_changes` → line of the entry in the file, for findings to point at. */
   readonly lines?: ReadonlyMap<number, number>;
+  /**
+   * The plan object is the caller's alone (just parsed, nobody else holds it): its values are trimmed where they are
+   * instead of copied (see withoutUnsetValues). @default false
+   */
+  readonly owned?: boolean;
 }
 
 export function readPlan(plan: TerraformPlan, options: ReadPlanOptions = {}): StackView {
@@ -64,8 +69,9 @@ export function readPlan(plan: TerraformPlan, options: ReadPlanOptions = {}): St
     if (rc.mode !== 'managed') continue;
     const { actions } = rc.change;
     // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
-    const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before);
-    const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after);
+    const trim = { inPlace: options.owned === true };
+    const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before, trim);
+    const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after, trim);
     const deleted = after === null;
     const configuration = config.get(stripIndexes(rc.address));
     // References in a module's configuration are relative to that module instance.

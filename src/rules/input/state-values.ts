@@ -51,23 +51,28 @@ export function isEmptyStateValue(value: unknown): boolean {
 }
 
 /**
- * A copy of `values` with the "not set" forms of `type`'s optional attributes removed (so rules read them as absent).
- * Values of types without a table are returned unchanged (the same object).
+ * `values` with the "not set" forms of `type`'s optional attributes removed (so rules read them as absent). Values of
+ * types without a table are returned unchanged (the same object).
+ *
+ * By default `values` is left as it is and the objects on the way to a removed attribute are copied. With `inPlace`
+ * (values the caller alone holds, e.g. a plan it has just parsed) only an object that loses a key is copied and put
+ * where it was; the lists and objects above it are not.
  */
-export function withoutUnsetValues(type: string, values: Values): Values {
+export function withoutUnsetValues(type: string, values: Values, options: { readonly inPlace?: boolean } = {}): Values {
   const paths = UNSET_PATHS.get(type);
   if (!paths) return values;
+  const inPlace = options.inPlace === true;
   let result = values;
   // Deepest paths are listed first, so `default_database.module.args` is removed before `default_database.module`
   // is judged empty, and `default_database` last.
-  for (const path of paths) result = removeEmpty(result, path, 0);
+  for (const path of paths) result = removeEmpty(result, path, 0, inPlace);
   return result;
 }
 
 /** UNSET_WHEN_EMPTY with each path split once. */
 const UNSET_PATHS = new Map(Object.entries(UNSET_WHEN_EMPTY).map(([type, paths]) => [type, paths.map((p) => p.split('.'))]));
 
-function removeEmpty(values: Values, segments: readonly string[], at: number): Values {
+function removeEmpty(values: Values, segments: readonly string[], at: number, inPlace: boolean): Values {
   const head = segments[at];
   if (!(head in values)) return values;
   const current = values[head];
@@ -83,14 +88,18 @@ function removeEmpty(values: Values, segments: readonly string[], at: number): V
     for (let i = 0; i < current.length; i++) {
       const element = current[i];
       if (element === null || typeof element !== 'object' || Array.isArray(element)) continue;
-      const next = removeEmpty(element as Values, segments, at + 1);
-      if (next !== element) (list ??= [...current])[i] = next;
+      const next = removeEmpty(element as Values, segments, at + 1, inPlace);
+      if (next === element) continue;
+      if (inPlace) current[i] = next;
+      else (list ??= [...current])[i] = next;
     }
     return list ? { ...values, [head]: list } : values;
   }
   if (current !== null && typeof current === 'object') {
-    const next = removeEmpty(current as Values, segments, at + 1);
-    return next === current ? values : { ...values, [head]: next };
+    const next = removeEmpty(current as Values, segments, at + 1, inPlace);
+    if (next === current) return values;
+    if (!inPlace) return { ...values, [head]: next };
+    values[head] = next;
   }
   return values;
 }
