@@ -216,13 +216,29 @@ export function attr(resource: TerraformResource, path: string): AttributeValue 
   return readAttribute(resource.values, path);
 }
 
+const KNOWN_RESULTS = new Map<unknown, DefaultedValue>();
+
+/**
+ * `{ kind: 'known', value }`, one shared object per primitive value (the provider defaults the rules fill in for
+ * absent attributes are a handful of strings and booleans, asked for on every cache).
+ */
+export function knownResult(value: unknown): DefaultedValue {
+  if (value !== null && (typeof value === 'object' || typeof value === 'function')) return { kind: 'known', value };
+  let result = KNOWN_RESULTS.get(value);
+  if (result === undefined) {
+    result = Object.freeze({ kind: 'known', value }) as DefaultedValue;
+    if (KNOWN_RESULTS.size < 1000) KNOWN_RESULTS.set(value, result);
+  }
+  return result;
+}
+
 /** A value that is either known or unknown (absent values were replaced by a default). */
 export type DefaultedValue = Exclude<AttributeValue, { readonly kind: 'absent' }>;
 
 /** The attribute's value, or the provider's default when it is absent. */
 export function attrOr(resource: TerraformResource, path: string, providerDefault: unknown): DefaultedValue {
   const value = attr(resource, path);
-  return value.kind === 'absent' ? { kind: 'known', value: providerDefault } : value;
+  return value.kind === 'absent' ? knownResult(providerDefault) : value;
 }
 
 /** The attribute's value when known (with `providerDefault` for absent), else undefined. */

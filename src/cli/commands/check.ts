@@ -43,12 +43,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const stacks: StackView[] = [];
   const notices: InputNotice[] = [];
   const versions: ReportProviderVersion[] = [];
+  let evaluated: readonly Finding[] = []; // the findings of the one stack, as evaluateStack sorted them
   for (const input of inputs) {
     for (const stack of input.stacks) {
       // --provider-version wins over the lock file beside the input, which wins over the input's constraint.
       const provider = resolveProviderVersion({ flag: options.providerVersion, locked: input.lockedProviderVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
       versions.push({ input: input.path, stack: stack.name, version: provider.version, source: provider.source, ...(provider.constraint !== undefined ? { constraint: provider.constraint } : {}) });
       const evaluation = evaluateStack(stack, { profile: options.profile, provider, regions: options.regions });
+      evaluated = evaluation.findings;
       resources += evaluation.resources;
       notices.push(...(stack.notices ?? []));
       // Acknowledgements recorded at synth apply as they did there: warnings only.
@@ -67,7 +69,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (options.baselineFile) findings = withoutBaseline(findings, options.baselineFile, options.cwd);
   const unknownByRule = countUnknownByRule(findings);
   findings = groupUnknowns(findings);
-  sortFindings(findings);
+  // One stack whose findings came through unchanged (nothing suppressed, grouped or added) is sorted already.
+  if (stacks.length !== 1 || !sameFindings(findings, evaluated)) sortFindings(findings);
 
   const profile = options.profile ?? inputs.flatMap((i) => i.stacks).find((s) => s.profile)?.profile ?? DEFAULT_PROFILE;
   const ruleIds = new Set(findings.map((f) => f.ruleId));
@@ -90,6 +93,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     failOn: options.failOn,
     failOnUnknown: options.failOnUnknown ?? false,
   };
+}
+
+/** True when both lists hold the same finding objects in the same order. */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Errors, warnings, unknown and suppressed findings, counted in one pass. */

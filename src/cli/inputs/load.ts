@@ -52,9 +52,9 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   const display = displayPath(full, options.cwd);
   const stat = statOrThrow(full, given);
   if (stat.isDirectory()) return loadDirectory(given, full, options);
-  const text = readText(full, given, options);
+  const { text, bytes } = readDocument(full, given, options);
   const kind = full.endsWith('.tf') ? 'hcl' : undefined;
-  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options);
+  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options, bytes);
   return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
 }
 
@@ -79,8 +79,8 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   return { ...(await fromHcl(given, files, full, options)), lockedProviderVersion: locked };
 }
 
-/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. */
-async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions): Promise<LoadedInput> {
+/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. `bytes`: the file as read, when it was one. */
+async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions, bytes?: Uint8Array): Promise<LoadedInput> {
   if (text.trim() === '') throw inputError.empty(given);
   if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
@@ -94,18 +94,18 @@ async function fromText(given: string, display: string, text: string, full: stri
     if (isTerraformPlan(json)) {
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
-      const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
+      const lines = withinDepth(given, () => planResourceLines(bytes ?? text)); // before readPlan, which recurses over values
       return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines, owned: true })] };
     }
     if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
-      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };
+      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack, bytes)] };
     }
     throw inputError.wrongSchema(given);
   }
   return fromHcl(given, [{ file: display, text }], full ? path.dirname(full) : options.cwd, options);
 }
 
-function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack): StackView {
+function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack, bytes?: Uint8Array): StackView {
   let json = parsed;
   if (!json) {
     if (text.trim() === '') throw inputError.empty(file);
@@ -116,7 +116,7 @@ function synthStack(text: string, file: string, stackName: string | undefined, p
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
   }
-  const lines = withinDepth(file, () => terraformJsonResourceLines(text));
+  const lines = withinDepth(file, () => terraformJsonResourceLines(bytes ?? text));
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
@@ -159,18 +159,23 @@ function withinDepth<T>(given: string, scan: () => T): T {
   }
 }
 
+/** The keys every resource_changes entry holds as strings. */
+const ENTRY_KEYS = ['address', 'type', 'name', 'mode'] as const;
+const SIDES = ['before', 'after'] as const;
+
 /** What is wrong with the shape of a plan document, or undefined when readPlan can read it. */
 export function planShapeProblem(plan: TerraformPlan): string | undefined {
   const changes: unknown = plan.resource_changes;
   if (changes !== undefined && changes !== null && !Array.isArray(changes)) return `its "resource_changes" is ${typeof changes}, not a list`;
-  for (const [i, rc] of ((changes as unknown[] | undefined) ?? []).entries()) {
-    const entry = rc as Record<string, unknown> | null;
+  const list = (changes as unknown[] | undefined) ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i] as Record<string, unknown> | null;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return `resource_changes[${i}] is not an object`;
-    for (const key of ['address', 'type', 'name', 'mode']) if (typeof entry[key] !== 'string') return `resource_changes[${i}] has no string "${key}"`;
+    for (const key of ENTRY_KEYS) if (typeof entry[key] !== 'string') return `resource_changes[${i}] has no string "${key}"`;
     const change = entry.change as Record<string, unknown> | null;
     if (change === null || typeof change !== 'object' || Array.isArray(change)) return `resource_changes[${i}] (${String(entry.address)}) has no "change" object`;
     if (!Array.isArray(change.actions) || change.actions.some((a) => typeof a !== 'string')) return `resource_changes[${i}] (${String(entry.address)}) has no list of "actions"`;
-    for (const side of ['before', 'after']) {
+    for (const side of SIDES) {
       const value = change[side];
       if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) return `resource_changes[${i}] (${String(entry.address)}) has a "${side}" that is not an object`;
     }
@@ -207,6 +212,11 @@ function limitBytes(options: LoadOptions): number {
 }
 
 function readText(full: string, given: string, options: LoadOptions): string {
+  return readDocument(full, given, options).text;
+}
+
+/** A file's text and the bytes it was decoded from (the line scan reads the bytes). */
+function readDocument(full: string, given: string, options: LoadOptions): { text: string; bytes: Buffer } {
   const limit = limitBytes(options);
   let size: number;
   try {
@@ -219,7 +229,7 @@ function readText(full: string, given: string, options: LoadOptions): string {
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
-    return buffer.toString('utf8');
+    return { text: buffer.toString('utf8'), bytes: buffer };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw inputError.unreadable(given, (error as Error).message);

@@ -30,13 +30,14 @@ export interface Referrers {
 
 /** The access policy assignments of the cache's database in the stack, in both forms. */
 export function accessPolicyAssignmentsOf(cache: TerraformResource, stack: StackView): Referrers {
-  const azapi = resourcesReferring(stack, AZAPI_RESOURCE, cache, 'parent_id').filter(isAzapiAssignment);
+  const referring = resourcesReferring(stack, AZAPI_RESOURCE, cache, 'parent_id');
+  const azapi = referring.length === 0 ? referring : referring.filter(isAzapiAssignment);
   const azurerm = resourcesReferring(stack, ACCESS_POLICY_ASSIGNMENT, cache, 'managed_redis_id');
   const maybe = memoize(stack, 'maybeAccessPolicyAssignments', () => [
     ...resourcesMaybeReferring(stack, AZAPI_RESOURCE, 'parent_id').filter(isAzapiAssignment),
     ...resourcesMaybeReferring(stack, ACCESS_POLICY_ASSIGNMENT, 'managed_redis_id'),
   ]);
-  return { found: [...azapi, ...azurerm], maybe };
+  return { found: azapi.length === 0 ? azurerm : azurerm.length === 0 ? azapi : [...azapi, ...azurerm], maybe };
 }
 
 /** The management locks whose scope is the cache. */

@@ -66,8 +66,11 @@ export function isKnownGeoMember(cache: TerraformResource): boolean {
 
 /** Resources of a type in the stack that refer to this cache (e.g. diagnostic settings, private endpoints). */
 export function resourcesReferring(stack: StackView, type: string, cache: TerraformResource, attribute: string): TerraformResource[] {
-  return referrers(stack, type, attribute).get(cache.address) ?? [];
+  return referrers(stack, type, attribute).get(cache.address) ?? NONE;
 }
+
+/** The one empty list of referrers (results are read, never written). */
+const NONE: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
 /** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
 function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {

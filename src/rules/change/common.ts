@@ -4,7 +4,7 @@ import { memoize, ofType } from '../stack-index';
 import { MANAGED_REDIS } from '../cache/common';
 import { normalizeRegion } from '../data/regions';
 import { cacheFor } from '../geo/common';
-import { displayName, isUnresolved, readAttribute, type AttributeValue, type StackView, type TerraformResource } from '../terraform';
+import { displayName, isUnresolved, knownResult, readAttribute, type AttributeValue, type StackView, type TerraformResource } from '../terraform';
 
 /** A cache "existed" when the plan has a `before` for it. */
 export function existed(resource: TerraformResource): boolean {
@@ -85,7 +85,9 @@ export type Side = { readonly kind: 'unknown'; readonly expression: string } | {
 function side(value: AttributeValue, providerDefault: unknown): Side {
   if (value.kind === 'unknown') return value;
   const v = value.kind === 'absent' || value.value === '' || (Array.isArray(value.value) && value.value.length === 0) ? undefined : value.value;
-  return { kind: 'known', value: v ?? providerDefault };
+  // The read itself when it is the answer (no copy per comparison), else the default's shared result.
+  if (value.kind === 'known' && v !== undefined && v !== null) return value;
+  return knownResult(providerDefault);
 }
 
 /** The value before the change, with the provider default for absent, null or empty values. */

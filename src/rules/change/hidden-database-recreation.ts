@@ -31,8 +31,7 @@ export const hiddenDatabaseRecreation: Rule = {
       changes.push(`${attribute} ${arrow(before, after)}`);
       attributes.push(attribute);
     };
-    for (const [field, providerDefault] of [['clustering_policy', PROVIDER_DEFAULTS.clustering_policy], ['geo_replication_group_name', undefined]] as const) {
-      const attribute = `default_database.${field}`;
+    for (const [attribute, providerDefault] of RECREATING_FIELDS) {
       const change = compareAttribute(cache, attribute, providerDefault);
       if (change.kind === 'unknown') unknownAttribute ??= attribute;
       else if (change.kind === 'changed') record(attribute, change.before, change.after);
@@ -49,6 +48,12 @@ export const hiddenDatabaseRecreation: Rule = {
     );
   },
 };
+
+/** The database fields whose change recreates the database, with their provider defaults (built once, not per cache). */
+const RECREATING_FIELDS = [
+  ['default_database.clustering_policy', PROVIDER_DEFAULTS.clustering_policy],
+  ['default_database.geo_replication_group_name', undefined],
+] as const;
 
 function moduleText(modules: readonly string[]): string | undefined {
   return modules.length === 0 ? undefined : `[${modules.join(', ')}]`;

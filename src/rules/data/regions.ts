@@ -45,8 +45,18 @@ export type ZoneSupport = 'zones' | 'no-zones' | 'unknown';
 
 /** Lower-cases and removes spaces: `West Europe` → `westeurope`. */
 export function normalizeRegion(location: string): string {
-  return location.toLowerCase().replace(/\s+/g, '');
+  // A plan names a few regions thousands of times: each distinct text is normalised once.
+  let region = REGION_NAMES.get(location);
+  if (region === undefined) {
+    region = location.toLowerCase().replace(/\s+/g, '');
+    if (REGION_NAMES.size < 1000) REGION_NAMES.set(location, region);
+  }
+  return region;
 }
+
+const REGION_NAMES = new Map<string, string>();
+const WITH_ZONES = new Set(REGIONS_WITH_ZONES);
+const WITHOUT_ZONES = new Set(REGIONS_WITHOUT_ZONES);
 
 /** Extra regions a user declares (a new region, a sovereign cloud), merged over the built-in lists. */
 export interface RegionOverrides {
@@ -57,9 +67,9 @@ export interface RegionOverrides {
 /** Zone support of a region, using the built-in lists and any overrides (overrides win). */
 export function zoneSupport(location: string, overrides: RegionOverrides = {}): ZoneSupport {
   const region = normalizeRegion(location);
-  if ((overrides.withZones ?? []).map(normalizeRegion).includes(region)) return 'zones';
-  if ((overrides.withoutZones ?? []).map(normalizeRegion).includes(region)) return 'no-zones';
-  if (REGIONS_WITH_ZONES.includes(region)) return 'zones';
-  if (REGIONS_WITHOUT_ZONES.includes(region)) return 'no-zones';
+  if (overrides.withZones?.some((r) => normalizeRegion(r) === region)) return 'zones';
+  if (overrides.withoutZones?.some((r) => normalizeRegion(r) === region)) return 'no-zones';
+  if (WITH_ZONES.has(region)) return 'zones';
+  if (WITHOUT_ZONES.has(region)) return 'no-zones';
   return 'unknown';
 }

@@ -164,7 +164,9 @@ function elementReferences(expression: unknown, length: number): unknown[] | und
 function referenceOf(expression: unknown, prefix = ''): string | undefined {
   const references = (expression as { references?: unknown })?.references;
   if (!Array.isArray(references) || references.length === 0) return undefined;
-  const longest = references.filter((r): r is string => typeof r === 'string').sort((a, b) => b.length - a.length)[0];
+  // The first of the longest (what a stable sort by length, longest first, put first), in one pass.
+  let longest: string | undefined;
+  for (const r of references) if (typeof r === 'string' && (longest === undefined || r.length > longest.length)) longest = r;
   if (!longest) return undefined;
   const relative = /^(var|local|each|count|path|self|terraform)\./.test(longest);
   return `\${${relative ? '' : prefix}${longest}}`;
