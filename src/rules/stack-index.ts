@@ -22,12 +22,15 @@ function memoOf(stack: StackView): Map<string, unknown> {
   return memo;
 }
 
-/** The value of `compute()` for this stack and key, computed once. */
-export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
+/**
+ * The value of `compute(stack)` for this stack and key, computed once. Callers asked on every resource pass a function
+ * declared once (not an arrow written at the call, which is a new closure on every call).
+ */
+export function memoize<T>(stack: StackView, key: string, compute: (stack: StackView) => T): T {
   const memo = memoOf(stack);
   let value = memo.get(key) as T | undefined;
   if (value === undefined && !memo.has(key)) {
-    value = compute();
+    value = compute(stack);
     memo.set(key, value);
   }
   return value as T;
@@ -37,8 +40,8 @@ export function memoize<T>(stack: StackView, key: string, compute: () => T): T {
  * `memoize` for a family of values told apart by a resource type and an attribute (e.g. who refers to a cache through
  * `target_resource_id`): looked up without building a key string on every call.
  */
-export function memoizeFor<T>(stack: StackView, family: string, type: string, attribute: string, compute: () => T): T {
-  const byType = memoize(stack, family, () => new Map<string, Map<string, T>>());
+export function memoizeFor<T>(stack: StackView, family: string, type: string, attribute: string, compute: (stack: StackView, type: string, attribute: string) => T): T {
+  const byType = memoize(stack, family, newFamily) as Map<string, Map<string, T>>;
   let byAttribute = byType.get(type);
   if (!byAttribute) {
     byAttribute = new Map();
@@ -46,27 +49,36 @@ export function memoizeFor<T>(stack: StackView, family: string, type: string, at
   }
   let value = byAttribute.get(attribute);
   if (value === undefined && !byAttribute.has(attribute)) {
-    value = compute();
+    value = compute(stack, type, attribute);
     byAttribute.set(attribute, value);
   }
   return value as T;
 }
 
+function newFamily(): Map<string, Map<string, unknown>> {
+  return new Map();
+}
+
 /** Resources of a type, in stack order. */
 export function ofType(stack: StackView, type: string): TerraformResource[] {
-  const byType = memoize(stack, 'byType', () => {
-    const map = new Map<string, TerraformResource[]>();
-    for (const r of stack.resources) {
-      const list = map.get(r.type);
-      if (list) list.push(r); // in place: copying the list per resource is quadratic on a 10,000-resource plan
-      else map.set(r.type, [r]);
-    }
-    return map;
-  });
-  return byType.get(type) ?? [];
+  return memoize(stack, 'byType', resourcesByType).get(type) ?? [];
+}
+
+function resourcesByType(stack: StackView): Map<string, TerraformResource[]> {
+  const map = new Map<string, TerraformResource[]>();
+  for (const r of stack.resources) {
+    const list = map.get(r.type);
+    if (list) list.push(r); // in place: copying the list per resource is quadratic on a 10,000-resource plan
+    else map.set(r.type, [r]);
+  }
+  return map;
 }
 
 /** The resource with this address. */
 export function byAddress(stack: StackView, address: string): TerraformResource | undefined {
-  return memoize(stack, 'byAddress', () => new Map(stack.resources.map((r) => [r.address, r]))).get(address);
+  return memoize(stack, 'byAddress', resourcesByAddress).get(address);
+}
+
+function resourcesByAddress(stack: StackView): Map<string, TerraformResource> {
+  return new Map(stack.resources.map((r) => [r.address, r]));
 }

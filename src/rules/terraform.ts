@@ -261,8 +261,17 @@ const INDEX = String.raw`\[(?:\d+|"(?:[^"\\]|\\.)*"|\*)\]`;
  */
 const REFERENCE = new RegExp(String.raw`(?<![\w.\-\]])((?:module\.[A-Za-z_][\w-]*(?:${INDEX})?\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*(?:${INDEX})?)`, 'g');
 
+/** `${type.name}` or `${data.type.name}`, followed by attribute names only (no index, no module, nothing else). */
+const SIMPLE_REFERENCE = /^\$\{((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)(?:\.[A-Za-z_][\w-]*)*\}$/;
+
 /** The resource addresses a value refers to through `${...}` interpolations (absolute: module prefix and instance key). */
 export function referencedAddresses(value: unknown): string[] {
+  // The common case, one whole reference such as `${azurerm_managed_redis.cache.id}`: what REFERENCE finds in it is
+  // its `type.name`, without splitting it into interpolations.
+  if (typeof value === 'string') {
+    const simple = SIMPLE_REFERENCE.exec(value);
+    if (simple !== null) return [simple[1]];
+  }
   const found = new Set<string>();
   collectReferences(value, found);
   return [...found];

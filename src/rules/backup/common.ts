@@ -88,15 +88,7 @@ export function hasScheduledExport(cache: TerraformResource, stack: StackView): 
 
 /** Addresses of the caches the stack exports on a schedule. */
 function exportedCaches(stack: StackView): Set<string> {
-  return memoize(stack, 'exportedCaches', () => {
-    const exported = new Set<string>();
-    for (const r of stack.resources) {
-      const backupOf = r.amr?.backupOf;
-      if (Array.isArray(backupOf)) backupOf.forEach((a) => exported.add(String(a)));
-    }
-    for (const caches of exportRoles(stack).values()) caches.forEach((c) => exported.add(c));
-    return exported;
-  });
+  return memoize(stack, 'exportedCaches', exportedCachesOf);
 }
 
 /** True when a group member (or the cache itself) is exported: one export backs up the whole group. */
@@ -113,20 +105,7 @@ export function grantsExport(role: TerraformResource): boolean {
 
 /** Export role definitions → the caches they are scoped to (by reference, or by a literal ARM ID's cache name). */
 export function exportRoles(stack: StackView): Map<string, string[]> {
-  return memoize(stack, 'exportRoles', () => {
-    const map = new Map<string, string[]>();
-    for (const role of ofType(stack, ROLE_DEFINITION)) {
-      if (!grantsExport(role)) continue;
-      const caches = new Set<string>();
-      for (const value of [role.values.scope, ...(Array.isArray(role.values.assignable_scopes) ? role.values.assignable_scopes : [])]) {
-        for (const a of referencedAddresses(value)) if (isAddressOf(a, MANAGED_REDIS)) caches.add(a);
-        const byId = typeof value === 'string' && !isUnresolved(value) ? cacheFor(value.replace(/\/databases\/[^/]+\/?$/i, ''), stack) : undefined;
-        if (byId) caches.add(byId.address);
-      }
-      map.set(role.address, [...caches]);
-    }
-    return map;
-  });
+  return memoize(stack, 'exportRoles', exportRolesOf);
 }
 
 /** Export roles whose scope is an expression naming no resource (a variable, a module output): they may export any cache. */
@@ -182,17 +161,7 @@ export function exporterPrincipals(stack: StackView): Map<string, Set<string>> {
 export function exportedBy(resource: TerraformResource, stack: StackView): string[] {
   const meta = backupMetadata(resource);
   if (meta?.part === 'exporter' && meta.exportedCache) return [meta.exportedCache];
-  const byResource = memoize(stack, 'exportersByResource', () => {
-    const map = new Map<string, Set<string>>();
-    for (const [principal, caches] of exporterPrincipals(stack)) {
-      for (const a of referencedAddresses(principal)) {
-        const set = map.get(a) ?? new Set<string>();
-        caches.forEach((c) => set.add(c));
-        map.set(a, set);
-      }
-    }
-    return map;
-  });
+  const byResource = memoize(stack, 'exportersByResource', exportersByResourceOf);
   return [...(byResource.get(resource.address) ?? [])];
 }
 
@@ -270,4 +239,44 @@ export function referrersOf(stack: StackView, type: string, attribute: string, t
 /** True when the cache is in a geo group whose name is not known until apply. */
 export function unknownGroup(cache: TerraformResource): boolean {
   return geoGroupName(cache).kind === 'unknown';
+}
+
+/** The index memoized as 'exportedCaches': built once per stack (declared once, so a lookup makes no closure). */
+function exportedCachesOf(stack: StackView) {
+  const exported = new Set<string>();
+  for (const r of stack.resources) {
+    const backupOf = r.amr?.backupOf;
+    if (Array.isArray(backupOf)) backupOf.forEach((a) => exported.add(String(a)));
+  }
+  for (const caches of exportRoles(stack).values()) caches.forEach((c) => exported.add(c));
+  return exported;
+}
+
+/** The index memoized as 'exportRoles': built once per stack (declared once, so a lookup makes no closure). */
+function exportRolesOf(stack: StackView) {
+  const map = new Map<string, string[]>();
+  for (const role of ofType(stack, ROLE_DEFINITION)) {
+    if (!grantsExport(role)) continue;
+    const caches = new Set<string>();
+    for (const value of [role.values.scope, ...(Array.isArray(role.values.assignable_scopes) ? role.values.assignable_scopes : [])]) {
+      for (const a of referencedAddresses(value)) if (isAddressOf(a, MANAGED_REDIS)) caches.add(a);
+      const byId = typeof value === 'string' && !isUnresolved(value) ? cacheFor(value.replace(/\/databases\/[^/]+\/?$/i, ''), stack) : undefined;
+      if (byId) caches.add(byId.address);
+    }
+    map.set(role.address, [...caches]);
+  }
+  return map;
+}
+
+/** The index memoized as 'exportersByResource': built once per stack (declared once, so a lookup makes no closure). */
+function exportersByResourceOf(stack: StackView) {
+  const map = new Map<string, Set<string>>();
+  for (const [principal, caches] of exporterPrincipals(stack)) {
+    for (const a of referencedAddresses(principal)) {
+      const set = map.get(a) ?? new Set<string>();
+      caches.forEach((c) => set.add(c));
+      map.set(a, set);
+    }
+  }
+  return map;
 }

@@ -74,40 +74,47 @@ const NONE: TerraformResource[] = Object.freeze([]) as unknown as TerraformResou
 
 /** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
 function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {
-  return memoizeFor(stack, 'referrers', type, attribute, () => {
-    const map = new Map<string, TerraformResource[]>();
-    const add = (address: string, r: TerraformResource) => {
-      const list = map.get(address);
-      if (list === undefined) map.set(address, [r]);
-      else if (!list.includes(r)) list.push(r);
-    };
-    for (const r of ofType(stack, type)) {
-      if (r.unknownInstances !== undefined) continue; // may have no instance at all: only "maybe" referring
-      const value = attr(r, attribute);
-      if (value.kind === 'unknown') referencedAddresses(value.expression).forEach((a) => add(a, r));
-      else if (value.kind === 'known') {
-        referencedAddresses(value.value).forEach((a) => add(a, r));
-        const name = typeof value.value === 'string' ? value.value.match(/\/redisEnterprise\/([^/]+)(\/|$)/i)?.[1] : undefined;
-        if (name) (cachesByLowerName(stack).get(name.toLowerCase()) ?? []).forEach((c) => add(c.address, r));
-      }
+  return referenceIndex(stack, type, attribute).byCache;
+}
+
+/**
+ * Who of `type` refers to what through `attribute`, read once per stack for both questions: the resources referring to
+ * each cache, and those that may refer to any (see resourcesMaybeReferring), in stack order.
+ */
+function referenceIndex(stack: StackView, type: string, attribute: string): { byCache: Map<string, TerraformResource[]>; maybe: TerraformResource[] } {
+  return memoizeFor(stack, 'referenceIndex', type, attribute, buildReferenceIndex);
+}
+
+function buildReferenceIndex(stack: StackView, type: string, attribute: string): { byCache: Map<string, TerraformResource[]>; maybe: TerraformResource[] } {
+  const map = new Map<string, TerraformResource[]>();
+  const maybe: TerraformResource[] = [];
+  const add = (address: string, r: TerraformResource) => {
+    const list = map.get(address);
+    if (list === undefined) map.set(address, [r]);
+    else if (!list.includes(r)) list.push(r);
+  };
+  for (const r of ofType(stack, type)) {
+    if (r.unknownInstances !== undefined) {
+      maybe.push(r); // may have no instance at all: only "maybe" referring
+      continue;
     }
-    return map;
-  });
+    const value = attr(r, attribute);
+    if (value.kind === 'unknown') {
+      const addresses = referencedAddresses(value.expression);
+      if (addresses.length === 0) maybe.push(r);
+      for (const a of addresses) add(a, r);
+    } else if (value.kind === 'known') {
+      for (const a of referencedAddresses(value.value)) add(a, r);
+      const name = typeof value.value === 'string' ? value.value.match(/\/redisEnterprise\/([^/]+)(\/|$)/i)?.[1] : undefined;
+      if (name) (cachesByLowerName(stack).get(name.toLowerCase()) ?? []).forEach((c) => add(c.address, r));
+    }
+  }
+  return { byCache: map, maybe };
 }
 
 /** The stack's caches by known name, lower case (stack order), once per stack and only when a literal ARM ID asks. */
 function cachesByLowerName(stack: StackView): Map<string, TerraformResource[]> {
-  return memoize(stack, 'cachesByLowerName', () => {
-    const byName = new Map<string, TerraformResource[]>();
-    for (const c of ofType(stack, MANAGED_REDIS)) {
-      const name = attr(c, 'name');
-      if (name.kind !== 'known' || typeof name.value !== 'string') continue;
-      const list = byName.get(name.value.toLowerCase());
-      if (list) list.push(c);
-      else byName.set(name.value.toLowerCase(), [c]);
-    }
-    return byName;
-  });
+  return memoize(stack, 'cachesByLowerName', cachesByLowerNameOf);
 }
 
 /**
@@ -116,16 +123,23 @@ function cachesByLowerName(stack: StackView): Map<string, TerraformResource[]> {
  * this cache, so a rule looking for them can say neither "none" nor "found".
  */
 export function resourcesMaybeReferring(stack: StackView, type: string, attribute: string): TerraformResource[] {
-  return memoizeFor(stack, 'maybeReferrers', type, attribute, () =>
-    ofType(stack, type).filter((r) => {
-      if (r.unknownInstances !== undefined) return true;
-      const value = attr(r, attribute);
-      return value.kind === 'unknown' && referencedAddresses(value.expression).length === 0;
-    }),
-  );
+  return referenceIndex(stack, type, attribute).maybe;
 }
 
 /** Quotes a value for messages. */
 export function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+}
+
+/** The index memoized as 'cachesByLowerName': built once per stack (declared once, so a lookup makes no closure). */
+function cachesByLowerNameOf(stack: StackView) {
+  const byName = new Map<string, TerraformResource[]>();
+  for (const c of ofType(stack, MANAGED_REDIS)) {
+    const name = attr(c, 'name');
+    if (name.kind !== 'known' || typeof name.value !== 'string') continue;
+    const list = byName.get(name.value.toLowerCase());
+    if (list) list.push(c);
+    else byName.set(name.value.toLowerCase(), [c]);
+  }
+  return byName;
 }

@@ -34,17 +34,7 @@ function resourceGroupLocks(cache: TerraformResource, stack: StackView): Terrafo
 
 /** Addresses of the stack's resource groups by known name (lower case), once per stack: a lookup per cache, not a scan. */
 function resourceGroupsByName(stack: StackView): ReadonlyMap<string, readonly string[]> {
-  return memoize(stack, 'resourceGroupsByName', () => {
-    const byName = new Map<string, string[]>();
-    for (const g of ofType(stack, RESOURCE_GROUP)) {
-      const name = knownValue(g, 'name');
-      if (typeof name !== 'string') continue;
-      const list = byName.get(name.toLowerCase());
-      if (list) list.push(g.address);
-      else byName.set(name.toLowerCase(), [g.address]);
-    }
-    return byName;
-  });
+  return memoize(stack, 'resourceGroupsByName', resourceGroupsByNameOf);
 }
 
 /** What a ReadOnly lock would block on this cache: each conflict in words, or the attribute that cannot be known. */
@@ -106,3 +96,16 @@ export const readOnlyLock: Rule = {
     return pass();
   },
 };
+
+/** The index memoized as 'resourceGroupsByName': built once per stack (declared once, so a lookup makes no closure). */
+function resourceGroupsByNameOf(stack: StackView) {
+  const byName = new Map<string, string[]>();
+  for (const g of ofType(stack, RESOURCE_GROUP)) {
+    const name = knownValue(g, 'name');
+    if (typeof name !== 'string') continue;
+    const list = byName.get(name.toLowerCase());
+    if (list) list.push(g.address);
+    else byName.set(name.toLowerCase(), [g.address]);
+  }
+  return byName;
+}

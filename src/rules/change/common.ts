@@ -160,15 +160,7 @@ export function groupAfter(resource: TerraformResource): string | undefined {
 
 /** The other caches of the plan planned to be in geo group `group` (caches being destroyed are leaving, not members). */
 export function plannedPeers(cache: TerraformResource, group: string, stack: StackView): TerraformResource[] {
-  const planned = memoize(stack, 'plannedGroups', () => {
-    const map = new Map<string, TerraformResource[]>();
-    for (const r of ofType(stack, MANAGED_REDIS)) {
-      const name = isDestroyed(r) ? undefined : groupAfter(r);
-      if (name !== undefined && name !== '') map.set(name, [...(map.get(name) ?? []), r]);
-    }
-    for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
-    return map;
-  });
+  const planned = memoize(stack, 'plannedGroups', plannedGroupsOf);
   return (planned.get(group) ?? []).filter((r) => r !== cache);
 }
 
@@ -256,4 +248,15 @@ export function databaseGate(cache: TerraformResource): RuleResult | undefined {
   if (database === 'unknown') return unknown('default_database');
   if (database === 'no') return notApplicable();
   return undefined;
+}
+
+/** The index memoized as 'plannedGroups': built once per stack (declared once, so a lookup makes no closure). */
+function plannedGroupsOf(stack: StackView) {
+  const map = new Map<string, TerraformResource[]>();
+  for (const r of ofType(stack, MANAGED_REDIS)) {
+    const name = isDestroyed(r) ? undefined : groupAfter(r);
+    if (name !== undefined && name !== '') map.set(name, [...(map.get(name) ?? []), r]);
+  }
+  for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
+  return map;
 }

@@ -24,15 +24,7 @@ export function groupMembers(cache: TerraformResource, stack: StackView): Terraf
 
 /** Group name → its caches, sorted by address. */
 function groups(stack: StackView): Map<string, TerraformResource[]> {
-  return memoize(stack, 'geoGroups', () => {
-    const map = new Map<string, TerraformResource[]>();
-    for (const c of ofType(stack, MANAGED_REDIS)) {
-      const group = knownGroup(c);
-      if (group !== undefined) map.set(group, [...(map.get(group) ?? []), c]);
-    }
-    for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
-    return map;
-  });
+  return memoize(stack, 'geoGroups', geoGroupsOf);
 }
 
 /** The cache in the stack that a `managed_redis_id`-like value points at: by reference, or by a literal ARM ID's name. */
@@ -42,14 +34,7 @@ export function cacheFor(value: unknown, stack: StackView): TerraformResource | 
   if (typeof value !== 'string' || isUnresolved(value)) return undefined;
   const name = value.match(/\/redisEnterprise\/([^/]+)\/?$/i)?.[1];
   if (!name) return undefined;
-  const byName = memoize(stack, 'cachesByName', () => {
-    const map = new Map<string, TerraformResource>();
-    for (const c of ofType(stack, MANAGED_REDIS)) {
-      const key = String(knownValue(c, 'name') ?? '').toLowerCase();
-      if (!map.has(key)) map.set(key, c);
-    }
-    return map;
-  });
+  const byName = memoize(stack, 'cachesByName', cachesByNameOf);
   return byName.get(name.toLowerCase());
 }
 
@@ -78,14 +63,7 @@ export function linkView(geo: TerraformResource, stack: StackView): LinkView {
 
 /** Geo-replication resources of the stack that link any of these caches. */
 export function linksOf(members: readonly TerraformResource[], stack: StackView): TerraformResource[] {
-  const byMember = memoize(stack, 'linksByMember', () => {
-    const map = new Map<TerraformResource, TerraformResource[]>();
-    for (const geo of ofType(stack, GEO_REPLICATION)) {
-      const view = linkView(geo, stack);
-      for (const m of new Set([view.primary, ...view.linked])) if (m) map.set(m, [...(map.get(m) ?? []), geo]);
-    }
-    return map;
-  });
+  const byMember = memoize(stack, 'linksByMember', linksByMemberOf);
   return [...new Set(members.flatMap((m) => byMember.get(m) ?? []))];
 }
 
@@ -117,3 +95,33 @@ export function onGeoMembers(check: (cache: TerraformResource, group: string) =>
   };
 }
 
+/** The index memoized as 'geoGroups': built once per stack (declared once, so a lookup makes no closure). */
+function geoGroupsOf(stack: StackView) {
+  const map = new Map<string, TerraformResource[]>();
+  for (const c of ofType(stack, MANAGED_REDIS)) {
+    const group = knownGroup(c);
+    if (group !== undefined) map.set(group, [...(map.get(group) ?? []), c]);
+  }
+  for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
+  return map;
+}
+
+/** The index memoized as 'cachesByName': built once per stack (declared once, so a lookup makes no closure). */
+function cachesByNameOf(stack: StackView) {
+  const map = new Map<string, TerraformResource>();
+  for (const c of ofType(stack, MANAGED_REDIS)) {
+    const key = String(knownValue(c, 'name') ?? '').toLowerCase();
+    if (!map.has(key)) map.set(key, c);
+  }
+  return map;
+}
+
+/** The index memoized as 'linksByMember': built once per stack (declared once, so a lookup makes no closure). */
+function linksByMemberOf(stack: StackView) {
+  const map = new Map<TerraformResource, TerraformResource[]>();
+  for (const geo of ofType(stack, GEO_REPLICATION)) {
+    const view = linkView(geo, stack);
+    for (const m of new Set([view.primary, ...view.linked])) if (m) map.set(m, [...(map.get(m) ?? []), geo]);
+  }
+  return map;
+}

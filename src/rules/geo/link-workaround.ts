@@ -7,14 +7,7 @@ import { AZAPI_ACTION, dependsOn, FORCE_LINK_ACTION, GEO_LINK_FIX_VERSION, GEO_S
 
 /** The azapi force-link actions of the stack that target this cache's database. */
 function forceLinksOf(member: TerraformResource, stack: StackView): TerraformResource[] {
-  const byTarget = memoize(stack, 'forceLinks', () => {
-    const map = new Map<string, TerraformResource[]>();
-    for (const r of ofType(stack, AZAPI_ACTION)) {
-      if (attr(r, 'action').kind === 'unknown' || r.values.action !== FORCE_LINK_ACTION) continue;
-      for (const a of referencedAddresses(r.values.resource_id)) map.set(a, [...(map.get(a) ?? []), r]);
-    }
-    return map;
-  });
+  const byTarget = memoize(stack, 'forceLinks', forceLinksByTarget);
   return byTarget.get(member.address) ?? [];
 }
 
@@ -66,3 +59,13 @@ export const linkWorkaround: Rule = {
       : fail(`the geo-replication resource does not depend on the sequential links ${notAwaited.map((a) => a.address).join(', ')}, so it may link the group in one call first`, { attribute: 'depends_on' });
   },
 };
+
+/** The index memoized as 'forceLinks': built once per stack (declared once, so a lookup makes no closure). */
+function forceLinksByTarget(stack: StackView) {
+  const map = new Map<string, TerraformResource[]>();
+  for (const r of ofType(stack, AZAPI_ACTION)) {
+    if (attr(r, 'action').kind === 'unknown' || r.values.action !== FORCE_LINK_ACTION) continue;
+    for (const a of referencedAddresses(r.values.resource_id)) map.set(a, [...(map.get(a) ?? []), r]);
+  }
+  return map;
+}

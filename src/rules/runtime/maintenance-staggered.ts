@@ -122,25 +122,7 @@ function clash(mine: Windows, theirs: Windows): boolean {
 }
 
 function placesOf(stack: StackView): Places {
-  return memoize(stack, 'maintenancePlaces', () => {
-    const live = new Set<TerraformResource>();
-    const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
-    const unplaced: TerraformResource[] = [];
-    const byKey = new Map<string, Neighbourhood>();
-    for (const c of ofType(stack, MANAGED_REDIS)) {
-      if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
-      live.add(c);
-      const place = placeOf(c);
-      places.set(c, place);
-      if ('unknown' in place) unplaced.push(c);
-      else {
-        const group = byKey.get(place.key);
-        if (group) group.members.push(c);
-        else byKey.set(place.key, { members: [c], labels: [] });
-      }
-    }
-    return { live, placeOf: places, unplaced, byKey };
-  });
+  return memoize(stack, 'maintenancePlaces', maintenancePlacesOf);
 }
 
 /** AMR-RUN-007: caches in one resource group and region have distinct maintenance windows. */
@@ -208,3 +190,24 @@ export const maintenanceStaggered: Rule = {
     );
   },
 };
+
+/** The index memoized as 'maintenancePlaces': built once per stack (declared once, so a lookup makes no closure). */
+function maintenancePlacesOf(stack: StackView) {
+  const live = new Set<TerraformResource>();
+  const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
+  const unplaced: TerraformResource[] = [];
+  const byKey = new Map<string, Neighbourhood>();
+  for (const c of ofType(stack, MANAGED_REDIS)) {
+    if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
+    live.add(c);
+    const place = placeOf(c);
+    places.set(c, place);
+    if ('unknown' in place) unplaced.push(c);
+    else {
+      const group = byKey.get(place.key);
+      if (group) group.members.push(c);
+      else byKey.set(place.key, { members: [c], labels: [] });
+    }
+  }
+  return { live, placeOf: places, unplaced, byKey };
+}
