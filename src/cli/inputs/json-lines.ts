@@ -22,10 +22,9 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
-const NEWLINE = 0x0a;
-/** The bytes the scan acts on: quotes, braces, brackets, commas and line feeds (a string holds no raw line feed). */
-const STRUCTURAL = new Uint8Array(256);
-for (const c of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA, NEWLINE]) STRUCTURAL[c] = 1;
+/** The characters the scan acts on: quotes, braces, brackets and commas. */
+const STRUCTURAL = new Uint8Array(0x7e);
+for (const c of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA]) STRUCTURAL[c] = 1;
 const OBJECT = 1;
 const ARRAY = 2;
 
@@ -33,22 +32,16 @@ const ARRAY = 2;
  * Calls `onKey(path, line)` for every key of the objects nested `depth` levels deep (the root object is level 1) whose
  * parent path `accept` approves; a path names object keys and list indexes (`['resource_changes', '3', 'address']`).
  * Only the first `depth - 1` levels keep a path and only keys at `depth` are read, so the scan costs one pass of
- * byte tests. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
- *
- * The scan reads the UTF-8 bytes of the document (the file as read, or the text encoded once): a loop over bytes is
- * about twice as fast as one over a string's characters, and the bytes of a multi-byte character are all >= 0x80, so
- * they are never mistaken for a quote, a bracket or a line feed.
+ * character tests. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
  */
 export function scanKeyLines(
-  document: string | Uint8Array,
+  text: string,
   depth: number,
   accept: (parentPath: readonly string[]) => boolean,
   onKey: (path: string[], line: number) => void,
-  /** Only this key (e.g. `address`) is reported: the others are not even decoded. @default - every key */
+  /** Only this key (e.g. `address`) is reported: the others are not even sliced. @default - every key */
   onlyKey?: string,
 ): void {
-  const bytes = typeof document === 'string' ? Buffer.from(document, 'utf8') : Buffer.from(document.buffer, document.byteOffset, document.byteLength);
-  const only = onlyKey === undefined ? undefined : Buffer.from(onlyKey, 'utf8');
   const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
   const index = new Int32Array(depth + 1); // the element index of the lists of the first levels
   const path: string[] = []; // path[d - 1]: where the value at level d sits in its parent (first levels only)
@@ -56,26 +49,29 @@ export function scanKeyLines(
   let accepted = false; // whether the object at level `depth` now open is one `accept` approved
   let expectingKey = false;
   let line = 1;
-  const length = bytes.length;
+  let counted = 0; // text before this offset has its newlines counted into `line`
+  const length = text.length;
   for (let i = 0; i < length; i++) {
-    const code = bytes[i];
-    // Most bytes are indentation or inside numbers and literals: one table lookup passes them.
-    if (STRUCTURAL[code] === 0) continue;
-    if (code === NEWLINE) line++;
-    else if (code === QUOTE) {
-      // The closing quote is the next one not escaped (a backslash escapes the byte after it).
-      let end = i + 1;
-      while (end < length) {
-        const c = bytes[end];
-        if (c === QUOTE) break;
-        end += c === BACKSLASH ? 2 : 1;
+    const code = text.charCodeAt(i);
+    // Most characters are indentation, line breaks or inside numbers and literals: one table lookup passes them.
+    if (code > 0x7d || !STRUCTURAL[code]) continue;
+    if (code === QUOTE) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end > 0) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+        if ((slashes & 1) === 0) break;
+        end = text.indexOf('"', end + 1);
       }
-      if (end > length) end = length;
+      if (end < 0) end = length;
       if (expectingKey) {
         expectingKey = false;
-        if (level < depth) path[level - 1] = bytes.toString('utf8', i + 1, end);
-        else if (accepted && level === depth && (only === undefined || sameBytes(bytes, i + 1, end, only))) {
-          path[level - 1] = only === undefined ? bytes.toString('utf8', i + 1, end) : (onlyKey as string);
+        if (level < depth) path[level - 1] = text.slice(i + 1, end);
+        else if (accepted && level === depth && (onlyKey === undefined || (end - i - 1 === onlyKey.length && text.startsWith(onlyKey, i + 1)))) {
+          for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
+          counted = i;
+          path[level - 1] = text.slice(i + 1, end);
           onKey(path.slice(0, level), line);
         }
       }
@@ -91,23 +87,18 @@ export function scanKeyLines(
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       level--;
       expectingKey = false;
-    } else if (kinds[level] === OBJECT) expectingKey = true; // a comma in an object: a key follows
-    else if (level <= depth) index[level]++; // a comma in a list
+    } else if (code === COMMA) {
+      if (kinds[level] === OBJECT) expectingKey = true;
+      else if (level <= depth) index[level]++;
+    }
   }
 }
 
-/** True when `bytes[start, end)` equals `expected`. */
-function sameBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
-  if (end - start !== expected.length) return false;
-  for (let k = 0; k < expected.length; k++) if (bytes[start + k] !== expected[k]) return false;
-  return true;
-}
-
 /** `type.name` → line of the `"name": {` key under `resource.type` in Terraform JSON. */
-export function terraformJsonResourceLines(document: string | Uint8Array): Map<string, number> {
+export function terraformJsonResourceLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   scanKeyLines(
-    document,
+    text,
     3,
     (parent) => parent[0] === 'resource',
     (path, line) => lines.set(`${path[1]}.${path[2]}`, line),
@@ -116,10 +107,10 @@ export function terraformJsonResourceLines(document: string | Uint8Array): Map<s
 }
 
 /** index in resource_changes → line of its `"address"` key, in a plan JSON. */
-export function planResourceLines(document: string | Uint8Array): Map<number, number> {
+export function planResourceLines(text: string): Map<number, number> {
   const lines = new Map<number, number>();
   scanKeyLines(
-    document,
+    text,
     3,
     (parent) => parent[0] === 'resource_changes',
     (path, line) => lines.set(Number(path[1]), line),

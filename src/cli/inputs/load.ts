@@ -52,9 +52,9 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   const display = displayPath(full, options.cwd);
   const stat = statOrThrow(full, given);
   if (stat.isDirectory()) return loadDirectory(given, full, options);
-  const { text, bytes } = readDocument(full, given, options);
+  const text = readText(full, given, options);
   const kind = full.endsWith('.tf') ? 'hcl' : undefined;
-  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options, bytes);
+  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options);
   return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
 }
 
@@ -79,8 +79,8 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   return { ...(await fromHcl(given, files, full, options)), lockedProviderVersion: locked };
 }
 
-/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. `bytes`: the file as read, when it was one. */
-async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions, bytes?: Uint8Array): Promise<LoadedInput> {
+/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. */
+async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions): Promise<LoadedInput> {
   if (text.trim() === '') throw inputError.empty(given);
   if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
@@ -94,18 +94,18 @@ async function fromText(given: string, display: string, text: string, full: stri
     if (isTerraformPlan(json)) {
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
-      const lines = withinDepth(given, () => planResourceLines(bytes ?? text)); // before readPlan, which recurses over values
+      const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
       return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines, owned: true })] };
     }
     if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
-      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack, bytes)] };
+      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };
     }
     throw inputError.wrongSchema(given);
   }
   return fromHcl(given, [{ file: display, text }], full ? path.dirname(full) : options.cwd, options);
 }
 
-function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack, bytes?: Uint8Array): StackView {
+function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack): StackView {
   let json = parsed;
   if (!json) {
     if (text.trim() === '') throw inputError.empty(file);
@@ -116,7 +116,7 @@ function synthStack(text: string, file: string, stackName: string | undefined, p
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
   }
-  const lines = withinDepth(file, () => terraformJsonResourceLines(bytes ?? text));
+  const lines = withinDepth(file, () => terraformJsonResourceLines(text));
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
@@ -212,11 +212,6 @@ function limitBytes(options: LoadOptions): number {
 }
 
 function readText(full: string, given: string, options: LoadOptions): string {
-  return readDocument(full, given, options).text;
-}
-
-/** A file's text and the bytes it was decoded from (the line scan reads the bytes). */
-function readDocument(full: string, given: string, options: LoadOptions): { text: string; bytes: Buffer } {
   const limit = limitBytes(options);
   let size: number;
   try {
@@ -229,7 +224,7 @@ function readDocument(full: string, given: string, options: LoadOptions): { text
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
-    return { text: buffer.toString('utf8'), bytes: buffer };
+    return buffer.toString('utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw inputError.unreadable(given, (error as Error).message);

@@ -1,6 +1,7 @@
 /** What "identical members" means (rules.md 1.4): the settings compared across a geo group, with provider defaults. */
 import { databaseField, skuOf } from '../cache/common';
-import { attr, displayName, type TerraformResource } from '../terraform';
+import { memoize } from '../stack-index';
+import { attr, displayName, type StackView, type TerraformResource } from '../terraform';
 
 export interface MemberSetting {
   readonly field: string;
@@ -37,6 +38,27 @@ export function identitySettings(cache: TerraformResource): MemberSetting[] {
     { field: 'persistence_append_only_file_backup_frequency', value: text(attr(cache, 'default_database.persistence_append_only_file_backup_frequency')) },
     { field: 'persistence_redis_database_backup_frequency', value: text(attr(cache, 'default_database.persistence_redis_database_backup_frequency')) },
   ];
+}
+
+/**
+ * identitySettings per cache of the stack, each computed once: every member of a group is compared with the group's
+ * first, whose settings would otherwise be read again for each of them.
+ */
+export function identitySettingsOf(stack: StackView): (cache: TerraformResource) => MemberSetting[] {
+  return memoize(stack, 'identitySettings', identitySettingsLookup);
+}
+
+/** The lookup memoized as 'identitySettings' (one per stack). */
+function identitySettingsLookup(): (cache: TerraformResource) => MemberSetting[] {
+  const known = new Map<TerraformResource, MemberSetting[]>();
+  return (cache) => {
+    let settings = known.get(cache);
+    if (settings === undefined) {
+      settings = identitySettings(cache);
+      known.set(cache, settings);
+    }
+    return settings;
+  };
 }
 
 export type Comparison = { kind: 'same' } | { kind: 'unknown'; field: string } | { kind: 'different'; differences: string[] };

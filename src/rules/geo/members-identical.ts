@@ -3,7 +3,7 @@ import { severities } from '../profiles';
 import { displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
 import { GEO_SOURCES, groupMembers, knownGroup } from './common';
-import { compareMembers, identitySettings } from './member-differences';
+import { compareMembers, identitySettingsOf } from './member-differences';
 
 /** AMR-GRP-004: all members identical in sku, eviction, clustering, modules, client protocol and persistence. */
 export const membersIdentical: Rule = {
@@ -23,7 +23,7 @@ export const membersIdentical: Rule = {
     if (group === undefined) return notApplicable();
     const [reference] = groupMembers(cache, stack);
     if (reference === cache) return pass(); // the first member is the reference; others are compared with it
-    const comparison = compareMembers(cache, reference, identitySettings);
+    const comparison = compareMembers(cache, reference, identitySettingsOf(stack));
     if (comparison.kind === 'unknown') return unknown(comparison.field.startsWith('sku') ? comparison.field : `default_database.${comparison.field}`);
     return comparison.kind === 'same'
       ? pass()

@@ -59,47 +59,83 @@ export function isEmptyStateValue(value: unknown): boolean {
  * where it was; the lists and objects above it are not.
  */
 export function withoutUnsetValues(type: string, values: Values, options: { readonly inPlace?: boolean } = {}): Values {
-  const paths = UNSET_PATHS.get(type);
-  if (!paths) return values;
-  const inPlace = options.inPlace === true;
-  let result = values;
-  // Deepest paths are listed first, so `default_database.module.args` is removed before `default_database.module`
-  // is judged empty, and `default_database` last.
-  for (const path of paths) result = removeEmpty(result, path, 0, inPlace);
-  return result;
+  const tree = UNSET_TREES.get(type);
+  if (!tree) return values;
+  return trim(values, tree, options.inPlace === true);
 }
 
-/** UNSET_WHEN_EMPTY with each path split once. */
-const UNSET_PATHS = new Map(Object.entries(UNSET_WHEN_EMPTY).map(([type, paths]) => [type, paths.map((p) => p.split('.'))]));
+/** One attribute of UNSET_WHEN_EMPTY: whether its empty value is removed, and the listed attributes below it. */
+interface UnsetNode {
+  readonly removeWhenEmpty: boolean;
+  readonly children: Map<string, UnsetNode>;
+}
 
-function removeEmpty(values: Values, segments: readonly string[], at: number, inPlace: boolean): Values {
-  const head = segments[at];
-  if (!(head in values)) return values;
-  const current = values[head];
-  if (at === segments.length - 1) {
-    if (!isEmptyStateValue(current)) return values;
-    // Copied without the key rather than deleted from a copy (`delete` leaves a slow dictionary-mode object).
-    const copy: Values = {};
-    for (const key of Object.keys(values)) if (key !== head) copy[key] = values[key];
-    return copy;
-  }
-  if (Array.isArray(current)) {
-    let list: unknown[] | undefined;
-    for (let i = 0; i < current.length; i++) {
-      const element = current[i];
-      if (element === null || typeof element !== 'object' || Array.isArray(element)) continue;
-      const next = removeEmpty(element as Values, segments, at + 1, inPlace);
-      if (next === element) continue;
-      if (inPlace) current[i] = next;
-      else (list ??= [...current])[i] = next;
+/** UNSET_WHEN_EMPTY as one tree per type, so that each object is visited, and copied without its unset keys, once. */
+const UNSET_TREES = new Map(
+  Object.entries(UNSET_WHEN_EMPTY).map(([type, paths]) => {
+    const root = new Map<string, UnsetNode>();
+    for (const path of paths) {
+      let level = root;
+      const segments = path.split('.');
+      segments.forEach((segment, i) => {
+        let node = level.get(segment);
+        if (!node) {
+          node = { removeWhenEmpty: false, children: new Map() };
+          level.set(segment, node);
+        }
+        if (i === segments.length - 1) (node as { removeWhenEmpty: boolean }).removeWhenEmpty = true;
+        level = node.children;
+      });
     }
-    return list ? { ...values, [head]: list } : values;
+    return [type, root];
+  }),
+);
+
+/**
+ * `values` without the listed attributes that are empty, their own listed attributes trimmed first (so
+ * `default_database.module.args` is removed before `default_database.module` is judged empty). An object that loses
+ * keys is copied once without them (`delete` would leave a slow dictionary-mode object); above it, the lists and
+ * objects are copied too, or changed where they are with `inPlace`.
+ */
+function trim(values: Values, children: ReadonlyMap<string, UnsetNode>, inPlace: boolean): Values {
+  let result = values;
+  let remove: string[] | undefined;
+  for (const [key, node] of children) {
+    if (!(key in values)) continue;
+    let current = values[key];
+    if (node.children.size > 0) {
+      const next = trimBelow(current, node.children, inPlace);
+      if (next !== current) {
+        if (inPlace) values[key] = next;
+        else {
+          if (result === values) result = { ...values };
+          result[key] = next;
+        }
+        current = next;
+      }
+    }
+    if (node.removeWhenEmpty && isEmptyStateValue(current)) (remove ??= []).push(key);
   }
-  if (current !== null && typeof current === 'object') {
-    const next = removeEmpty(current as Values, segments, at + 1, inPlace);
-    if (next === current) return values;
-    if (!inPlace) return { ...values, [head]: next };
-    values[head] = next;
+  if (remove === undefined) return result;
+  const copy: Values = {};
+  for (const key of Object.keys(result)) if (!remove.includes(key)) copy[key] = result[key];
+  return copy;
+}
+
+/** A block's value trimmed: each object of a list (blocks are lists in state), or the object itself. */
+function trimBelow(value: unknown, children: ReadonlyMap<string, UnsetNode>, inPlace: boolean): unknown {
+  if (Array.isArray(value)) {
+    let list: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const element = value[i];
+      if (element === null || typeof element !== 'object' || Array.isArray(element)) continue;
+      const next = trim(element as Values, children, inPlace);
+      if (next === element) continue;
+      if (inPlace) value[i] = next;
+      else (list ??= [...value])[i] = next;
+    }
+    return list ?? value;
   }
-  return values;
+  if (value !== null && typeof value === 'object') return trim(value as Values, children, inPlace);
+  return value;
 }
