@@ -63,6 +63,20 @@ export function sortFindings(findings: Finding[]): Finding[] {
   const stacks = ranks(findings.map((f) => f.stack ?? ''));
   const resources = ranks(findings.map((f) => f.resource));
   const rules = ranks(findings.map((f) => f.ruleId));
+  // The five ranks as the digits of one number (status rank, stack, resource, rule, then position, which keeps the
+  // sort stable), sorted as numbers without a comparator, when the number stays exact; else as objects.
+  const n = findings.length;
+  if (4 * (stacks.size + 1) * (resources.size + 1) * (rules.size + 1) * n < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = findings[i];
+      keys[i] = (((rank(f) * (stacks.size + 1) + (stacks.get(f.stack ?? '') as number)) * (resources.size + 1) + (resources.get(f.resource) as number)) * (rules.size + 1) + (rules.get(f.ruleId) as number)) * n + i;
+    }
+    keys.sort();
+    const original = findings.slice();
+    for (let i = 0; i < n; i++) findings[i] = original[keys[i] % n];
+    return findings;
+  }
   const keyed = findings.map((f, i) => ({ f, i, r: rank(f), s: stacks.get(f.stack ?? '') as number, a: resources.get(f.resource) as number, id: rules.get(f.ruleId) as number }));
   keyed.sort((x, y) => x.r - y.r || x.s - y.s || x.a - y.a || x.id - y.id || x.i - y.i);
   keyed.forEach((k, i) => {
