@@ -16,10 +16,12 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import { MissionCriticalStack } from '../examples/mission-critical/stack';
 import { ProductionStack } from '../examples/production/stack';
+import { info } from '../src/emulator/cluster';
 import { drill } from '../src/emulator/drill';
 import { down, readManifest, status, up, type EmulatorStatus } from '../src/emulator/emulator';
 import { freePorts } from '../src/emulator/ports';
 import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
+import { command } from '../src/emulator/resp';
 import { makeTlsMaterial } from '../src/emulator/tls';
 import { synthesizeStack } from '../test/support/synth';
 import { median, type Reporter } from './report';
@@ -103,24 +105,34 @@ function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: st
   return { rps: median(results.map((r) => r.rps)), p50: median(results.map((r) => r.p50)) };
 }
 
-/** A redis-server serving TLS itself (`--tls-port`, a certificate from a CA made like the emulator's): the TLS baseline. */
-async function tlsRedisServer(): Promise<{ port: number; caFile: string; stop(): Promise<void> }> {
-  const dir = tempDir('amr-bench-tls-');
-  const files = makeTlsMaterial(dir);
-  const [port, tlsPort] = await freePorts(2);
-  const server = await startRedisServer({
-    port,
-    dir: path.join(dir, 'redis'),
-    config: { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' },
-  });
-  return {
-    port: tlsPort,
-    caFile: files.caFile,
-    stop: async () => {
-      await stopProcess(server.pid);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+/**
+ * The baseline of `proxy`: a redis-server with a replica attached (as every shard behind the endpoint has one: a SET
+ * there is also streamed to a replica, on the same two cores), serving TLS itself (`--tls-port`, a certificate from a
+ * CA made like the emulator's) or plaintext. The replica follows over plaintext, as the shards' replicas do.
+ */
+async function directRedisServer(tls: boolean): Promise<{ port: number; caFile: string | null; stop(): Promise<void> }> {
+  const dir = tempDir('amr-bench-direct-');
+  const files = tls ? makeTlsMaterial(dir) : undefined;
+  const [port, tlsPort, replicaPort] = await freePorts(3);
+  const tlsConfig = files ? { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' } : undefined;
+  const servers = [await startRedisServer({ port, dir: path.join(dir, 'primary'), config: tlsConfig })];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => stopProcess(s.pid)));
+    fs.rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    servers.push(await startRedisServer({ port: replicaPort, dir: path.join(dir, 'replica') }));
+    await command(replicaPort, ['REPLICAOF', '127.0.0.1', String(port)]);
+    const deadline = Date.now() + 10000;
+    while ((await info(replicaPort, 'replication')).master_link_status !== 'up') {
+      if (Date.now() > deadline) throw new Error(`the baseline's replica on port ${replicaPort} never reported master_link_status:up`);
+      await sleep(20);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port: files ? tlsPort : port, caFile: files?.caFile ?? null, stop };
 }
 
 /** The production example's stack with its cache's client protocol set to `protocol` (a manifest file `up` reads). */
@@ -136,8 +148,9 @@ function productionManifest(stackDir: string, protocol: 'Encrypted' | 'Plaintext
  * - as the example configures it (client protocol Encrypted: TLS on the endpoint) against a redis-server serving TLS
  *   itself: the issue's measures (`set_p1`, `get_p1`, `set_p16`, `get_p16`, `p50_p1`);
  * - the same cache set to Plaintext against a plain redis-server: the same measures with `_plain`.
- * Each pair has the same transport on both sides, so the ratio is the cost of the emulator (endpoint, proxy, routing
- * to a cluster shard), not of TLS. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
+ * Each pair has the same transport and the same replication on both sides (the direct redis-server has a replica, as
+ * each shard does), so the ratio is the cost of the emulator (endpoint, proxy, routing to a cluster shard), not of TLS
+ * or of replication. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
  * are compared.
  */
 export async function benchProxy(report: Reporter): Promise<void> {
@@ -146,11 +159,11 @@ export async function benchProxy(report: Reporter): Promise<void> {
     for (const [protocol, suffix] of [['Encrypted', ''], ['Plaintext', '_plain']] as const) {
       const stateDir = tempDir('amr-bench-state-');
       await up({ source: productionManifest(stackDir, protocol), stateDir });
-      const direct = protocol === 'Encrypted' ? await tlsRedisServer() : await bareRedisServers(1).then((b) => ({ port: b.ports[0], caFile: null, stop: b.stop }));
+      const direct = await directRedisServer(protocol === 'Encrypted');
       try {
         const cache = (await status(stateDir)).caches[0];
         const transport = cache.tls ? 'TLS' : 'plaintext';
-        report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport})`);
+        report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport}, with a replica)`);
         for (const pipeline of [1, 16]) {
           // Alternating rounds, medians compared: a burst of other work on the machine weighs on both sides.
           const viaProxy: Array<Record<string, BenchResult>> = [];

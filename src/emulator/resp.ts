@@ -42,6 +42,39 @@ interface Frame {
   remaining: number;
 }
 
+/** The items of an array a lazy parser frames without building (never written to). */
+const UNBUILT: RespValue[] = [];
+
+/**
+ * A value framed by a lazy parser: its raw bytes, and the value parsed from them on first read (bulk strings are views
+ * of `raw`). Whether it is an error can be told from the first byte without parsing (`isError`).
+ */
+export class LazyValue {
+  private parsed?: RespValue;
+  private done = false;
+
+  public constructor(
+    public readonly raw: Buffer,
+    private readonly limits: RespLimits,
+  ) {}
+
+  public get value(): RespValue {
+    if (!this.done) {
+      // The bytes were framed under the same limits already, so this parse cannot fail.
+      const parser = new RespParser(this.limits, true);
+      parser.feed(this.raw);
+      this.parsed = parser.next()!.value;
+      this.done = true;
+    }
+    return this.parsed as RespValue;
+  }
+
+  /** A top-level error reply (`-...`). */
+  public get isError(): boolean {
+    return this.raw[0] === 0x2d;
+  }
+}
+
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -72,10 +105,14 @@ export class RespParser {
    * `inPlace`: bulk strings are views of the bytes read rather than copies (the proxy, whose values live as long as
    * their request; a value kept for long would keep its whole read chunk alive). Nothing is ever written over bytes
    * already handed out, so a view stays valid.
+   * `lazy`: each top-level value is framed (found, its lengths checked against the limits) but not built: what comes
+   * out is a LazyValue, whose `value` is parsed from its raw bytes on first read (the proxy, which passes most replies
+   * on as bytes and reads few of them; implies `inPlace`).
    */
   public constructor(
     limits: RespLimits = REPLY_LIMITS,
     private readonly inPlace = false,
+    private readonly lazy = false,
   ) {
     this.limits = limits;
   }
@@ -177,7 +214,7 @@ export class RespParser {
       if (this.bulk >= 0) {
         if (this.end - this.pos < this.bulk + 2) return this.incomplete();
         if (this.data[this.pos + this.bulk] !== CR || this.data[this.pos + this.bulk + 1] !== LF) this.fail('bulk string not followed by CRLF');
-        value = this.inPlace ? this.data.subarray(this.pos, this.pos + this.bulk) : Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
+        value = this.lazy ? null : this.inPlace ? this.data.subarray(this.pos, this.pos + this.bulk) : Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
         this.pos += this.bulk + 2;
         this.bulk = -1;
       } else {
@@ -195,7 +232,8 @@ export class RespParser {
           if (!this.isType(type)) this.fail(`unknown type byte ${type}`);
           const from = this.pos + 1;
           this.pos = at + 2;
-          if (type === 0x2b) value = this.data.toString('latin1', from, at);
+          if (this.lazy && (type === 0x2b || type === 0x2d)) value = null;
+          else if (type === 0x2b) value = this.data.toString('latin1', from, at);
           else if (type === 0x2d) value = new RespError(this.data.toString('latin1', from, at));
           else if (type === 0x3a) value = this.integer(from, at, 'integer');
           else if (type === 0x24) {
@@ -212,7 +250,7 @@ export class RespParser {
             if (count === -1) value = null;
             else if (count === 0) value = [];
             else {
-              this.stack.push({ items: [], remaining: count });
+              this.stack.push({ items: this.lazy ? UNBUILT : [], remaining: count });
               continue;
             }
           }
@@ -224,9 +262,9 @@ export class RespParser {
         if (!frame) {
           const raw = this.data.subarray(this.start, this.pos);
           this.start = this.pos;
-          return { value, raw };
+          return this.lazy ? new LazyValue(raw, this.limits) : { value, raw };
         }
-        frame.items.push(value);
+        if (frame.items !== UNBUILT) frame.items.push(value);
         if (--frame.remaining > 0) break;
         this.stack.pop();
         value = frame.items;

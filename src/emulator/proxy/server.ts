@@ -74,6 +74,15 @@ class ProxyServer extends ProxyCore {
   }
 
   private route(ctx: Ctx, rule: Rule | undefined): void {
+    // The usual command (GET, SET, INCR, HSET, ...): one key, at a fixed position, and no rule of the proxy's own. Its
+    // slot is found without the arrays of positions and keys the general path builds; what follows is the same.
+    const info = rule === undefined ? this.commandTable?.get(ctx.name) : undefined;
+    if (info !== undefined && info.first > 0 && info.first === info.last && !info.movable && !info.subcommands && info.first < ctx.args.length) {
+      const slot = keySlot(ctx.args[info.first]);
+      if (this.redirect(ctx, slot)) return;
+      this.toSlot(ctx.session, slot, ctx.raw, (r) => ctx.reply(r.raw));
+      return;
+    }
     const positions = this.positions(ctx, rule?.keys);
     if (positions === 'movable') {
       this.toPort(undefined, this.anyPrimary(), encodeCommand(['COMMAND', 'GETKEYS', ...ctx.args]), (reply) => {
