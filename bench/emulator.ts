@@ -8,7 +8,7 @@
  * - `geo`: at 5,000 writes/s in one region, the time until each write is visible in another region (`--geo-lag-ms 0`),
  *   against the 50 ms goal, with the writes lost.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -110,7 +110,7 @@ function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: st
  * there is also streamed to a replica, on the same two cores), serving TLS itself (`--tls-port`, a certificate from a
  * CA made like the emulator's) or plaintext. The replica follows over plaintext, as the shards' replicas do.
  */
-async function directRedisServer(tls: boolean): Promise<{ port: number; caFile: string | null; stop(): Promise<void> }> {
+async function directRedisServer(tls: boolean): Promise<DirectServer> {
   const dir = tempDir('amr-bench-direct-');
   const files = tls ? makeTlsMaterial(dir) : undefined;
   const [port, tlsPort, replicaPort] = await freePorts(3);
@@ -132,7 +132,52 @@ async function directRedisServer(tls: boolean): Promise<{ port: number; caFile: 
     await stop();
     throw error;
   }
-  return { port: files ? tlsPort : port, caFile: files?.caFile ?? null, stop };
+  return { port: files ? tlsPort : port, plainPort: port, caFile: files?.caFile ?? null, tls: files, stop };
+}
+
+interface DirectServer {
+  /** The port clients use (TLS or plaintext). */
+  readonly port: number;
+  /** The primary's plaintext port. */
+  readonly plainPort: number;
+  readonly caFile: string | null;
+  /** The server's certificate and key (TLS only). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The floor of one more hop through Node on this machine, without any of the proxy's work: a Node process that pipes
+ * each client's bytes, unparsed, into a connection of its own to the direct redis-server (`pipe` both ways, no delay),
+ * terminating TLS as the endpoint does.
+ */
+const PASS_THROUGH = `
+const net = require('net'), tls = require('tls'), fs = require('fs');
+const [target, cert, key] = process.argv.slice(1);
+const serve = (client) => {
+  client.setNoDelay(true);
+  const upstream = net.connect({ port: Number(target), host: '127.0.0.1' });
+  upstream.setNoDelay(true);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  for (const [a, b] of [[client, upstream], [upstream, client]]) {
+    a.on('error', () => b.destroy());
+    a.on('close', () => b.destroy());
+  }
+};
+const server = cert ? tls.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key), minVersion: 'TLSv1.2' }, serve) : net.createServer(serve);
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+/** Starts the pass-through to `direct` in its own Node process; resolves with its port once it listens. */
+function passThrough(direct: DirectServer): Promise<{ port: number; stop(): void }> {
+  const args = [String(direct.plainPort), ...(direct.tls ? [direct.tls.certFile, direct.tls.keyFile] : [])];
+  const child = spawn(process.execPath, ['-e', PASS_THROUGH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the pass-through exited with ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => resolve({ port: Number(chunk.toString().trim()), stop: () => void child.kill() }));
+  });
 }
 
 /** The production example's stack with its cache's client protocol set to `protocol` (a manifest file `up` reads). */
@@ -150,8 +195,9 @@ function productionManifest(stackDir: string, protocol: 'Encrypted' | 'Plaintext
  * - the same cache set to Plaintext against a plain redis-server: the same measures with `_plain`.
  * Each pair has the same transport and the same replication on both sides (the direct redis-server has a replica, as
  * each shard does), so the ratio is the cost of the emulator (endpoint, proxy, routing to a cluster shard), not of TLS
- * or of replication. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
- * are compared.
+ * or of replication. Proxy, direct and floor runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
+ * are compared. The floor (`floor_*`, against the same direct server) is a Node process passing bytes through with no
+ * logic: what one more hop through Node costs on this machine, whatever the proxy does.
  */
 export async function benchProxy(report: Reporter): Promise<void> {
   const stackDir = synthesizeProduction();
@@ -160,6 +206,7 @@ export async function benchProxy(report: Reporter): Promise<void> {
       const stateDir = tempDir('amr-bench-state-');
       await up({ source: productionManifest(stackDir, protocol), stateDir });
       const direct = await directRedisServer(protocol === 'Encrypted');
+      const floor = await passThrough(direct);
       try {
         const cache = (await status(stateDir)).caches[0];
         const transport = cache.tls ? 'TLS' : 'plaintext';
@@ -168,22 +215,29 @@ export async function benchProxy(report: Reporter): Promise<void> {
           // Alternating rounds, medians compared: a burst of other work on the machine weighs on both sides.
           const viaProxy: Array<Record<string, BenchResult>> = [];
           const viaRedis: Array<Record<string, BenchResult>> = [];
+          const viaFloor: Array<Record<string, BenchResult>> = [];
           for (let round = 0; round < PROXY_ROUNDS; round++) {
             viaProxy.push(redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile));
             viaRedis.push(redisBenchmark(report, direct.port, pipeline, null, direct.caFile));
+            viaFloor.push(redisBenchmark(report, floor.port, pipeline, null, direct.caFile));
           }
           for (const op of ['SET', 'GET']) {
             const p = medianResult(viaProxy, op);
             const d = medianResult(viaRedis, op);
+            const f = medianResult(viaFloor, op);
             if (!p || !d) continue;
             report.line(
               `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
             );
+            if (f) report.line(`         floor, a Node pass-through to the direct server: ${f.rps.toFixed(0)} req/s p50 ${f.p50} ms; throughput ratio x${(f.rps / d.rps).toFixed(2)}, p50 ratio x${(f.p50 / d.p50).toFixed(1)}`);
             report.measure({ bench: 'proxy', measure: `${op.toLowerCase()}_p${pipeline}${suffix}`, value: p.rps, baseline: d.rps, unit: 'req/s' });
             if (pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: `p50_p1${suffix}`, value: p.p50, baseline: d.p50, unit: 'ms' });
+            if (f) report.measure({ bench: 'proxy', measure: `floor_${op.toLowerCase()}_p${pipeline}${suffix}`, value: f.rps, baseline: d.rps, unit: 'req/s' });
+            if (f && pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: `floor_p50_p1${suffix}`, value: f.p50, baseline: d.p50, unit: 'ms' });
           }
         }
       } finally {
+        floor.stop();
         await direct.stop();
         await down({ stateDir, purge: true });
       }

@@ -295,12 +295,13 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
-const due = new Set<TurnWriter>();
+/** Writers with bytes gathered this turn (each once: TurnWriter.queued). */
+let due: TurnWriter[] = [];
 
 function writeDue(): void {
-  const writers = [...due];
-  due.clear();
-  for (const writer of writers) writer.flush();
+  const writers = due;
+  due = [];
+  for (const writer of writers) writer.turnEnded();
 }
 
 /**
@@ -312,20 +313,28 @@ function writeDue(): void {
  */
 export class TurnWriter {
   private parts: Buffer[] = [];
+  /** In `due` (a flush before the end of the turn leaves it there: flushing again then writes nothing). */
+  private queued = false;
 
   public constructor(private readonly socket: net.Socket) {}
 
   public write(data: Buffer): void {
-    if (!due.has(this)) {
-      if (due.size === 0) setImmediate(writeDue);
-      due.add(this);
+    if (!this.queued) {
+      if (due.length === 0) setImmediate(writeDue);
+      due.push(this);
+      this.queued = true;
     }
     this.parts.push(data);
   }
 
+  /** The end of the turn (writeDue): what was gathered leaves. */
+  public turnEnded(): void {
+    this.queued = false;
+    this.flush();
+  }
+
   /** Writes what was gathered now. */
   public flush(): void {
-    due.delete(this);
     if (this.parts.length === 0) return;
     const parts = this.parts;
     this.parts = [];

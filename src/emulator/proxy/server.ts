@@ -31,7 +31,7 @@ import { RULES, TX_CONTROL } from './commands';
 import type { ProxyConfig, ProxyHandle } from './config';
 import { ProxyCore, type ProxyGroup } from './core';
 import { geoWrite } from './geo';
-import { lower, type Args } from './keys';
+import { commandName, type Args } from './keys';
 import { ERRORS, errorReply } from './replies';
 import type { Rule } from './rule';
 import { Ctx, type Session } from './session';
@@ -39,14 +39,17 @@ import { split } from './split';
 import { queueInTransaction } from './transactions';
 
 
+/** The command table by name (a Map: a name that is no rule, such as GET, is missed at once). */
+const RULE_OF: ReadonlyMap<string, Rule> = new Map(Object.entries(RULES));
+
 /** The proxy: dispatches each client command to the proxy's own handler, a transaction, the geo replicator or the shards. */
 class ProxyServer extends ProxyCore {
   public dispatch(session: Session, args: Args, raw: Buffer): void {
-    const name = lower(args[0]);
+    const name = commandName(args[0]);
     if (this.trace) process.stderr.write(`proxy :${this.port} #${session.id} ${args.map((a) => (a.length > 64 ? `${a.toString('latin1', 0, 64)}...` : a.toString('latin1'))).join(' ')}\n`);
     const ctx = new Ctx(session, name, args, raw, session.reserve());
     try {
-      this.handle(ctx, Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined);
+      this.handle(ctx, RULE_OF.get(name));
     } catch (error) {
       // A bug must not leave the client waiting for a reply (nor take the node's proxy down).
       process.stderr.write(`proxy :${this.port}: ${(error as Error).stack ?? String(error)}\n`);
