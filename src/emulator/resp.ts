@@ -208,7 +208,60 @@ export class RespParser {
     return negative ? -n : n;
   }
 
+  /**
+   * A whole command at once (a server's parser, the usual case: `*N` and N bulk strings, all in the buffer, within the
+   * limits): no frames, no stack, one pass. Anything else (incomplete, malformed, over a limit, a null) returns
+   * undefined with nothing consumed, and step() parses it value by value, with its errors.
+   */
+  private wholeCommand(): { value: RespValue; raw: Buffer } | undefined {
+    const data = this.data;
+    const end = this.end;
+    const limits = this.limits;
+    let at = this.pos + 1;
+    const count = this.lengthAt(at);
+    if (count < 1 || count > limits.maxMultibulk) return undefined;
+    at = this.afterLength(at);
+    if (at < 0) return undefined;
+    const args: Buffer[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      if (at >= end || data[at] !== 0x24) return undefined;
+      const length = this.lengthAt(at + 1);
+      if (length < 0 || length > limits.maxBulk) return undefined;
+      const from = this.afterLength(at + 1);
+      if (from < 0 || from + length + 2 > end || data[from + length] !== CR || data[from + length + 1] !== LF) return undefined;
+      args[i] = this.inPlace ? data.subarray(from, from + length) : Buffer.from(data.subarray(from, from + length));
+      at = from + length + 2;
+    }
+    const raw = data.subarray(this.start, at);
+    this.start = this.pos = at;
+    return { value: args, raw };
+  }
+
+  /** The non-negative length `[0-9]{1,18}` at `from` up to its CR (-1: none, not a length, or not there yet). */
+  private lengthAt(from: number): number {
+    const data = this.data;
+    let n = 0;
+    let i = from;
+    for (; i < this.end && i - from < 18; i++) {
+      const digit = data[i] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      n = n * 10 + digit;
+    }
+    return i > from && i < this.end && data[i] === CR ? n : -1;
+  }
+
+  /** The position after the CRLF that ends the length at `from` (-1: not there yet or not a CRLF). */
+  private afterLength(from: number): number {
+    let i = from;
+    while (i < this.end && this.data[i] !== CR) i++;
+    return i + 1 < this.end && this.data[i + 1] === LF ? i + 2 : -1;
+  }
+
   private step(): { value: RespValue; raw: Buffer } | undefined {
+    if (this.limits.commands && !this.lazy && this.stack.length === 0 && this.bulk < 0 && this.pos < this.end && this.data[this.pos] === 0x2a) {
+      const command = this.wholeCommand();
+      if (command) return command;
+    }
     for (;;) {
       let value: RespValue;
       if (this.bulk >= 0) {
