@@ -211,7 +211,8 @@ export class RespParser {
   /**
    * A whole command at once (a server's parser, the usual case: `*N` and N bulk strings, all in the buffer, within the
    * limits): no frames, no stack, one pass. Anything else (incomplete, malformed, over a limit, a null) returns
-   * undefined with nothing consumed, and step() parses it value by value, with its errors.
+   * undefined with nothing consumed, and step() parses it value by value, with its errors. Tried once per command: an
+   * incomplete one leaves a frame on the stack, and the rest of it is parsed incrementally (linear time, as before).
    */
   private wholeCommand(): { value: RespValue; raw: Buffer } | undefined {
     const data = this.data;
@@ -222,14 +223,15 @@ export class RespParser {
     if (count < 1 || count > limits.maxMultibulk) return undefined;
     at = this.afterLength(at);
     if (at < 0) return undefined;
-    const args: Buffer[] = new Array(count);
+    // Grown as items are found (a count alone allocates nothing: it may be a lie, or the items may be still to come).
+    const args: Buffer[] = [];
     for (let i = 0; i < count; i++) {
       if (at >= end || data[at] !== 0x24) return undefined;
       const length = this.lengthAt(at + 1);
       if (length < 0 || length > limits.maxBulk) return undefined;
       const from = this.afterLength(at + 1);
       if (from < 0 || from + length + 2 > end || data[from + length] !== CR || data[from + length + 1] !== LF) return undefined;
-      args[i] = this.inPlace ? data.subarray(from, from + length) : Buffer.from(data.subarray(from, from + length));
+      args.push(this.inPlace ? data.subarray(from, from + length) : Buffer.from(data.subarray(from, from + length)));
       at = from + length + 2;
     }
     const raw = data.subarray(this.start, at);

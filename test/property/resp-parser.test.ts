@@ -109,6 +109,19 @@ describe('RESP parser limits', () => {
     // The old parser re-concatenated the whole buffer per chunk (119 s for 64 MB); linear parsing takes well under this.
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('parses a command of a million arguments sent in 1 KB chunks in linear time (the whole-command pass is tried once)', () => {
+    const args = Array.from({ length: 1024 * 1024 }, (_, i) => (i === 0 ? 'MSET' : 'x'));
+    const data = encodeCommand(args);
+    const parser = new RespParser(COMMAND_LIMITS, true);
+    const started = Date.now();
+    let parsed: RespValue | undefined;
+    for (let at = 0; at < data.length; at += 1024) for (const p of parser.push(data.subarray(at, at + 1024))) parsed = p.value;
+    expect((parsed as Buffer[]).length).toBe(args.length);
+    expect((parsed as Buffer[])[args.length - 1].toString()).toBe('x');
+    // Trying the whole command again at every chunk would take minutes (quadratic); linear parsing takes about a second.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
 
 const SIZE = { maxLength: 40 };
