@@ -206,8 +206,9 @@ export async function benchProxy(report: Reporter): Promise<void> {
       const stateDir = tempDir('amr-bench-state-');
       await up({ source: productionManifest(stackDir, protocol), stateDir });
       const direct = await directRedisServer(protocol === 'Encrypted');
-      const floor = await passThrough(direct);
+      let floor: { port: number; stop(): void } | undefined;
       try {
+        floor = await passThrough(direct);
         const cache = (await status(stateDir)).caches[0];
         const transport = cache.tls ? 'TLS' : 'plaintext';
         report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport}, with a replica)`);
@@ -237,7 +238,7 @@ export async function benchProxy(report: Reporter): Promise<void> {
           }
         }
       } finally {
-        floor.stop();
+        floor?.stop();
         await direct.stop();
         await down({ stateDir, purge: true });
       }
