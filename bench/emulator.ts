@@ -8,7 +8,7 @@
  * - `geo`: at 5,000 writes/s in one region, the time until each write is visible in another region (`--geo-lag-ms 0`),
  *   against the 50 ms goal, with the writes lost.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,10 +16,12 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import { MissionCriticalStack } from '../examples/mission-critical/stack';
 import { ProductionStack } from '../examples/production/stack';
+import { info } from '../src/emulator/cluster';
 import { drill } from '../src/emulator/drill';
 import { down, readManifest, status, up, type EmulatorStatus } from '../src/emulator/emulator';
 import { freePorts } from '../src/emulator/ports';
 import { sleep, startRedisServer, stopProcess } from '../src/emulator/processes';
+import { command } from '../src/emulator/resp';
 import { makeTlsMaterial } from '../src/emulator/tls';
 import { synthesizeStack } from '../test/support/synth';
 import { median, type Reporter } from './report';
@@ -103,24 +105,79 @@ function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: st
   return { rps: median(results.map((r) => r.rps)), p50: median(results.map((r) => r.p50)) };
 }
 
-/** A redis-server serving TLS itself (`--tls-port`, a certificate from a CA made like the emulator's): the TLS baseline. */
-async function tlsRedisServer(): Promise<{ port: number; caFile: string; stop(): Promise<void> }> {
-  const dir = tempDir('amr-bench-tls-');
-  const files = makeTlsMaterial(dir);
-  const [port, tlsPort] = await freePorts(2);
-  const server = await startRedisServer({
-    port,
-    dir: path.join(dir, 'redis'),
-    config: { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' },
-  });
-  return {
-    port: tlsPort,
-    caFile: files.caFile,
-    stop: async () => {
-      await stopProcess(server.pid);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+/**
+ * The baseline of `proxy`: a redis-server with a replica attached (as every shard behind the endpoint has one: a SET
+ * there is also streamed to a replica, on the same two cores), serving TLS itself (`--tls-port`, a certificate from a
+ * CA made like the emulator's) or plaintext. The replica follows over plaintext, as the shards' replicas do.
+ */
+async function directRedisServer(tls: boolean): Promise<DirectServer> {
+  const dir = tempDir('amr-bench-direct-');
+  const files = tls ? makeTlsMaterial(dir) : undefined;
+  const [port, tlsPort, replicaPort] = await freePorts(3);
+  const tlsConfig = files ? { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' } : undefined;
+  const servers = [await startRedisServer({ port, dir: path.join(dir, 'primary'), config: tlsConfig })];
+  const stop = async () => {
+    await Promise.all(servers.map((s) => stopProcess(s.pid)));
+    fs.rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    servers.push(await startRedisServer({ port: replicaPort, dir: path.join(dir, 'replica') }));
+    await command(replicaPort, ['REPLICAOF', '127.0.0.1', String(port)]);
+    const deadline = Date.now() + 10000;
+    while ((await info(replicaPort, 'replication')).master_link_status !== 'up') {
+      if (Date.now() > deadline) throw new Error(`the baseline's replica on port ${replicaPort} never reported master_link_status:up`);
+      await sleep(20);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port: files ? tlsPort : port, plainPort: port, caFile: files?.caFile ?? null, tls: files, stop };
+}
+
+interface DirectServer {
+  /** The port clients use (TLS or plaintext). */
+  readonly port: number;
+  /** The primary's plaintext port. */
+  readonly plainPort: number;
+  readonly caFile: string | null;
+  /** The server's certificate and key (TLS only). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The floor of one more hop through Node on this machine, without any of the proxy's work: a Node process that pipes
+ * each client's bytes, unparsed, into a connection of its own to the direct redis-server (`pipe` both ways, no delay),
+ * terminating TLS as the endpoint does.
+ */
+const PASS_THROUGH = `
+const net = require('net'), tls = require('tls'), fs = require('fs');
+const [target, cert, key] = process.argv.slice(1);
+const serve = (client) => {
+  client.setNoDelay(true);
+  const upstream = net.connect({ port: Number(target), host: '127.0.0.1' });
+  upstream.setNoDelay(true);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  for (const [a, b] of [[client, upstream], [upstream, client]]) {
+    a.on('error', () => b.destroy());
+    a.on('close', () => b.destroy());
+  }
+};
+const server = cert ? tls.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key), minVersion: 'TLSv1.2' }, serve) : net.createServer(serve);
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+/** Starts the pass-through to `direct` in its own Node process; resolves with its port once it listens. */
+function passThrough(direct: DirectServer): Promise<{ port: number; stop(): void }> {
+  const args = [String(direct.plainPort), ...(direct.tls ? [direct.tls.certFile, direct.tls.keyFile] : [])];
+  const child = spawn(process.execPath, ['-e', PASS_THROUGH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the pass-through exited with ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => resolve({ port: Number(chunk.toString().trim()), stop: () => void child.kill() }));
+  });
 }
 
 /** The production example's stack with its cache's client protocol set to `protocol` (a manifest file `up` reads). */
@@ -136,9 +193,11 @@ function productionManifest(stackDir: string, protocol: 'Encrypted' | 'Plaintext
  * - as the example configures it (client protocol Encrypted: TLS on the endpoint) against a redis-server serving TLS
  *   itself: the issue's measures (`set_p1`, `get_p1`, `set_p16`, `get_p16`, `p50_p1`);
  * - the same cache set to Plaintext against a plain redis-server: the same measures with `_plain`.
- * Each pair has the same transport on both sides, so the ratio is the cost of the emulator (endpoint, proxy, routing
- * to a cluster shard), not of TLS. Proxy and direct runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
- * are compared.
+ * Each pair has the same transport and the same replication on both sides (the direct redis-server has a replica, as
+ * each shard does), so the ratio is the cost of the emulator (endpoint, proxy, routing to a cluster shard), not of TLS
+ * or of replication. Proxy, direct and floor runs alternate (AMR_BENCH_PROXY_ROUNDS rounds, default 3); medians
+ * are compared. The floor (`floor_*`, against the same direct server) is a Node process passing bytes through with no
+ * logic: what one more hop through Node costs on this machine, whatever the proxy does.
  */
 export async function benchProxy(report: Reporter): Promise<void> {
   const stackDir = synthesizeProduction();
@@ -146,31 +205,40 @@ export async function benchProxy(report: Reporter): Promise<void> {
     for (const [protocol, suffix] of [['Encrypted', ''], ['Plaintext', '_plain']] as const) {
       const stateDir = tempDir('amr-bench-state-');
       await up({ source: productionManifest(stackDir, protocol), stateDir });
-      const direct = protocol === 'Encrypted' ? await tlsRedisServer() : await bareRedisServers(1).then((b) => ({ port: b.ports[0], caFile: null, stop: b.stop }));
+      const direct = await directRedisServer(protocol === 'Encrypted');
+      let floor: { port: number; stop(): void } | undefined;
       try {
+        floor = await passThrough(direct);
         const cache = (await status(stateDir)).caches[0];
         const transport = cache.tls ? 'TLS' : 'plaintext';
-        report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport})`);
+        report.line(`proxy: redis-benchmark, 50 clients, through the endpoint of ${cache.name} (${cache.clusteringPolicy}, ${cache.nodes.length} nodes, ${transport}) against a redis-server directly (${transport}, with a replica)`);
         for (const pipeline of [1, 16]) {
           // Alternating rounds, medians compared: a burst of other work on the machine weighs on both sides.
           const viaProxy: Array<Record<string, BenchResult>> = [];
           const viaRedis: Array<Record<string, BenchResult>> = [];
+          const viaFloor: Array<Record<string, BenchResult>> = [];
           for (let round = 0; round < PROXY_ROUNDS; round++) {
             viaProxy.push(redisBenchmark(report, endpointPort(cache), pipeline, cache.password, cache.caFile));
             viaRedis.push(redisBenchmark(report, direct.port, pipeline, null, direct.caFile));
+            viaFloor.push(redisBenchmark(report, floor.port, pipeline, null, direct.caFile));
           }
           for (const op of ['SET', 'GET']) {
             const p = medianResult(viaProxy, op);
             const d = medianResult(viaRedis, op);
+            const f = medianResult(viaFloor, op);
             if (!p || !d) continue;
             report.line(
               `  ${op} -P ${String(pipeline).padEnd(2)}: proxy ${p.rps.toFixed(0)} req/s p50 ${p.p50} ms; direct ${d.rps.toFixed(0)} req/s p50 ${d.p50} ms; throughput ratio x${(p.rps / d.rps).toFixed(2)}, p50 ratio x${(p.p50 / d.p50).toFixed(1)}`,
             );
+            if (f) report.line(`         floor, a Node pass-through to the direct server: ${f.rps.toFixed(0)} req/s p50 ${f.p50} ms; throughput ratio x${(f.rps / d.rps).toFixed(2)}, p50 ratio x${(f.p50 / d.p50).toFixed(1)}`);
             report.measure({ bench: 'proxy', measure: `${op.toLowerCase()}_p${pipeline}${suffix}`, value: p.rps, baseline: d.rps, unit: 'req/s' });
             if (pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: `p50_p1${suffix}`, value: p.p50, baseline: d.p50, unit: 'ms' });
+            if (f) report.measure({ bench: 'proxy', measure: `floor_${op.toLowerCase()}_p${pipeline}${suffix}`, value: f.rps, baseline: d.rps, unit: 'req/s' });
+            if (f && pipeline === 1 && op === 'SET') report.measure({ bench: 'proxy', measure: `floor_p50_p1${suffix}`, value: f.p50, baseline: d.p50, unit: 'ms' });
           }
         }
       } finally {
+        floor?.stop();
         await direct.stop();
         await down({ stateDir, purge: true });
       }

@@ -17,7 +17,8 @@ async function nodeId(port: number): Promise<string> {
   return text(await command(port, ['CLUSTER', 'MYID']));
 }
 
-async function info(port: number, section: string): Promise<Record<string, string>> {
+/** One section of a redis-server's INFO, as fields. */
+export async function info(port: number, section: string): Promise<Record<string, string>> {
   const raw = text(await command(port, ['INFO', section]));
   return Object.fromEntries(raw.split('\r\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
 }

@@ -42,6 +42,39 @@ interface Frame {
   remaining: number;
 }
 
+/** The items of an array a lazy parser frames without building (never written to). */
+const UNBUILT: RespValue[] = [];
+
+/**
+ * A value framed by a lazy parser: its raw bytes, and the value parsed from them on first read (bulk strings are views
+ * of `raw`). Whether it is an error can be told from the first byte without parsing (`isError`).
+ */
+export class LazyValue {
+  private parsed?: RespValue;
+  private done = false;
+
+  public constructor(
+    public readonly raw: Buffer,
+    private readonly limits: RespLimits,
+  ) {}
+
+  public get value(): RespValue {
+    if (!this.done) {
+      // The bytes were framed under the same limits already, so this parse cannot fail.
+      const parser = new RespParser(this.limits, true);
+      parser.feed(this.raw);
+      this.parsed = parser.next()!.value;
+      this.done = true;
+    }
+    return this.parsed as RespValue;
+  }
+
+  /** A top-level error reply (`-...`). */
+  public get isError(): boolean {
+    return this.raw[0] === 0x2d;
+  }
+}
+
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -72,10 +105,14 @@ export class RespParser {
    * `inPlace`: bulk strings are views of the bytes read rather than copies (the proxy, whose values live as long as
    * their request; a value kept for long would keep its whole read chunk alive). Nothing is ever written over bytes
    * already handed out, so a view stays valid.
+   * `lazy`: each top-level value is framed (found, its lengths checked against the limits) but not built: what comes
+   * out is a LazyValue, whose `value` is parsed from its raw bytes on first read (the proxy, which passes most replies
+   * on as bytes and reads few of them; implies `inPlace`).
    */
   public constructor(
     limits: RespLimits = REPLY_LIMITS,
     private readonly inPlace = false,
+    private readonly lazy = false,
   ) {
     this.limits = limits;
   }
@@ -171,13 +208,68 @@ export class RespParser {
     return negative ? -n : n;
   }
 
+  /**
+   * A whole command at once (a server's parser, the usual case: `*N` and N bulk strings, all in the buffer, within the
+   * limits): no frames, no stack, one pass. Anything else (incomplete, malformed, over a limit, a null) returns
+   * undefined with nothing consumed, and step() parses it value by value, with its errors. Tried once per command: an
+   * incomplete one leaves a frame on the stack, and the rest of it is parsed incrementally (linear time, as before).
+   */
+  private wholeCommand(): { value: RespValue; raw: Buffer } | undefined {
+    const data = this.data;
+    const end = this.end;
+    const limits = this.limits;
+    let at = this.pos + 1;
+    const count = this.lengthAt(at);
+    if (count < 1 || count > limits.maxMultibulk) return undefined;
+    at = this.afterLength(at);
+    if (at < 0) return undefined;
+    // Grown as items are found (a count alone allocates nothing: it may be a lie, or the items may be still to come).
+    const args: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      if (at >= end || data[at] !== 0x24) return undefined;
+      const length = this.lengthAt(at + 1);
+      if (length < 0 || length > limits.maxBulk) return undefined;
+      const from = this.afterLength(at + 1);
+      if (from < 0 || from + length + 2 > end || data[from + length] !== CR || data[from + length + 1] !== LF) return undefined;
+      args.push(this.inPlace ? data.subarray(from, from + length) : Buffer.from(data.subarray(from, from + length)));
+      at = from + length + 2;
+    }
+    const raw = data.subarray(this.start, at);
+    this.start = this.pos = at;
+    return { value: args, raw };
+  }
+
+  /** The non-negative length `[0-9]{1,18}` at `from` up to its CR (-1: none, not a length, or not there yet). */
+  private lengthAt(from: number): number {
+    const data = this.data;
+    let n = 0;
+    let i = from;
+    for (; i < this.end && i - from < 18; i++) {
+      const digit = data[i] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      n = n * 10 + digit;
+    }
+    return i > from && i < this.end && data[i] === CR ? n : -1;
+  }
+
+  /** The position after the CRLF that ends the length at `from` (-1: not there yet or not a CRLF). */
+  private afterLength(from: number): number {
+    let i = from;
+    while (i < this.end && this.data[i] !== CR) i++;
+    return i + 1 < this.end && this.data[i + 1] === LF ? i + 2 : -1;
+  }
+
   private step(): { value: RespValue; raw: Buffer } | undefined {
+    if (this.limits.commands && !this.lazy && this.stack.length === 0 && this.bulk < 0 && this.pos < this.end && this.data[this.pos] === 0x2a) {
+      const command = this.wholeCommand();
+      if (command) return command;
+    }
     for (;;) {
       let value: RespValue;
       if (this.bulk >= 0) {
         if (this.end - this.pos < this.bulk + 2) return this.incomplete();
         if (this.data[this.pos + this.bulk] !== CR || this.data[this.pos + this.bulk + 1] !== LF) this.fail('bulk string not followed by CRLF');
-        value = this.inPlace ? this.data.subarray(this.pos, this.pos + this.bulk) : Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
+        value = this.lazy ? null : this.inPlace ? this.data.subarray(this.pos, this.pos + this.bulk) : Buffer.from(this.data.subarray(this.pos, this.pos + this.bulk));
         this.pos += this.bulk + 2;
         this.bulk = -1;
       } else {
@@ -195,7 +287,8 @@ export class RespParser {
           if (!this.isType(type)) this.fail(`unknown type byte ${type}`);
           const from = this.pos + 1;
           this.pos = at + 2;
-          if (type === 0x2b) value = this.data.toString('latin1', from, at);
+          if (this.lazy && (type === 0x2b || type === 0x2d)) value = null;
+          else if (type === 0x2b) value = this.data.toString('latin1', from, at);
           else if (type === 0x2d) value = new RespError(this.data.toString('latin1', from, at));
           else if (type === 0x3a) value = this.integer(from, at, 'integer');
           else if (type === 0x24) {
@@ -212,7 +305,7 @@ export class RespParser {
             if (count === -1) value = null;
             else if (count === 0) value = [];
             else {
-              this.stack.push({ items: [], remaining: count });
+              this.stack.push({ items: this.lazy ? UNBUILT : [], remaining: count });
               continue;
             }
           }
@@ -224,9 +317,9 @@ export class RespParser {
         if (!frame) {
           const raw = this.data.subarray(this.start, this.pos);
           this.start = this.pos;
-          return { value, raw };
+          return this.lazy ? new LazyValue(raw, this.limits) : { value, raw };
         }
-        frame.items.push(value);
+        if (frame.items !== UNBUILT) frame.items.push(value);
         if (--frame.remaining > 0) break;
         this.stack.pop();
         value = frame.items;
@@ -257,12 +350,13 @@ export function encodeReply(value: RespValue, simple = false): Buffer {
 
 export const OK = encodeReply('OK', true);
 
-const due = new Set<TurnWriter>();
+/** Writers with bytes gathered this turn (each once: TurnWriter.queued). */
+let due: TurnWriter[] = [];
 
 function writeDue(): void {
-  const writers = [...due];
-  due.clear();
-  for (const writer of writers) writer.flush();
+  const writers = due;
+  due = [];
+  for (const writer of writers) writer.turnEnded();
 }
 
 /**
@@ -274,20 +368,28 @@ function writeDue(): void {
  */
 export class TurnWriter {
   private parts: Buffer[] = [];
+  /** In `due` (a flush before the end of the turn leaves it there: flushing again then writes nothing). */
+  private queued = false;
 
   public constructor(private readonly socket: net.Socket) {}
 
   public write(data: Buffer): void {
-    if (!due.has(this)) {
-      if (due.size === 0) setImmediate(writeDue);
-      due.add(this);
+    if (!this.queued) {
+      if (due.length === 0) setImmediate(writeDue);
+      due.push(this);
+      this.queued = true;
     }
     this.parts.push(data);
   }
 
+  /** The end of the turn (writeDue): what was gathered leaves. */
+  public turnEnded(): void {
+    this.queued = false;
+    this.flush();
+  }
+
   /** Writes what was gathered now. */
   public flush(): void {
-    due.delete(this);
     if (this.parts.length === 0) return;
     const parts = this.parts;
     this.parts = [];

@@ -7,7 +7,7 @@
  * Runs: AMR_PROPERTY_RUNS (default 2000). Seed: AMR_PROPERTY_SEED.
  */
 import * as fc from 'fast-check';
-import { COMMAND_LIMITS, encodeCommand, encodeReply, PRE_AUTH_LIMITS, RespError, RespParser, RespProtocolError, type RespLimits, type RespValue } from '../../src/emulator/resp';
+import { COMMAND_LIMITS, encodeCommand, encodeReply, LazyValue, PRE_AUTH_LIMITS, REPLY_LIMITS, RespError, RespParser, RespProtocolError, type RespLimits, type RespValue } from '../../src/emulator/resp';
 
 const RUNS = Number(process.env.AMR_PROPERTY_RUNS ?? 2000);
 const SEED = process.env.AMR_PROPERTY_SEED === undefined ? undefined : Number(process.env.AMR_PROPERTY_SEED);
@@ -109,6 +109,19 @@ describe('RESP parser limits', () => {
     // The old parser re-concatenated the whole buffer per chunk (119 s for 64 MB); linear parsing takes well under this.
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('parses a command of a million arguments sent in 1 KB chunks in linear time (the whole-command pass is tried once)', () => {
+    const args = Array.from({ length: 1024 * 1024 }, (_, i) => (i === 0 ? 'MSET' : 'x'));
+    const data = encodeCommand(args);
+    const parser = new RespParser(COMMAND_LIMITS, true);
+    const started = Date.now();
+    let parsed: RespValue | undefined;
+    for (let at = 0; at < data.length; at += 1024) for (const p of parser.push(data.subarray(at, at + 1024))) parsed = p.value;
+    expect((parsed as Buffer[]).length).toBe(args.length);
+    expect((parsed as Buffer[])[args.length - 1].toString()).toBe('x');
+    // Trying the whole command again at every chunk would take minutes (quadratic); linear parsing takes about a second.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
 
 const SIZE = { maxLength: 40 };
@@ -169,6 +182,29 @@ describe('RESP parser fuzz', () => {
           expect(raw.equals(encodeReply(value))).toBe(true);
         }
         expect(out).toEqual(values);
+      }),
+      params,
+    );
+  });
+
+  it('frames in lazy mode exactly what it parses in full: the same raw bytes, values and errors (any split, any limits)', () => {
+    /** Each value's raw bytes and value (read from a lazy one after framing), or the protocol error. */
+    const frames = (chunks: readonly Buffer[], limits: RespLimits, lazy: boolean): Array<{ raw: string; value: RespValue }> | string => {
+      const parser = new RespParser(limits, true, lazy);
+      const out: Array<{ raw: Buffer; value: { readonly value: RespValue } }> = [];
+      try {
+        for (const chunk of chunks) for (const parsed of parser.push(chunk)) out.push({ raw: parsed.raw, value: parsed });
+      } catch (error) {
+        if (error instanceof RespProtocolError) return error.message;
+        throw error;
+      }
+      if (lazy) expect(out.every((o) => o.value instanceof LazyValue)).toBe(true);
+      return out.map((o) => ({ raw: o.raw.toString('latin1'), value: o.value.value }));
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fragment, respValue.map((v) => encodeReply(v).toString('latin1'))), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom(PRE_AUTH_LIMITS, COMMAND_LIMITS, REPLY_LIMITS), (fragments, cuts, limits) => {
+        const chunks = split(Buffer.from(fragments.join(''), 'latin1'), cuts);
+        expect(frames(chunks, limits, true)).toEqual(frames(chunks, limits, false));
       }),
       params,
     );

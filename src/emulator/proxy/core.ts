@@ -12,6 +12,11 @@ import { EMPTY_ROUTING, fakeNodeId, mergeViews, routableNodes, type Routing } fr
 import { Session, type Ctx, type SessionHost } from './session';
 import { Pool, type Upstream } from './upstream';
 
+/** The replies of `expect` commands that could not reach the primary on `port`. */
+function unreachable(port: number, expect: number): Parsed[] {
+  return Array.from({ length: expect }, () => errorReply(ERRORS.unreachable(port)));
+}
+
 /**
  * Proxies in one process for the same cache (the endpoint's engines, one per node): they share one pool of
  * connections per redis-server, so the commands of all their clients to a shard leave in one write per turn.
@@ -256,12 +261,11 @@ export abstract class ProxyCore implements SessionHost {
    * server becomes a -CLUSTERDOWN reply; a connection lost with the request in flight disconnects the client.
    */
   public send(port: number, session: Session | undefined, commands: Buffer | Buffer[], expect: number, done: (replies: Parsed[]) => void, options: { blocking?: boolean; upstream?: Upstream } = {}): void {
-    const fail = (message: string) => done(Array.from({ length: expect }, () => errorReply(message)));
     const pool = this.pool(port);
-    const upstream = options.upstream ?? (Date.now() - pool.refusedAt < REFUSED_BACKOFF_MS ? undefined : pool.get());
+    const upstream = options.upstream ?? (pool.refusedAt !== 0 && Date.now() - pool.refusedAt < REFUSED_BACKOFF_MS ? undefined : pool.get());
     if (!upstream) {
       this.requestRefresh();
-      queueMicrotask(() => fail(ERRORS.unreachable(port)));
+      queueMicrotask(() => done(unreachable(port, expect)));
       return;
     }
     if (session) session.lastUpstream = upstream;
@@ -271,7 +275,7 @@ export abstract class ProxyCore implements SessionHost {
         return;
       }
       if (outcome.delivered) session?.destroy();
-      fail(ERRORS.unreachable(port));
+      done(unreachable(port, expect));
     });
     if (options.blocking) pool.rotate(upstream);
   }
@@ -291,7 +295,8 @@ export abstract class ProxyCore implements SessionHost {
       asking ? 2 : 1,
       (replies) => {
         const reply = replies[replies.length - 1];
-        if (reply.value instanceof RespError) {
+        // An error is told by its first byte: a reply passed on unread is never parsed (upstream.ts, LazyValue).
+        if (reply.raw[0] === 0x2d && reply.value instanceof RespError) {
           const message = reply.value.message;
           const redirect = /^(MOVED|ASK) \d+ \S*:(\d+)/.exec(message);
           if (redirect) {

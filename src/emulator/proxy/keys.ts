@@ -17,6 +17,33 @@ export type KeySpec =
 export const range = (first: number, last: number, step = 1): KeySpec => ({ kind: 'range', first, last, step });
 export const numkeys = (at: number, fixed = 0): KeySpec => ({ kind: 'numkeys', at, fixed });
 export const lower = (b: Buffer | undefined): string => (b === undefined ? '' : b.toString('latin1').toLowerCase());
+
+/** Command names seen, by their lower-cased ASCII bytes packed into a number (names of at most 6 bytes). */
+const NAMES = new Map<number, string>();
+/** At most this many: a client sending made-up names cannot grow the table. */
+const MAX_NAMES = 512;
+
+/**
+ * A command's name, lower-cased: `lower(name)`, but a short ASCII name (GET, SET, HSET, EXPIRE, ...) is looked up
+ * by its bytes rather than made into a new string per command (the same string each time, so the tables keyed by it
+ * find it at once).
+ */
+export function commandName(b: Buffer): string {
+  const length = b.length;
+  if (length === 0 || length > 6) return lower(b);
+  let key = length;
+  for (let i = 0; i < length; i++) {
+    let byte = b[i];
+    if (byte >= 0x80) return lower(b);
+    if (byte >= 0x41 && byte <= 0x5a) byte += 0x20;
+    key = key * 256 + byte;
+  }
+  const known = NAMES.get(key);
+  if (known !== undefined) return known;
+  const name = lower(b);
+  if (NAMES.size < MAX_NAMES) NAMES.set(key, name);
+  return name;
+}
 export const hasOption = (args: Args, option: string): boolean => args.some((a) => a.length === option.length && lower(a) === option);
 
 export /** Key positions learnt from the cluster's COMMAND output (first key, last key, step; movablekeys). */

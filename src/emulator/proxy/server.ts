@@ -31,7 +31,7 @@ import { RULES, TX_CONTROL } from './commands';
 import type { ProxyConfig, ProxyHandle } from './config';
 import { ProxyCore, type ProxyGroup } from './core';
 import { geoWrite } from './geo';
-import { lower, type Args } from './keys';
+import { commandName, type Args } from './keys';
 import { ERRORS, errorReply } from './replies';
 import type { Rule } from './rule';
 import { Ctx, type Session } from './session';
@@ -39,14 +39,17 @@ import { split } from './split';
 import { queueInTransaction } from './transactions';
 
 
+/** The command table by name (a Map: a name that is no rule, such as GET, is missed at once). */
+const RULE_OF: ReadonlyMap<string, Rule> = new Map(Object.entries(RULES));
+
 /** The proxy: dispatches each client command to the proxy's own handler, a transaction, the geo replicator or the shards. */
 class ProxyServer extends ProxyCore {
   public dispatch(session: Session, args: Args, raw: Buffer): void {
-    const name = lower(args[0]);
+    const name = commandName(args[0]);
     if (this.trace) process.stderr.write(`proxy :${this.port} #${session.id} ${args.map((a) => (a.length > 64 ? `${a.toString('latin1', 0, 64)}...` : a.toString('latin1'))).join(' ')}\n`);
     const ctx = new Ctx(session, name, args, raw, session.reserve());
     try {
-      this.handle(ctx, Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined);
+      this.handle(ctx, RULE_OF.get(name));
     } catch (error) {
       // A bug must not leave the client waiting for a reply (nor take the node's proxy down).
       process.stderr.write(`proxy :${this.port}: ${(error as Error).stack ?? String(error)}\n`);
@@ -74,6 +77,15 @@ class ProxyServer extends ProxyCore {
   }
 
   private route(ctx: Ctx, rule: Rule | undefined): void {
+    // The usual command (GET, SET, INCR, HSET, ...): one key, at a fixed position, and no rule of the proxy's own. Its
+    // slot is found without the arrays of positions and keys the general path builds; what follows is the same.
+    const info = rule === undefined ? this.commandTable?.get(ctx.name) : undefined;
+    if (info !== undefined && info.first > 0 && info.first === info.last && !info.movable && !info.subcommands && info.first < ctx.args.length) {
+      const slot = keySlot(ctx.args[info.first]);
+      if (this.redirect(ctx, slot)) return;
+      this.toSlot(ctx.session, slot, ctx.raw, (r) => ctx.reply(r.raw));
+      return;
+    }
     const positions = this.positions(ctx, rule?.keys);
     if (positions === 'movable') {
       this.toPort(undefined, this.anyPrimary(), encodeCommand(['COMMAND', 'GETKEYS', ...ctx.args]), (reply) => {

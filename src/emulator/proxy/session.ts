@@ -50,6 +50,13 @@ export interface Transaction {
 
 let nextSessionId = 1;
 
+/** An array of bulk strings (a loop rather than `every`: no closure per command). */
+function isCommand(value: RespValue): value is Buffer[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (!Buffer.isBuffer(value[i])) return false;
+  return true;
+}
+
 export class Session {
   public readonly id = nextSessionId++;
   public closed = false;
@@ -179,7 +186,7 @@ export class Session {
         this.toTunnel(raw); // a subscription started earlier in this chunk: the rest is the tunnel's
         continue;
       }
-      if (!Array.isArray(value) || !value.every((v): v is Buffer => Buffer.isBuffer(v))) {
+      if (!isCommand(value)) {
         this.end('-ERR Protocol error: expected an array of bulk strings\r\n');
         this.destroy();
         return;

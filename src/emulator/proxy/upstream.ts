@@ -23,7 +23,8 @@ class Upstream {
   private readonly socket: net.Socket;
   /** Requests leave at the end of the event loop's turn, all of a turn's in one write (the AUTH before them goes at once). */
   private readonly writer: TurnWriter;
-  private readonly parser = new RespParser(REPLY_LIMITS, true);
+  /** Replies are framed, not built: most go back to their client as bytes (a LazyValue parses one when it is read). */
+  private readonly parser = new RespParser(REPLY_LIMITS, true, true);
   private readonly pending: Pending[] = [];
   private head = 0;
   public connected = false;
@@ -89,7 +90,8 @@ class Upstream {
   }
 
   private onData(chunk: Buffer): void {
-    for (const parsed of this.parser.push(chunk)) {
+    this.parser.feed(chunk);
+    for (let parsed = this.parser.next(); parsed; parsed = this.parser.next()) {
       const p = this.pending[this.head];
       if (!p) {
         this.destroy(); // a reply nobody asked for: the stream is out of step
