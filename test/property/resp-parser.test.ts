@@ -44,7 +44,7 @@ describe('RESP parser limits', () => {
     const parser = new RespParser(PRE_AUTH_LIMITS);
     const started = process.hrtime.bigint();
     expect(() => parser.push(Buffer.from('*2\r\n$abc\r\nGET\r\n'))).toThrow(new RespProtocolError('Protocol error: invalid bulk length'));
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(100);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
     // Failed for good: the connection must be closed, later bytes are not parsed.
     expect(() => parser.push(Buffer.from('*1\r\n$4\r\nPING\r\n'))).toThrow(RespProtocolError);
   });
@@ -156,7 +156,9 @@ describe('RESP parser fuzz', () => {
         const started = process.hrtime.bigint();
         const whole = run([data], limits);
         const pieces = run(split(data, cuts), limits);
-        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(250);
+        // A loop on bad input would never end; the bound is loose because a garbage collection or a busy machine
+        // can stall one run for hundreds of milliseconds (410 ms seen on a 15-byte input at load 8).
+        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
         // Splitting never changes the outcome (a value or the same error).
         expect(pieces).toEqual(whole);
       }),
