@@ -7,10 +7,12 @@ import { loadCommands } from './support';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
 import { digestRdb } from '../../src/emulator/dataset-digest';
 import { freePorts } from '../../src/emulator/ports';
 import { startRedisServer, stopProcess } from '../../src/emulator/processes';
-import { crc64, RdbStreamDigest } from '../../src/emulator/rdb-digest';
+import { crc64, RdbDigestThread, RdbStreamDigest } from '../../src/emulator/rdb-digest';
 import { dumpRdb } from '../../src/emulator/rdb-transfer';
 import { prng } from '../support/prng';
 
@@ -41,6 +43,14 @@ function streamDigest(rdb: Buffer, sizes: readonly number[]) {
     offset += size;
   }
   return parser.end();
+}
+
+/** The same on a worker thread, as the export runs it: the RDB written in chunks of `size` bytes. */
+async function threadDigest(rdb: Buffer, size: number) {
+  const thread = new RdbDigestThread();
+  const chunks = Array.from({ length: Math.ceil(rdb.length / size) }, (_, i) => rdb.subarray(i * size, (i + 1) * size));
+  await pipeline(Readable.from(chunks), thread);
+  return thread.digest();
 }
 
 test("Redis' CRC64 check value", () => {
@@ -78,6 +88,8 @@ test('string keys of every RDB encoding, with and without TTL: the same digest a
   const expected = (await digestRdb(rdb)).summary();
   expect(expected.keys).toBe(3013);
   for (const sizes of [[rdb.length], [65536], [1], [7, 1, 4096, 3], [9, 100000]]) expect(streamDigest(rdb, sizes)?.summary()).toEqual(expected);
+  // On its own thread (in 1 MB batches, whatever the chunks written), as the export computes it.
+  for (const size of [65536, 3000001]) expect((await threadDigest(rdb, size))?.summary()).toEqual(expected);
 });
 
 test('keys of databases other than 0 are left out, as the redis-server digest leaves them', async () => {
@@ -90,7 +102,9 @@ test('keys of databases other than 0 are left out, as the redis-server digest le
 
 test('an RDB with other value types is not digested from the stream (undefined: the redis-server path takes it)', async () => {
   await run([['SET', 'a', '1'], ['HSET', 'h', 'f', 'v']]);
-  expect(streamDigest(await dumpRdb(port), [64])).toBeUndefined();
+  const rdb = await dumpRdb(port);
+  expect(streamDigest(rdb, [64])).toBeUndefined();
+  expect(await threadDigest(rdb, 64)).toBeUndefined();
 });
 
 test('a damaged RDB is an error: a changed byte (checksum), a missing end', async () => {
@@ -101,4 +115,9 @@ test('a damaged RDB is an error: a changed byte (checksum), a missing end', asyn
   expect(() => streamDigest(changed, [rdb.length])).toThrow('the RDB checksum does not match its content');
   expect(() => streamDigest(rdb.subarray(0, rdb.length - 12), [5])).toThrow('the RDB ends before its EOF marker');
   expect(() => streamDigest(Buffer.from('NOTANRDBFILE'), [12])).toThrow('not an RDB file');
+  // On the thread: the same errors, as RdbErrors, once every byte was taken (the export's other stages finish first;
+  // 40 MB after the error: more than the thread may have in flight, so the writes held back are released too).
+  await expect(threadDigest(changed, 5)).rejects.toMatchObject({ name: 'RdbError', code: 'InvalidRdb', message: 'the RDB checksum does not match its content' });
+  await expect(threadDigest(rdb.subarray(0, rdb.length - 12), 5)).rejects.toThrow('the RDB ends before its EOF marker');
+  await expect(threadDigest(Buffer.concat([Buffer.from('NOTANRDBFILE'), Buffer.alloc(40 << 20)]), 65536)).rejects.toThrow('not an RDB file');
 });
