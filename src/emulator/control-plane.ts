@@ -292,6 +292,12 @@ export const UPLOAD_CONCURRENCY = 4;
  * buffer and paused the snapshot until gzip had compressed it, so the digest of the next chunk waited for that.
  */
 const EXPORT_STAGE_BUFFER_BYTES = 8 * 1024 * 1024;
+/**
+ * gzip's output buffer: each 1 MB batch (rdb-digest.ts) is compressed in one call on libuv's pool. With Node's 16 KB,
+ * every 16 KB of output was a round trip between the pool and the main thread (about 2,300 for the benchmark's RDB),
+ * and gzip stood still whenever the main thread was busy elsewhere.
+ */
+const EXPORT_GZIP_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Exports every primary's RDB under the prefix, shards in parallel; returns the blob names. Each shard's snapshot is
@@ -309,7 +315,7 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
       const name = exportBlobName(prefix, cluster, shard);
       const blob = container.getBlockBlobClient(name);
       const rdb = streamRdb(primary.port);
-      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
+      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, chunkSize: EXPORT_GZIP_CHUNK_BYTES, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
       const digesting = digest ? new RdbDigestThread() : undefined;
       const header = new Promise<Buffer>((resolve, reject) => {
         rdb.once('data', resolve);
@@ -317,8 +323,8 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
         rdb.once('end', () => reject(new RdbError(`the RDB snapshot of port ${primary.port} is empty`, 'InvalidRdb')));
       });
       rdb.on('error', (error) => gzipped.destroy(error));
-      rdb.pipe(gzipped);
-      if (digesting) rdb.pipe(digesting);
+      if (digesting) rdb.pipe(digesting).pipe(gzipped);
+      else rdb.pipe(gzipped);
       try {
         await header.then((first) =>
           blob.uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {

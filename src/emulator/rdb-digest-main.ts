@@ -1,7 +1,7 @@
 /**
  * Thread entry of an export's dataset digest ({@link RdbDigestThread} in rdb-digest.ts starts it): the RDB's bytes
- * arrive in order as transferred buffers and each is acknowledged with its length once parsed (the sender bounds what
- * is in flight); `{ end: true }` is answered with the digest's state, `null` when the RDB holds more than strings, or
+ * arrive in order, as views of shared memory the sender no longer writes, and each is acknowledged with its length once
+ * parsed (the sender bounds what is in flight); `{ end: true }` is answered with the digest's state, `null` when the RDB holds more than strings, or
  * the error (a damaged RDB). After an error the remaining bytes are acknowledged unread, so the export's other stages
  * finish and the error is reported at the end, as before.
  */

@@ -9,7 +9,7 @@
  * gives up and the caller digests the file through a temporary redis-server as before. Like redis-server loading the
  * file, it checks the RDB's CRC64 and leaves out keys of databases other than 0 and keys already expired.
  */
-import { Writable } from 'stream';
+import { Transform } from 'stream';
 import { Worker } from 'worker_threads';
 import { DatasetDigest, hash } from './dataset-digest';
 import { entryScript } from './entry-cache';
@@ -369,33 +369,34 @@ class Reader {
 
 // ----- the digest on its own thread ---------------------------------------------------------------------------------
 
-/** Bytes gathered into one message to the digest thread (about 1,000 socket reads of a 63 MB snapshot become 63). */
-const THREAD_BATCH_BYTES = 1024 * 1024;
-/** Bytes sent to the digest thread and not parsed yet before the stream takes no more (backpressure on the snapshot). */
+/** The size of the batches the bytes pass on in (about 1,000 socket reads of a 63 MB snapshot become 63 batches). */
+export const DIGEST_BATCH_BYTES = 1024 * 1024;
+/** Bytes handed to the digest thread and not parsed yet before the stream takes no more (backpressure on the snapshot). */
 const THREAD_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /**
- * An {@link RdbStreamDigest} on a worker thread, as a Writable: pipe the RDB's bytes into it, then await digest().
- * The export's main thread then only moves bytes (the snapshot's socket, gzip on libuv's pool, the upload) while the
- * digest, the most CPU of the export after gzip, runs on another core. Bytes are copied once into 1 MB batches whose
- * memory is transferred to the thread, not copied again (the snapshot's own buffers stay with gzip).
+ * An {@link RdbStreamDigest} on a worker thread, as a pass-through stream: the RDB's bytes go in, come out unchanged
+ * in {@link DIGEST_BATCH_BYTES} batches (for gzip), and are digested on another core meanwhile; await digest() once
+ * the stream ended. The export's main thread then only moves bytes (the snapshot's socket, gzip on libuv's pool, the
+ * upload) while the digest, the most CPU of the export after gzip, runs beside them. The bytes are copied once, into
+ * batches in shared memory that the thread reads and the next stage is given: no copy for either.
  */
-export class RdbDigestThread extends Writable {
+export class RdbDigestThread extends Transform {
   private readonly thread: Worker;
   private readonly result: Promise<DatasetDigest | undefined>;
-  private batch = new Uint8Array(THREAD_BATCH_BYTES);
+  private batch = RdbDigestThread.newBatch();
   private fill = 0;
   private inFlight = 0;
-  /** A write's callback held back while too much is in flight; called when the thread catches up. */
+  /** The callback of a transform held back while too much is in flight; called when the thread catches up. */
   private held: (() => void) | undefined;
   private failed = false;
 
   public constructor(options: { readonly nowMs?: number } = {}) {
-    super();
+    super({ readableHighWaterMark: 4 * DIGEST_BATCH_BYTES });
     this.thread = new Worker(entryScript(__filename, 'rdb-digest-main'), { workerData: { nowMs: options.nowMs ?? Date.now() } });
     this.result = new Promise<DatasetDigest | undefined>((resolve, reject) => {
       const fail = (error: Error) => {
-        // Nothing more is parsed; bytes still coming are dropped so that the export's other stages finish.
+        // Nothing more is parsed; the bytes still pass through so that the export's other stages finish.
         this.failed = true;
         this.release();
         reject(error);
@@ -413,7 +414,11 @@ export class RdbDigestThread extends Writable {
     this.result.catch(() => undefined); // reported by digest()
   }
 
-  /** The digest of the bytes written (undefined: the RDB holds more than strings); rejects on a damaged RDB. */
+  private static newBatch(): Buffer {
+    return Buffer.from(new SharedArrayBuffer(DIGEST_BATCH_BYTES));
+  }
+
+  /** The digest of the bytes that went through (undefined: the RDB holds more than strings); rejects on a damaged RDB. */
   public async digest(): Promise<DatasetDigest | undefined> {
     try {
       return await this.result;
@@ -422,40 +427,39 @@ export class RdbDigestThread extends Writable {
     }
   }
 
-  public override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (!this.failed) {
-      for (let offset = 0; offset < chunk.length; ) {
-        const length = Math.min(chunk.length - offset, this.batch.length - this.fill);
-        this.batch.set(chunk.subarray(offset, offset + length), this.fill);
-        this.fill += length;
-        offset += length;
-        if (this.fill === this.batch.length) this.send();
-      }
+  public override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    for (let offset = 0; offset < chunk.length; ) {
+      const length = Math.min(chunk.length - offset, DIGEST_BATCH_BYTES - this.fill);
+      chunk.copy(this.batch, this.fill, offset, offset + length);
+      this.fill += length;
+      offset += length;
+      if (this.fill === DIGEST_BATCH_BYTES) this.send();
     }
     if (this.inFlight > THREAD_IN_FLIGHT_BYTES && !this.failed) this.held = callback;
     else callback();
   }
 
-  public override _final(callback: (error?: Error | null) => void): void {
-    if (!this.failed) {
-      if (this.fill > 0) this.send();
-      this.thread.postMessage({ end: true });
-    }
+  public override _flush(callback: (error?: Error | null) => void): void {
+    if (this.fill > 0) this.send();
+    if (!this.failed) this.thread.postMessage({ end: true });
     callback();
   }
 
   public override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Destroyed after it finished (autoDestroy), the thread still answers and then exits on its own; otherwise it stops.
+    // Destroyed after it ended (autoDestroy), the thread still answers and then exits on its own; otherwise it stops.
     if (error || !this.writableFinished) void this.thread.terminate();
     callback(error);
   }
 
-  /** Transfers the batch's memory to the thread. */
+  /** The batch goes to the thread (shared, not copied) and on to the next stage; a new one is started. */
   private send(): void {
-    const batch = this.fill === this.batch.length ? this.batch : this.batch.subarray(0, this.fill);
-    this.inFlight += batch.length;
-    this.thread.postMessage(batch, [batch.buffer]);
-    this.batch = new Uint8Array(THREAD_BATCH_BYTES);
+    const batch = this.fill === DIGEST_BATCH_BYTES ? this.batch : this.batch.subarray(0, this.fill);
+    if (!this.failed) {
+      this.inFlight += batch.length;
+      this.thread.postMessage(batch);
+    }
+    this.push(batch);
+    this.batch = RdbDigestThread.newBatch();
     this.fill = 0;
   }
 
