@@ -316,15 +316,14 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
       const blob = container.getBlockBlobClient(name);
       const rdb = streamRdb(primary.port);
       const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, chunkSize: EXPORT_GZIP_CHUNK_BYTES, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
-      const digesting = digest ? new RdbDigestThread() : undefined;
+      const digesting = digest ? new RdbDigestThread(gzipped) : undefined;
       const header = new Promise<Buffer>((resolve, reject) => {
         rdb.once('data', resolve);
         rdb.once('error', reject);
         rdb.once('end', () => reject(new RdbError(`the RDB snapshot of port ${primary.port} is empty`, 'InvalidRdb')));
       });
       rdb.on('error', (error) => gzipped.destroy(error));
-      if (digesting) rdb.pipe(digesting).pipe(gzipped);
-      else rdb.pipe(gzipped);
+      rdb.pipe(digesting ?? gzipped);
       try {
         await header.then((first) =>
           blob.uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {

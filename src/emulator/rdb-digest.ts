@@ -9,7 +9,7 @@
  * gives up and the caller digests the file through a temporary redis-server as before. Like redis-server loading the
  * file, it checks the RDB's CRC64 and leaves out keys of databases other than 0 and keys already expired.
  */
-import { Transform } from 'stream';
+import { Writable } from 'stream';
 import { Worker } from 'worker_threads';
 import { DatasetDigest, hash } from './dataset-digest';
 import { entryScript } from './entry-cache';
@@ -173,18 +173,21 @@ export class RdbStreamDigest {
     this.nowMs = options.nowMs ?? Date.now();
   }
 
+  /** The next bytes of the RDB. Nothing of `chunk` is kept once push returns (the caller may reuse its memory). */
   public push(chunk: Buffer): void {
     if (this.unsupported || chunk.length === 0) return;
     if (this.done) throw new RdbError('bytes after the end of the RDB', 'InvalidRdb');
-    this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered < this.need) return;
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    if (this.buffered < this.need) {
+      this.chunks.push(Buffer.from(chunk));
+      return;
+    }
+    const data = this.chunks.length === 0 ? chunk : Buffer.concat([...this.chunks, chunk]);
     this.chunks.length = 0;
     const consumed = this.parse(data);
     const rest = data.subarray(consumed);
     this.buffered = rest.length;
-    if (rest.length > 0 && !this.unsupported) this.chunks.push(rest);
+    if (rest.length > 0 && !this.unsupported) this.chunks.push(data === chunk ? Buffer.from(rest) : rest);
   }
 
   /** The digest of the RDB's keys; undefined when it holds anything but strings (digest it through a redis-server). */
@@ -373,38 +376,58 @@ class Reader {
 export const DIGEST_BATCH_BYTES = 1024 * 1024;
 /** Bytes handed to the digest thread and not parsed yet before the stream takes no more (backpressure on the snapshot). */
 const THREAD_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+/** Batches kept for reuse once both the thread and the next stage are done with them. */
+const SPARE_BATCHES = 32;
+
+/** A batch of bytes in shared memory, back in the pool when both of its readers are done. */
+interface Batch {
+  readonly bytes: Buffer;
+  readers: number;
+}
 
 /**
- * An {@link RdbStreamDigest} on a worker thread, as a pass-through stream: the RDB's bytes go in, come out unchanged
- * in {@link DIGEST_BATCH_BYTES} batches (for gzip), and are digested on another core meanwhile; await digest() once
- * the stream ended. The export's main thread then only moves bytes (the snapshot's socket, gzip on libuv's pool, the
- * upload) while the digest, the most CPU of the export after gzip, runs beside them. The bytes are copied once, into
- * batches in shared memory that the thread reads and the next stage is given: no copy for either.
+ * An {@link RdbStreamDigest} on a worker thread, as a stage of a pipeline: pipe the RDB's bytes into it; they are
+ * written on to `next` (gzip, in the export) unchanged, in {@link DIGEST_BATCH_BYTES} batches, and digested on another
+ * core meanwhile; await digest() once the stream finished. The export's main thread then only moves bytes (the
+ * snapshot's socket, gzip on libuv's pool, the upload) while the digest, the most CPU of the export after gzip, runs
+ * beside them. The bytes are copied once, into batches of shared memory that the thread and `next` both read, and that
+ * are reused once both are done with them (fresh memory for every batch cost as much as the copy: page faults, GC).
  */
-export class RdbDigestThread extends Transform {
+export class RdbDigestThread extends Writable {
   private readonly thread: Worker;
   private readonly result: Promise<DatasetDigest | undefined>;
-  private batch = RdbDigestThread.newBatch();
+  private readonly spare: Batch[] = [];
+  /** Batches the thread has not acknowledged yet, in the order sent. */
+  private readonly unacknowledged: Batch[] = [];
+  private batch: Batch | undefined;
   private fill = 0;
   private inFlight = 0;
-  /** The callback of a transform held back while too much is in flight; called when the thread catches up. */
+  /** A write's callback held back while too much is in flight or `next` is full; called when both have room. */
   private held: (() => void) | undefined;
+  private nextFull = false;
   private failed = false;
 
-  public constructor(options: { readonly nowMs?: number } = {}) {
-    super({ readableHighWaterMark: 4 * DIGEST_BATCH_BYTES });
+  public constructor(
+    private readonly next: Writable,
+    options: { readonly nowMs?: number } = {},
+  ) {
+    super();
     this.thread = new Worker(entryScript(__filename, 'rdb-digest-main'), { workerData: { nowMs: options.nowMs ?? Date.now() } });
     this.result = new Promise<DatasetDigest | undefined>((resolve, reject) => {
       const fail = (error: Error) => {
-        // Nothing more is parsed; the bytes still pass through so that the export's other stages finish.
+        // Nothing more is parsed; the bytes still go on to `next` so that the export's other stages finish.
         this.failed = true;
+        for (const batch of this.unacknowledged.splice(0)) this.done(batch);
+        this.inFlight = 0;
         this.release();
         reject(error);
       };
       this.thread.on('message', (reply: DigestThreadReply) => {
         if ('ack' in reply) {
           this.inFlight -= reply.ack;
-          if (this.inFlight <= THREAD_IN_FLIGHT_BYTES) this.release();
+          const batch = this.unacknowledged.shift();
+          if (batch) this.done(batch);
+          this.release();
         } else if ('done' in reply) resolve(reply.done ? DatasetDigest.fromState(reply.done) : undefined);
         else fail(reply.code ? new RdbError(reply.error, reply.code) : new Error(reply.error));
       });
@@ -412,10 +435,10 @@ export class RdbDigestThread extends Transform {
       this.thread.once('exit', (code) => fail(new Error(`the dataset digest thread exited (code ${code}) before it answered`)));
     });
     this.result.catch(() => undefined); // reported by digest()
-  }
-
-  private static newBatch(): Buffer {
-    return Buffer.from(new SharedArrayBuffer(DIGEST_BATCH_BYTES));
+    next.on('drain', () => {
+      this.nextFull = false;
+      this.release();
+    });
   }
 
   /** The digest of the bytes that went through (undefined: the RDB holds more than strings); rejects on a damaged RDB. */
@@ -427,45 +450,58 @@ export class RdbDigestThread extends Transform {
     }
   }
 
-  public override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  public override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     for (let offset = 0; offset < chunk.length; ) {
+      this.batch ??= this.spare.pop() ?? { bytes: Buffer.from(new SharedArrayBuffer(DIGEST_BATCH_BYTES)), readers: 0 };
       const length = Math.min(chunk.length - offset, DIGEST_BATCH_BYTES - this.fill);
-      chunk.copy(this.batch, this.fill, offset, offset + length);
+      chunk.copy(this.batch.bytes, this.fill, offset, offset + length);
       this.fill += length;
       offset += length;
       if (this.fill === DIGEST_BATCH_BYTES) this.send();
     }
-    if (this.inFlight > THREAD_IN_FLIGHT_BYTES && !this.failed) this.held = callback;
-    else callback();
+    this.held = callback;
+    this.release();
   }
 
-  public override _flush(callback: (error?: Error | null) => void): void {
+  public override _final(callback: (error?: Error | null) => void): void {
     if (this.fill > 0) this.send();
     if (!this.failed) this.thread.postMessage({ end: true });
+    this.next.end();
     callback();
   }
 
   public override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Destroyed after it ended (autoDestroy), the thread still answers and then exits on its own; otherwise it stops.
+    // Destroyed after it finished (autoDestroy), the thread still answers and then exits on its own; otherwise it stops.
     if (error || !this.writableFinished) void this.thread.terminate();
     callback(error);
   }
 
-  /** The batch goes to the thread (shared, not copied) and on to the next stage; a new one is started. */
+  /** The batch goes to the thread (shared, not copied) and to `next`. */
   private send(): void {
-    const batch = this.fill === DIGEST_BATCH_BYTES ? this.batch : this.batch.subarray(0, this.fill);
-    if (!this.failed) {
-      this.inFlight += batch.length;
-      this.thread.postMessage(batch);
-    }
-    this.push(batch);
-    this.batch = RdbDigestThread.newBatch();
+    const batch = this.batch!;
+    const bytes = this.fill === DIGEST_BATCH_BYTES ? batch.bytes : batch.bytes.subarray(0, this.fill);
+    this.batch = undefined;
     this.fill = 0;
+    batch.readers = this.failed ? 1 : 2;
+    if (!this.failed) {
+      this.inFlight += bytes.length;
+      this.unacknowledged.push(batch);
+      this.thread.postMessage(bytes);
+    }
+    // The write's callback runs once `next` has consumed the bytes (for zlib: compressed them).
+    if (!this.next.write(bytes, () => this.done(batch))) this.nextFull = true;
   }
 
+  /** One reader of the batch is done with it; with both done it is reused. */
+  private done(batch: Batch): void {
+    if (--batch.readers === 0 && this.spare.length < SPARE_BATCHES) this.spare.push(batch);
+  }
+
+  /** Takes the next write once the thread and `next` have room. */
   private release(): void {
+    if (!this.held || this.nextFull || (this.inFlight > THREAD_IN_FLIGHT_BYTES && !this.failed)) return;
     const held = this.held;
     this.held = undefined;
-    held?.();
+    held();
   }
 }

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
+import * as zlib from 'zlib';
 import { digestRdb } from '../../src/emulator/dataset-digest';
 import { freePorts } from '../../src/emulator/ports';
 import { startRedisServer, stopProcess } from '../../src/emulator/processes';
@@ -46,17 +47,24 @@ function streamDigest(rdb: Buffer, sizes: readonly number[]) {
 }
 
 /**
- * The same on a worker thread, as the export runs it: the RDB written in chunks of `size` bytes; the bytes that pass
- * through (to gzip, in the export) are the RDB's, unchanged and in order.
+ * The same on a worker thread, as the export runs it: the RDB written in chunks of `size` bytes; the bytes it writes on
+ * to gzip (as the export does) are the RDB's, unchanged and in order.
  */
 async function threadDigest(rdb: Buffer, size: number) {
-  const thread = new RdbDigestThread();
+  const gzip = zlib.createGzip({ level: 1 });
+  const thread = new RdbDigestThread(gzip);
   const chunks = Array.from({ length: Math.ceil(rdb.length / size) }, (_, i) => rdb.subarray(i * size, (i + 1) * size));
-  const passed: Buffer[] = [];
-  await pipeline(Readable.from(chunks), thread, async (batches: AsyncIterable<Buffer>) => {
-    for await (const batch of batches) passed.push(Buffer.from(batch));
-  });
-  expect(Buffer.concat(passed).equals(rdb)).toBe(true);
+  const gzipped: Buffer[] = [];
+  const read = (async () => {
+    // Slower than the writer, so that batches are reused while the thread and gzip still hold others.
+    for await (const out of gzip) {
+      gzipped.push(out as Buffer);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  await pipeline(Readable.from(chunks), thread);
+  await read;
+  expect(zlib.gunzipSync(Buffer.concat(gzipped)).equals(rdb)).toBe(true);
   return thread.digest();
 }
 
@@ -97,6 +105,26 @@ test('string keys of every RDB encoding, with and without TTL: the same digest a
   for (const sizes of [[rdb.length], [65536], [1], [7, 1, 4096, 3], [9, 100000]]) expect(streamDigest(rdb, sizes)?.summary()).toEqual(expected);
   // On its own thread (in 1 MB batches, whatever the chunks written), as the export computes it.
   for (const size of [65536, 3000001]) expect((await threadDigest(rdb, size))?.summary()).toEqual(expected);
+});
+
+test('on the thread, an RDB of many batches (their memory reused while gzip and the thread hold others) gives the same digest', async () => {
+  const random = prng(12);
+  const text = Buffer.from(Array.from({ length: 65536 }, () => Math.floor(random() * 16) + 97)); // a-p, as hex text compresses
+  const commands: Array<Array<string | Buffer>> = [];
+  for (let i = 0; i < 40; i++) {
+    const mset: Array<string | Buffer> = ['MSET'];
+    for (let j = 0; j < 1000; j++) {
+      const from = Math.floor(random() * 65000);
+      mset.push(`big:${i}:${j}`, text.subarray(from, from + 300 + Math.floor(random() * 200)));
+    }
+    commands.push(mset);
+  }
+  await run(commands);
+  const rdb = await dumpRdb(port);
+  expect(rdb.length).toBeGreaterThan(12 * 1024 * 1024);
+  const expected = streamDigest(rdb, [65536])!.summary();
+  expect(expected.keys).toBe(40000);
+  expect((await threadDigest(rdb, 65536))?.summary()).toEqual(expected);
 });
 
 test('keys of databases other than 0 are left out, as the redis-server digest leaves them', async () => {
