@@ -6,15 +6,8 @@
  * finish and the error is reported at the end, as before.
  */
 import { parentPort, workerData } from 'worker_threads';
-import type { DatasetDigestState } from './dataset-digest';
-import { RdbStreamDigest } from './rdb-digest';
+import { RdbStreamDigest, type DigestThreadReply } from './rdb-digest';
 import { RdbError } from './rdb-transfer';
-
-/** What the thread answers: an acknowledgement per buffer, then the digest or the error. */
-export type DigestThreadReply =
-  | { readonly ack: number }
-  | { readonly done: DatasetDigestState | null }
-  | { readonly error: string; readonly code?: RdbError['code'] };
 
 const port = parentPort;
 if (port) {

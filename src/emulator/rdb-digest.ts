@@ -11,9 +11,8 @@
  */
 import { Writable } from 'stream';
 import { Worker } from 'worker_threads';
-import { DatasetDigest, hash } from './dataset-digest';
+import { DatasetDigest, hash, type DatasetDigestState } from './dataset-digest';
 import { entryScript } from './entry-cache';
-import type { DigestThreadReply } from './rdb-digest-main';
 import { RdbError } from './rdb-transfer';
 
 /** debug.c's digest after `mixDigest(digest, htonl(OBJ_STRING))` from a zeroed digest: sha1(sha1(00 00 00 00)). */
@@ -378,6 +377,12 @@ export const DIGEST_BATCH_BYTES = 1024 * 1024;
 const THREAD_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 /** Batches kept for reuse once both the thread and the next stage are done with them. */
 const SPARE_BATCHES = 32;
+
+/** What the digest thread (rdb-digest-main.ts) answers: an acknowledgement per batch, then the digest or the error. */
+export type DigestThreadReply =
+  | { readonly ack: number }
+  | { readonly done: DatasetDigestState | null }
+  | { readonly error: string; readonly code?: RdbError['code'] };
 
 /** A batch of bytes in shared memory, back in the pool when both of its readers are done. */
 interface Batch {
