@@ -34,7 +34,7 @@ import { pipeline } from 'stream/promises';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { DatasetDigest, digestRdb } from './dataset-digest';
-import { RdbStreamDigest } from './rdb-digest';
+import { RdbDigestThread } from './rdb-digest';
 import { assertLoadableRdb, loadRdbInto, RdbError, rdbVersion, streamRdb, temporaryRdbFile } from './rdb-transfer';
 
 const gunzip = promisify(zlib.gunzip);
@@ -287,17 +287,24 @@ export const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
 export const UPLOAD_CONCURRENCY = 4;
 
 /**
- * How much of a snapshot may wait in front of gzip: enough that the digest (this thread) and gzip (libuv's pool) can
- * work side by side when there is a core for each. With Node's 16 KB default, one 64 KB socket chunk filled gzip's
+ * How much of a snapshot may wait in front of gzip: enough that the digest (its own thread) and gzip (libuv's pool)
+ * can work side by side when there is a core for each. With Node's 16 KB default, one 64 KB socket chunk filled gzip's
  * buffer and paused the snapshot until gzip had compressed it, so the digest of the next chunk waited for that.
  */
 const EXPORT_STAGE_BUFFER_BYTES = 8 * 1024 * 1024;
+/**
+ * gzip's output buffer: each 1 MB batch (rdb-digest.ts) is compressed in one call on libuv's pool. With Node's 16 KB,
+ * every 16 KB of output was a round trip between the pool and the main thread (about 2,300 for the benchmark's RDB),
+ * and gzip stood still whenever the main thread was busy elsewhere.
+ */
+const EXPORT_GZIP_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Exports every primary's RDB under the prefix, shards in parallel; returns the blob names. Each shard's snapshot is
  * streamed once: as it arrives it is gzipped and uploaded as a block blob and, when `digest` is given, digested (the
- * dataset digest of exactly what the export wrote, merged into `digest`): from the stream itself when the RDB holds
- * only strings (rdb-digest.ts), otherwise from the blob read back once uploaded, through a temporary redis-server.
+ * dataset digest of exactly what the export wrote, merged into `digest`): from the stream itself, on a worker thread,
+ * when the RDB holds only strings (rdb-digest.ts), otherwise from the blob read back once uploaded, through a temporary
+ * redis-server.
  */
 export async function exportCache(cache: ControlPlaneCache, cluster: string, sas: SasUrl, prefix: string, digest?: DatasetDigest): Promise<string[]> {
   const primaries = [...(await cache.primaries())].sort((a, b) => (a.slots[0]?.[0] ?? 0) - (b.slots[0]?.[0] ?? 0));
@@ -308,26 +315,15 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
       const name = exportBlobName(prefix, cluster, shard);
       const blob = container.getBlockBlobClient(name);
       const rdb = streamRdb(primary.port);
-      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
-      const inStream = digest ? new RdbStreamDigest() : undefined;
-      let parseError: Error | undefined;
+      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, chunkSize: EXPORT_GZIP_CHUNK_BYTES, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
+      const digesting = digest ? new RdbDigestThread(gzipped) : undefined;
       const header = new Promise<Buffer>((resolve, reject) => {
         rdb.once('data', resolve);
         rdb.once('error', reject);
         rdb.once('end', () => reject(new RdbError(`the RDB snapshot of port ${primary.port} is empty`, 'InvalidRdb')));
       });
       rdb.on('error', (error) => gzipped.destroy(error));
-      if (inStream) {
-        rdb.on('data', (chunk: Buffer) => {
-          if (parseError) return;
-          try {
-            inStream.push(chunk);
-          } catch (error) {
-            parseError = error as Error;
-          }
-        });
-      }
-      rdb.pipe(gzipped);
+      rdb.pipe(digesting ?? gzipped);
       try {
         await header.then((first) =>
           blob.uploadStream(gzipped, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {
@@ -335,12 +331,9 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
             metadata: { cache: cluster, shard: String(shard), slots: primary.slots.map(([a, b]) => `${a}-${b}`).join('_'), rdbversion: String(rdbVersion(first)) },
           }),
         );
-        if (inStream) {
-          if (parseError) throw parseError;
-          digest!.merge(inStream.end() ?? (await digestUploadedRdb(blob)));
-        }
+        if (digesting) digest!.merge((await digesting.digest()) ?? (await digestUploadedRdb(blob)));
       } catch (error) {
-        for (const stream of [rdb, gzipped]) stream.destroy();
+        for (const stream of [rdb, gzipped, digesting]) stream?.destroy();
         throw error;
       }
       return name;

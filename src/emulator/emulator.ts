@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { startAzurite } from './azurite';
-import { transpiledEntry, transpiledEntryEnv } from './entry-cache';
+import { entryScript, transpiledEntryEnv } from './entry-cache';
 import { formCluster, waitClusterReady } from './cluster';
 import { GEO_ARITY, GEO_TRANSACTION_READS, GEO_WRITE_COMMANDS } from './geo/crdt';
 import { GEO_FIDELITY, geoStatus, planGeoGroups, writeReplicatorConfig, type GeoGroupStatus } from './geo/group';
@@ -86,8 +86,7 @@ export function readManifest(source: string): TopologyManifest {
 
 /** The command that runs one of the emulator's Node entry points: compiled JS, or from TypeScript source transpiled once (entry-cache.ts). */
 export function nodeEntry(name: EntryPoint): string[] {
-  if (__filename.endsWith('.ts')) return [transpiledEntry(path.join(__dirname, `${name}.ts`))];
-  return [path.join(__dirname, `${name}.js`)];
+  return [entryScript(__filename, name)];
 }
 
 type EntryPoint = 'proxy-main' | 'supervisor-main' | 'control-plane-main' | 'geo-replicator-main' | 'endpoint-main';

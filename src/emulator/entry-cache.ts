@@ -79,6 +79,16 @@ export function transpiledEntry(entry: string): string {
   return target(path.resolve(entry));
 }
 
+/**
+ * The JavaScript file of the process or thread entry `name` (a `*-main` module) beside the module `callerFile`: the
+ * compiled file beside it, or, when the caller runs from TypeScript source, the entry transpiled by
+ * {@link transpiledEntry}.
+ */
+export function entryScript(callerFile: string, name: string): string {
+  const dir = path.dirname(callerFile);
+  return callerFile.endsWith('.ts') ? transpiledEntry(path.join(dir, `${name}.ts`)) : path.join(dir, `${name}.js`);
+}
+
 /** Environment for a child running a transpiled entry: bare imports resolve from the repository's node_modules. */
 export function transpiledEntryEnv(): Record<string, string> {
   const modules = path.resolve(SOURCE_ROOT, '..', 'node_modules');

@@ -7,10 +7,13 @@ import { loadCommands } from './support';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
+import * as zlib from 'zlib';
 import { digestRdb } from '../../src/emulator/dataset-digest';
 import { freePorts } from '../../src/emulator/ports';
 import { startRedisServer, stopProcess } from '../../src/emulator/processes';
-import { crc64, RdbStreamDigest } from '../../src/emulator/rdb-digest';
+import { crc64, RdbDigestThread, RdbStreamDigest } from '../../src/emulator/rdb-digest';
 import { dumpRdb } from '../../src/emulator/rdb-transfer';
 import { prng } from '../support/prng';
 
@@ -41,6 +44,28 @@ function streamDigest(rdb: Buffer, sizes: readonly number[]) {
     offset += size;
   }
   return parser.end();
+}
+
+/**
+ * The same on a worker thread, as the export runs it: the RDB written in chunks of `size` bytes; the bytes it writes on
+ * to gzip (as the export does) are the RDB's, unchanged and in order.
+ */
+async function threadDigest(rdb: Buffer, size: number) {
+  const gzip = zlib.createGzip({ level: 1 });
+  const thread = new RdbDigestThread(gzip);
+  const chunks = Array.from({ length: Math.ceil(rdb.length / size) }, (_, i) => rdb.subarray(i * size, (i + 1) * size));
+  const gzipped: Buffer[] = [];
+  const read = (async () => {
+    // Slower than the writer, so that batches are reused while the thread and gzip still hold others.
+    for await (const out of gzip) {
+      gzipped.push(out as Buffer);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  await pipeline(Readable.from(chunks), thread);
+  await read;
+  expect(zlib.gunzipSync(Buffer.concat(gzipped)).equals(rdb)).toBe(true);
+  return thread.digest();
 }
 
 test("Redis' CRC64 check value", () => {
@@ -78,6 +103,28 @@ test('string keys of every RDB encoding, with and without TTL: the same digest a
   const expected = (await digestRdb(rdb)).summary();
   expect(expected.keys).toBe(3013);
   for (const sizes of [[rdb.length], [65536], [1], [7, 1, 4096, 3], [9, 100000]]) expect(streamDigest(rdb, sizes)?.summary()).toEqual(expected);
+  // On its own thread (in 1 MB batches, whatever the chunks written), as the export computes it.
+  for (const size of [65536, 3000001]) expect((await threadDigest(rdb, size))?.summary()).toEqual(expected);
+});
+
+test('on the thread, an RDB of many batches (their memory reused while gzip and the thread hold others) gives the same digest', async () => {
+  const random = prng(12);
+  const text = Buffer.from(Array.from({ length: 65536 }, () => Math.floor(random() * 16) + 97)); // a-p, as hex text compresses
+  const commands: Array<Array<string | Buffer>> = [];
+  for (let i = 0; i < 40; i++) {
+    const mset: Array<string | Buffer> = ['MSET'];
+    for (let j = 0; j < 1000; j++) {
+      const from = Math.floor(random() * 65000);
+      mset.push(`big:${i}:${j}`, text.subarray(from, from + 300 + Math.floor(random() * 200)));
+    }
+    commands.push(mset);
+  }
+  await run(commands);
+  const rdb = await dumpRdb(port);
+  expect(rdb.length).toBeGreaterThan(12 * 1024 * 1024);
+  const expected = streamDigest(rdb, [65536])!.summary();
+  expect(expected.keys).toBe(40000);
+  expect((await threadDigest(rdb, 65536))?.summary()).toEqual(expected);
 });
 
 test('keys of databases other than 0 are left out, as the redis-server digest leaves them', async () => {
@@ -90,7 +137,9 @@ test('keys of databases other than 0 are left out, as the redis-server digest le
 
 test('an RDB with other value types is not digested from the stream (undefined: the redis-server path takes it)', async () => {
   await run([['SET', 'a', '1'], ['HSET', 'h', 'f', 'v']]);
-  expect(streamDigest(await dumpRdb(port), [64])).toBeUndefined();
+  const rdb = await dumpRdb(port);
+  expect(streamDigest(rdb, [64])).toBeUndefined();
+  expect(await threadDigest(rdb, 64)).toBeUndefined();
 });
 
 test('a damaged RDB is an error: a changed byte (checksum), a missing end', async () => {
@@ -101,4 +150,9 @@ test('a damaged RDB is an error: a changed byte (checksum), a missing end', asyn
   expect(() => streamDigest(changed, [rdb.length])).toThrow('the RDB checksum does not match its content');
   expect(() => streamDigest(rdb.subarray(0, rdb.length - 12), [5])).toThrow('the RDB ends before its EOF marker');
   expect(() => streamDigest(Buffer.from('NOTANRDBFILE'), [12])).toThrow('not an RDB file');
+  // On the thread: the same errors, as RdbErrors, once every byte was taken (the export's other stages finish first;
+  // 40 MB after the error: more than the thread may have in flight, so the writes held back are released too).
+  await expect(threadDigest(changed, 5)).rejects.toMatchObject({ name: 'RdbError', code: 'InvalidRdb', message: 'the RDB checksum does not match its content' });
+  await expect(threadDigest(rdb.subarray(0, rdb.length - 12), 5)).rejects.toThrow('the RDB ends before its EOF marker');
+  await expect(threadDigest(Buffer.concat([Buffer.from('NOTANRDBFILE'), Buffer.alloc(40 << 20)]), 65536)).rejects.toThrow('not an RDB file');
 });
