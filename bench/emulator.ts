@@ -112,7 +112,7 @@ function medianResult(rounds: ReadonlyArray<Record<string, BenchResult>>, op: st
  */
 async function directRedisServer(tls: boolean): Promise<DirectServer> {
   const dir = tempDir('amr-bench-direct-');
-  const files = tls ? makeTlsMaterial(dir) : undefined;
+  const files = tls ? await makeTlsMaterial(dir) : undefined;
   const [port, tlsPort, replicaPort] = await freePorts(3);
   const tlsConfig = files ? { 'tls-port': String(tlsPort), 'tls-cert-file': files.certFile, 'tls-key-file': files.keyFile, 'tls-ca-cert-file': files.caFile, 'tls-auth-clients': 'no' } : undefined;
   const servers = [await startRedisServer({ port, dir: path.join(dir, 'primary'), config: tlsConfig })];

@@ -257,7 +257,6 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   makePrivateDir(stateDir);
   writeState(state);
   for (const cache of caches) writeSecretFile(secretFile(stateDir, cache), `${cache.password}\n`);
-  if (caches.some((c) => c.tls)) makeTlsMaterial(stateDir);
   logEvent(stateDir, `up: ${caches.length} cache(s) from ${options.source}`);
   // Blob Storage and the control plane need no cache (the control plane reads the state on each request): they start
   // alongside the caches. Caches start side by side, and so do each cache's proxies and each group's replicators.
@@ -266,10 +265,14 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
     writeState(state);
   });
   services.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  // The endpoints' certificates are made while the redis-servers start (each waits 2 s after its start before its
+  // cluster state can turn ok): only the endpoints need them.
+  const tlsReady = caches.some((c) => c.tls) ? makeTlsMaterial(stateDir) : Promise.resolve(undefined);
+  tlsReady.catch(() => undefined); // awaited by each cache before its endpoint starts
   progress('starting Blob Storage (Azurite) and the control plane');
   try {
     for (const group of geoGroups) progress(`geo-replication group ${group.name}: a replicator per region (${group.members.join(', ')}; extra lag ${group.lagMs} ms)`);
-    await settleAll(caches.map((cache) => startCache(state, cache, progress)));
+    await settleAll(caches.map((cache) => startCache(state, cache, progress, tlsReady)));
     writeFidelityReport(state);
     state.supervisorPid = spawnNode('supervisor-main', [stateDir], path.join(stateDir, 'supervisor.log'));
     writeState(state);
@@ -283,8 +286,8 @@ export async function up(options: UpOptions): Promise<EmulatorState> {
   }
 }
 
-/** One cache: its redis-servers (at once), the cluster, then its proxies and geo replicator (at once). */
-async function startCache(state: EmulatorState, cache: CacheState, progress: (message: string) => void): Promise<void> {
+/** One cache: its redis-servers (at once), the cluster, then its proxies and geo replicator (at once), then its endpoint once `tlsReady` is. */
+async function startCache(state: EmulatorState, cache: CacheState, progress: (message: string) => void, tlsReady: Promise<unknown>): Promise<void> {
   progress(`${cache.name}: starting ${cache.redis.length} redis-server processes on ${cache.nodes.length} node(s) in zone(s) ${[...new Set(cache.nodes.map((n) => n.zone))].join(', ')}`);
   await Promise.all(
     cache.redis.map(async (r) => {
@@ -306,6 +309,7 @@ async function startCache(state: EmulatorState, cache: CacheState, progress: (me
   // A geo replicator starts with the proxies: it flushes the region through them, retrying until one answers.
   await settleAll([...cache.nodes.map((node) => startNode(state, cache, node)), ...(cache.geo ? [startReplicatorProcess(state, cache)] : [])]);
   progress(`${cache.name}: endpoint 127.0.0.1:${cache.endpointPort}${cache.tls ? ' (TLS)' : ''}`);
+  await tlsReady;
   await startEndpointProcess(state, cache);
   writeState(state);
 }

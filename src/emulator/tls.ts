@@ -5,9 +5,10 @@
  * Clients trust `<state>/tls/ca.pem` (ioredis `tls: { ca }`, node-redis `socket: { tls: true, ca }`,
  * `redis-cli --tls --cacert`).
  */
-import { generateKeyPairSync, randomBytes } from 'crypto';
+import { generateKeyPair, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 import * as forge from 'node-forge';
 import { writeSecretFile, makePrivateDir } from './secure-files';
 
@@ -25,8 +26,11 @@ export function tlsFiles(stateDir: string): TlsFiles {
   return { caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server.key') };
 }
 
-function keyPair(): { privatePem: string; publicKey: forge.pki.PublicKey; privateKey: forge.pki.rsa.PrivateKey } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const generateRsa = promisify(generateKeyPair);
+
+/** An RSA key made natively on libuv's pool (both keys of a `makeTlsMaterial` are made at once, off the event loop). */
+async function keyPair(): Promise<{ privatePem: string; publicKey: forge.pki.PublicKey; privateKey: forge.pki.rsa.PrivateKey }> {
+  const { privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
   const privatePem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(privatePem) as forge.pki.rsa.PrivateKey;
   return { privatePem, privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
@@ -47,10 +51,10 @@ function certificate(subject: string, publicKey: forge.pki.PublicKey, days: numb
  * Makes a fresh CA and server certificate in `<state>/tls` (dir 0700, keys 0600). The CA's key is not kept: nothing
  * else is ever signed with it, so a leaked state directory cannot mint certificates for other hosts.
  */
-export function makeTlsMaterial(stateDir: string): TlsFiles {
+export async function makeTlsMaterial(stateDir: string): Promise<TlsFiles> {
   const files = tlsFiles(stateDir);
   makePrivateDir(path.dirname(files.caFile));
-  const ca = keyPair();
+  const [ca, server] = await Promise.all([keyPair(), keyPair()]);
   const caCert = certificate('amr emulator local CA', ca.publicKey, 3650);
   caCert.setIssuer(caCert.subject.attributes);
   caCert.setExtensions([
@@ -59,7 +63,6 @@ export function makeTlsMaterial(stateDir: string): TlsFiles {
     { name: 'subjectKeyIdentifier' },
   ]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
-  const server = keyPair();
   const serverCert = certificate('localhost', server.publicKey, 825);
   serverCert.setIssuer(caCert.subject.attributes);
   serverCert.setExtensions([
