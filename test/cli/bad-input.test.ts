@@ -38,6 +38,9 @@ describe('bad input exits 2 with one line', () => {
   test('a deeply nested plan', async () => {
     const deep = `{"format_version":"1.2","resource_changes":[],"x":${'['.repeat(100000)}${']'.repeat(100000)}}`;
     expectUsageError(await amr(['check', 'plan.json'], { cwd: workdir({ 'plan.json': deep }) }), "'plan.json'", 'deeper than 256 levels');
+    // A large one is scanned on the scan thread while it is parsed: the same answer.
+    const large = `{"format_version":"1.2","pad":"${'x'.repeat(5 * 1024 * 1024)}","resource_changes":[],"x":${'['.repeat(300)}${']'.repeat(300)}}`;
+    expectUsageError(await amr(['check', 'plan.json'], { cwd: workdir({ 'plan.json': large }) }), "'plan.json'", 'deeper than 256 levels');
   });
 
   test('an unreadable directory', async () => {

@@ -28,25 +28,40 @@ for (const c of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMM
 const OBJECT = 1;
 const ARRAY = 2;
 
+/** Keys a scan reports: those of the objects one level inside the root key `section` (its list elements or values). */
+export interface KeySection {
+  /** A key of the root object, e.g. `resource_changes` (a list of objects) or `resource` (an object of objects). */
+  readonly section: string;
+  /** Only this key of each object (e.g. `address`); the others are not even sliced. @default - every key */
+  readonly onlyKey?: string;
+}
+
 /**
- * Calls `onKey(path, line)` for every key of the objects nested `depth` levels deep (the root object is level 1) whose
- * parent path `accept` approves; a path names object keys and list indexes (`['resource_changes', '3', 'address']`).
- * Only the first `depth - 1` levels keep a path and only keys at `depth` are read, so the scan costs one pass of
- * character tests. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
+ * What a scan found, one entry per key reported, as columns (cheap to hand between threads): which section of the
+ * query, the object's place in it (a list index or an object key), the key, and its line (1-based).
  */
-export function scanKeyLines(
-  text: string,
-  depth: number,
-  accept: (parentPath: readonly string[]) => boolean,
-  onKey: (path: string[], line: number) => void,
-  /** Only this key (e.g. `address`) is reported: the others are not even sliced. @default - every key */
-  onlyKey?: string,
-): void {
+export interface KeyLines {
+  readonly section: number[];
+  readonly parent: string[];
+  readonly key: string[];
+  readonly line: number[];
+}
+
+/**
+ * The line of every key of the objects inside the root keys of `sections` (`{ "section": [ { "key": ... } ] }` or
+ * `{ "section": { "parent": { "key": ... } } }`), in document order. One linear pass of character tests that keeps a
+ * path for the first two levels only. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
+ */
+export function scanKeyLines(text: string, sections: readonly KeySection[]): KeyLines {
+  const found: KeyLines = { section: [], parent: [], key: [], line: [] };
   const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
-  const index = new Int32Array(depth + 1); // the element index of the lists of the first levels
-  const path: string[] = []; // path[d - 1]: where the value at level d sits in its parent (first levels only)
   let level = 0;
-  let accepted = false; // whether the object at level `depth` now open is one `accept` approved
+  let section = -1; // the query's section of the root key now open (level 2 and below), or -1
+  let parent = ''; // the list index or key of the level-2 value now open
+  let index = 0; // the element index in the list at level 2
+  let accepted = false; // whether the object at level 3 now open is inside a section of the query
+  let onlyKey: string | undefined;
+  let rootKey = '';
   let expectingKey = false;
   let line = 1;
   let counted = 0; // text before this offset has its newlines counted into `line`
@@ -67,54 +82,67 @@ export function scanKeyLines(
       if (end < 0) end = length;
       if (expectingKey) {
         expectingKey = false;
-        if (level < depth) path[level - 1] = text.slice(i + 1, end);
-        else if (accepted && level === depth && (onlyKey === undefined || (end - i - 1 === onlyKey.length && text.startsWith(onlyKey, i + 1)))) {
+        if (level === 1) rootKey = text.slice(i + 1, end);
+        else if (level === 2) parent = text.slice(i + 1, end);
+        else if (accepted && level === 3 && (onlyKey === undefined || (end - i - 1 === onlyKey.length && text.startsWith(onlyKey, i + 1)))) {
           for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
           counted = i;
-          path[level - 1] = text.slice(i + 1, end);
-          onKey(path.slice(0, level), line);
+          found.section.push(section);
+          found.parent.push(parent);
+          found.key.push(text.slice(i + 1, end));
+          found.line.push(line);
         }
       }
       i = end;
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       if (level >= MAX_JSON_DEPTH) throw new TooDeepError(MAX_JSON_DEPTH);
-      if (kinds[level] === ARRAY && level < depth) path[level - 1] = String(index[level]);
+      if (level === 1) {
+        section = -1;
+        for (let s = 0; s < sections.length; s++) if (sections[s].section === rootKey) section = s;
+        onlyKey = section >= 0 ? sections[section].onlyKey : undefined;
+        index = 0;
+      } else if (level === 2 && kinds[2] === ARRAY && section >= 0) parent = String(index);
       level++;
       kinds[level] = code === OPEN_OBJECT ? OBJECT : ARRAY;
-      if (level <= depth) index[level] = 0;
-      if (level === depth) accepted = code === OPEN_OBJECT && accept(path.slice(0, level - 1));
+      if (level === 3) accepted = code === OPEN_OBJECT && section >= 0;
       expectingKey = code === OPEN_OBJECT;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       level--;
       expectingKey = false;
+      if (level === 1) section = -1;
     } else if (code === COMMA) {
       if (kinds[level] === OBJECT) expectingKey = true;
-      else if (level <= depth) index[level]++;
+      else if (level === 2) index++;
     }
   }
+  return found;
+}
+
+/** The resource_changes entries of a plan: each one's `"address"` key. */
+export const PLAN_ENTRIES: KeySection = { section: 'resource_changes', onlyKey: 'address' };
+/** The resources of Terraform JSON: `"name": {` under `resource.type`. */
+export const JSON_RESOURCES: KeySection = { section: 'resource' };
+
+/** index in resource_changes → line, from a scan whose query holds PLAN_ENTRIES at `section`. */
+export function planLines(found: KeyLines, section = 0): Map<number, number> {
+  const lines = new Map<number, number>();
+  for (let i = 0; i < found.line.length; i++) if (found.section[i] === section) lines.set(Number(found.parent[i]), found.line[i]);
+  return lines;
+}
+
+/** `type.name` → line, from a scan whose query holds JSON_RESOURCES at `section`. */
+export function resourceLines(found: KeyLines, section = 0): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (let i = 0; i < found.line.length; i++) if (found.section[i] === section) lines.set(`${found.parent[i]}.${found.key[i]}`, found.line[i]);
+  return lines;
 }
 
 /** `type.name` → line of the `"name": {` key under `resource.type` in Terraform JSON. */
 export function terraformJsonResourceLines(text: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  scanKeyLines(
-    text,
-    3,
-    (parent) => parent[0] === 'resource',
-    (path, line) => lines.set(`${path[1]}.${path[2]}`, line),
-  );
-  return lines;
+  return resourceLines(scanKeyLines(text, [JSON_RESOURCES]));
 }
 
 /** index in resource_changes → line of its `"address"` key, in a plan JSON. */
 export function planResourceLines(text: string): Map<number, number> {
-  const lines = new Map<number, number>();
-  scanKeyLines(
-    text,
-    3,
-    (parent) => parent[0] === 'resource_changes',
-    (path, line) => lines.set(Number(path[1]), line),
-    'address',
-  );
-  return lines;
+  return planLines(scanKeyLines(text, [PLAN_ENTRIES]));
 }

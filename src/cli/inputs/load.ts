@@ -11,7 +11,8 @@ import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 import type { InputKind } from '../report/model';
 import { checkVarFiles, displayPath, isConfigurationFile, readConfigurationFile, readHclInput, type CliVariable } from './hcl-files';
-import { planResourceLines, terraformJsonResourceLines, TooDeepError } from './json-lines';
+import { JSON_RESOURCES, PLAN_ENTRIES, planLines, resourceLines, TooDeepError, type KeyLines } from './json-lines';
+import { prepareKeyLineScan, startKeyLineScan } from './key-line-thread';
 
 export interface LoadedInput {
   /** The path as given (or `-`). */
@@ -46,6 +47,7 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
     const size = Buffer.byteLength(text, 'utf8');
     if (size > limit) throw inputError.tooLarge('-', size, limit);
     if (text.trim() === '') throw inputError.stdinEmpty();
+    if (text.includes('\u0000')) throw inputError.binary('-');
     return fromText('-', '(stdin)', text, undefined, options);
   }
   const full = path.resolve(options.cwd, given);
@@ -62,16 +64,17 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   const stacksDir = path.join(full, 'stacks');
   const locked = await lockedVersion(full);
   if (fs.existsSync(stacksDir) && fs.statSync(stacksDir).isDirectory()) {
-    const stacks = listDirectory(stacksDir, path.join(given, 'stacks'))
+    const files = listDirectory(stacksDir, path.join(given, 'stacks'))
       .sort()
       .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
-      .filter((f) => fs.existsSync(f))
-      .map((f) => synthStack(readText(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
+      .filter((f) => fs.existsSync(f));
+    const stacks: StackView[] = [];
+    for (const f of files) stacks.push(await synthStack(readText(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
     if (stacks.length > 0) return { path: given, kind: 'synth', stacks, lockedProviderVersion: locked };
   }
   const stackFile = path.join(full, 'cdk.tf.json');
   if (fs.existsSync(stackFile)) {
-    return { path: given, kind: 'synth', stacks: [synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
+    return { path: given, kind: 'synth', stacks: [await synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
   const tfFiles = listDirectory(full, given).filter(isConfigurationFile).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
@@ -79,12 +82,16 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
   return { ...(await fromHcl(given, files, full, options)), lockedProviderVersion: locked };
 }
 
-/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. */
+/** What the line scan of a JSON input reports: plan entries (section 0) and Terraform JSON resources (section 1). */
+const JSON_INPUT_SECTIONS = [PLAN_ENTRIES, JSON_RESOURCES];
+
+/** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. Files are checked for NUL bytes when read. */
 async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions): Promise<LoadedInput> {
   if (text.trim() === '') throw inputError.empty(given);
-  if (text.includes('\u0000')) throw inputError.binary(given);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[') || (full !== undefined && full.endsWith('.json'))) {
+    // The lines of the entries are found while the text is parsed (on the scan thread for a large input).
+    const scan = startKeyLineScan(text, JSON_INPUT_SECTIONS);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -94,29 +101,32 @@ async function fromText(given: string, display: string, text: string, full: stri
     if (isTerraformPlan(json)) {
       const problem = planShapeProblem(json);
       if (problem) throw inputError.wrongPlanShape(given, problem);
-      const lines = withinDepth(given, () => planResourceLines(text)); // before readPlan, which recurses over values
+      const lines = planLines(await withinDepth(given, scan), 0); // before readPlan, which recurses over values
       return { path: given, kind: 'plan', stacks: [readPlan(json, { file: display, stackName: 'plan', lines, owned: true })] };
     }
     if (json && typeof json === 'object' && !Array.isArray(json) && ('resource' in json || 'terraform' in json)) {
-      return { path: given, kind: 'synth', stacks: [synthStack(text, display, undefined, json as SynthesizedStack)] };
+      return { path: given, kind: 'synth', stacks: [readStack(json as SynthesizedStack, display, undefined, resourceLines(await withinDepth(given, scan), 1))] };
     }
     throw inputError.wrongSchema(given);
   }
   return fromHcl(given, [{ file: display, text }], full ? path.dirname(full) : options.cwd, options);
 }
 
-function synthStack(text: string, file: string, stackName: string | undefined, parsed?: SynthesizedStack): StackView {
-  let json = parsed;
-  if (!json) {
-    if (text.trim() === '') throw inputError.empty(file);
-    try {
-      json = JSON.parse(text) as SynthesizedStack;
-    } catch (error) {
-      throw inputError.invalidJson(file, (error as Error).message);
-    }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
+/** A cdk.tf.json of a cdktf.out directory. */
+async function synthStack(text: string, file: string, stackName: string | undefined): Promise<StackView> {
+  if (text.trim() === '') throw inputError.empty(file);
+  const scan = startKeyLineScan(text, [JSON_RESOURCES]);
+  let json: SynthesizedStack;
+  try {
+    json = JSON.parse(text) as SynthesizedStack;
+  } catch (error) {
+    throw inputError.invalidJson(file, (error as Error).message);
   }
-  const lines = withinDepth(file, () => terraformJsonResourceLines(text));
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw inputError.wrongSchema(file);
+  return readStack(json, file, stackName, resourceLines(await withinDepth(file, scan), 0));
+}
+
+function readStack(json: SynthesizedStack, file: string, stackName: string | undefined, lines: ReadonlyMap<string, number>): StackView {
   return withLines(readSynthesizedStack(json, { stackName, file }), (r) => lines.get(r.address));
 }
 
@@ -149,10 +159,10 @@ async function lockedVersion(directory: string): Promise<string | undefined> {
   }
 }
 
-/** Runs a scan of a JSON text, turning a document nested too deep into a one-line usage error. */
-function withinDepth<T>(given: string, scan: () => T): T {
+/** The result of a line scan, a document nested too deep turned into a one-line usage error. */
+async function withinDepth(given: string, scan: () => Promise<KeyLines>): Promise<KeyLines> {
   try {
-    return scan();
+    return await scan();
   } catch (error) {
     if (error instanceof TooDeepError) throw inputError.tooDeep(given, error.limit);
     throw error;
@@ -221,6 +231,7 @@ function readText(full: string, given: string, options: LoadOptions): string {
   }
   if (size > limit) throw inputError.tooLarge(given, size, limit);
   if (size === 0) throw inputError.empty(given);
+  if (!full.endsWith('.tf')) prepareKeyLineScan(size); // a large JSON input's scan thread boots while the file is read
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
