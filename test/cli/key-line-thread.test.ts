@@ -27,6 +27,14 @@ describe('the key-line scan on its thread', () => {
     expect(keyLineThreadState()).toBe(twoCores ? 'running' : 'not-started');
   });
 
+  test('the bytes a large text was decoded from are handed to the thread, not copied', async () => {
+    const text = largePlan(THREAD_MIN_CHARS);
+    const bytes = Buffer.from(text, 'utf8');
+    const found = await startKeyLineScan(text, [PLAN_ENTRIES], bytes)();
+    expect(found).toEqual(scanKeyLines(text, [PLAN_ENTRIES]));
+    if (twoCores) expect(bytes.buffer.byteLength).toBe(0); // transferred: detached here
+  });
+
   test('several scans in flight are each answered with their own text', async () => {
     const texts = [largePlan(THREAD_MIN_CHARS), largePlan(THREAD_MIN_CHARS + 100_000), '{"format_version":"1","resource_changes":[{"address":"a.b"}]}'];
     const pending = texts.map((t) => startKeyLineScan(t, [PLAN_ENTRIES]));

@@ -54,9 +54,9 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   const display = displayPath(full, options.cwd);
   const stat = statOrThrow(full, given);
   if (stat.isDirectory()) return loadDirectory(given, full, options);
-  const text = readText(full, given, options);
+  const { text, bytes } = readDocument(full, given, options);
   const kind = full.endsWith('.tf') ? 'hcl' : undefined;
-  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options);
+  const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options, bytes);
   return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
 }
 
@@ -69,12 +69,12 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
       .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
       .filter((f) => fs.existsSync(f));
     const stacks: StackView[] = [];
-    for (const f of files) stacks.push(await synthStack(readText(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
+    for (const f of files) stacks.push(await synthStack(readDocument(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
     if (stacks.length > 0) return { path: given, kind: 'synth', stacks, lockedProviderVersion: locked };
   }
   const stackFile = path.join(full, 'cdk.tf.json');
   if (fs.existsSync(stackFile)) {
-    return { path: given, kind: 'synth', stacks: [await synthStack(readText(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
+    return { path: given, kind: 'synth', stacks: [await synthStack(readDocument(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
   const tfFiles = listDirectory(full, given).filter(isConfigurationFile).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
@@ -86,12 +86,12 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
 const JSON_INPUT_SECTIONS = [PLAN_ENTRIES, JSON_RESOURCES];
 
 /** A document whose kind is told by its content: a plan, Terraform JSON, or else HCL. Files are checked for NUL bytes when read. */
-async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions): Promise<LoadedInput> {
+async function fromText(given: string, display: string, text: string, full: string | undefined, options: LoadOptions, bytes?: Buffer): Promise<LoadedInput> {
   if (text.trim() === '') throw inputError.empty(given);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[') || (full !== undefined && full.endsWith('.json'))) {
     // The lines of the entries are found while the text is parsed (on the scan thread for a large input).
-    const scan = startKeyLineScan(text, JSON_INPUT_SECTIONS);
+    const scan = startKeyLineScan(text, JSON_INPUT_SECTIONS, bytes);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -113,9 +113,9 @@ async function fromText(given: string, display: string, text: string, full: stri
 }
 
 /** A cdk.tf.json of a cdktf.out directory. */
-async function synthStack(text: string, file: string, stackName: string | undefined): Promise<StackView> {
+async function synthStack({ text, bytes }: { text: string; bytes?: Buffer }, file: string, stackName: string | undefined): Promise<StackView> {
   if (text.trim() === '') throw inputError.empty(file);
-  const scan = startKeyLineScan(text, [JSON_RESOURCES]);
+  const scan = startKeyLineScan(text, [JSON_RESOURCES], bytes);
   let json: SynthesizedStack;
   try {
     json = JSON.parse(text) as SynthesizedStack;
@@ -222,6 +222,11 @@ function limitBytes(options: LoadOptions): number {
 }
 
 function readText(full: string, given: string, options: LoadOptions): string {
+  return readDocument(full, given, options).text;
+}
+
+/** A file's text and the UTF-8 bytes it was decoded from, within the size limit and without NUL bytes. */
+function readDocument(full: string, given: string, options: LoadOptions): { text: string; bytes: Buffer } {
   const limit = limitBytes(options);
   let size: number;
   try {
@@ -235,7 +240,7 @@ function readText(full: string, given: string, options: LoadOptions): string {
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
-    return buffer.toString('utf8');
+    return { text: buffer.toString('utf8'), bytes: buffer };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw inputError.unreadable(given, (error as Error).message);
