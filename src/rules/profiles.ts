@@ -50,37 +50,59 @@ export function compareFindings(a: Finding, b: Finding): number {
  */
 export function sortFindings(findings: Finding[]): Finding[] {
   if (findings.length < 64) return findings.sort(compareFindings);
-  const ranks = (texts: Iterable<string>): Map<string, number> => {
-    const sorted = [...new Set(texts)].sort(compareText);
-    const map = new Map<string, number>();
-    let rank = 0;
-    sorted.forEach((text, i) => {
-      if (i > 0 && compareText(sorted[i - 1], text) !== 0) rank++;
-      map.set(text, rank);
-    });
-    return map;
-  };
-  const stacks = ranks(findings.map((f) => f.stack ?? ''));
-  const resources = ranks(findings.map((f) => f.resource));
-  const rules = ranks(findings.map((f) => f.ruleId));
-  // The five ranks as the digits of one number (status rank, stack, resource, rule, then position, which keeps the
-  // sort stable), sorted as numbers without a comparator, when the number stays exact; else as objects.
   const n = findings.length;
-  if (4 * (stacks.size + 1) * (resources.size + 1) * (rules.size + 1) * n < Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const f = findings[i];
-      keys[i] = (((rank(f) * (stacks.size + 1) + (stacks.get(f.stack ?? '') as number)) * (resources.size + 1) + (resources.get(f.resource) as number)) * (rules.size + 1) + (rules.get(f.ruleId) as number)) * n + i;
-    }
-    keys.sort();
-    const original = findings.slice();
-    for (let i = 0; i < n; i++) findings[i] = original[keys[i] % n];
-    return findings;
+  // Each finding's rank on each key, least significant first; the engine reports a resource's findings in a row, so
+  // most findings repeat the stack and resource of the one before and are ranked without a lookup.
+  const stacks = new Map<string, number>();
+  const resources = new Map<string, number>();
+  const rules = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const f = findings[i];
+    const previous = i > 0 ? findings[i - 1] : undefined;
+    if (previous === undefined || f.stack !== previous.stack) stacks.set(f.stack ?? '', 0);
+    if (previous === undefined || f.resource !== previous.resource) resources.set(f.resource, 0);
+    rules.set(f.ruleId, 0);
   }
-  const keyed = findings.map((f, i) => ({ f, i, r: rank(f), s: stacks.get(f.stack ?? '') as number, a: resources.get(f.resource) as number, id: rules.get(f.ruleId) as number }));
-  keyed.sort((x, y) => x.r - y.r || x.s - y.s || x.a - y.a || x.id - y.id || x.i - y.i);
-  keyed.forEach((k, i) => {
-    findings[i] = k.f;
-  });
+  const keys: Array<{ readonly ranks: Int32Array; readonly size: number }> = [
+    { ranks: new Int32Array(n), size: rankTexts(rules) },
+    { ranks: new Int32Array(n), size: rankTexts(resources) },
+    { ranks: new Int32Array(n), size: rankTexts(stacks) },
+    { ranks: new Int32Array(n), size: 4 },
+  ];
+  for (let i = 0; i < n; i++) {
+    const f = findings[i];
+    keys[0].ranks[i] = rules.get(f.ruleId) as number;
+    keys[1].ranks[i] = i > 0 && f.resource === findings[i - 1].resource ? keys[1].ranks[i - 1] : (resources.get(f.resource) as number);
+    keys[2].ranks[i] = i > 0 && f.stack === findings[i - 1].stack ? keys[2].ranks[i - 1] : (stacks.get(f.stack ?? '') as number);
+    keys[3].ranks[i] = rank(f);
+  }
+  // One stable counting sort per key, the least significant (rule) first, the status rank last: the result is ordered
+  // by status rank, stack, resource and rule, and ties keep their original order. Linear in the findings.
+  let order: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (const { ranks, size } of keys) order = countingSort(order, ranks, size);
+  const original = findings.slice();
+  for (let i = 0; i < n; i++) findings[i] = original[order[i]];
   return findings;
+}
+
+/** Replaces each text's value with its rank in collator order (texts the collator finds equal share one); the number of ranks. */
+function rankTexts(texts: Map<string, number>): number {
+  const sorted = [...texts.keys()].sort(compareText);
+  let rank = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && compareText(sorted[i - 1], sorted[i]) !== 0) rank++;
+    texts.set(sorted[i], rank);
+  }
+  return rank + 1;
+}
+
+/** `order` (indexes of findings) stably sorted by `ranks[index]`, each rank below `size`. */
+function countingSort(order: Int32Array, ranks: Int32Array, size: number): Int32Array {
+  const starts = new Int32Array(size + 1);
+  for (let i = 0; i < order.length; i++) starts[ranks[order[i]] + 1]++;
+  for (let r = 0; r < size; r++) starts[r + 1] += starts[r];
+  const sorted = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) sorted[starts[ranks[order[i]]]++] = order[i];
+  return sorted;
 }
