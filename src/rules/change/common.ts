@@ -255,7 +255,10 @@ function plannedGroupsOf(stack: StackView) {
   const map = new Map<string, TerraformResource[]>();
   for (const r of ofType(stack, MANAGED_REDIS)) {
     const name = isDestroyed(r) ? undefined : groupAfter(r);
-    if (name !== undefined && name !== '') map.set(name, [...(map.get(name) ?? []), r]);
+    if (name === undefined || name === '') continue;
+    const members = map.get(name);
+    if (members) members.push(r); // in place: copying the list per member is quadratic in the group's size
+    else map.set(name, [r]);
   }
   for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
   return map;

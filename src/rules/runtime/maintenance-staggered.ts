@@ -88,6 +88,37 @@ interface Neighbours {
   readonly distinct: ReadonlyArray<{ readonly windows: Windows; readonly count: number }>;
   /** Member index → its entry in `distinct`. */
   readonly distinctOf: readonly number[];
+  /** Per entry of `distinct`: what its windows clash with, found on the first member that has them. */
+  readonly clashes: Array<Clashes | undefined>;
+}
+
+/** What one cache's windows clash with in its neighbourhood. */
+interface Clashes {
+  /** Per entry of `distinct`: whether those windows clash with these. */
+  readonly clashing: readonly boolean[];
+  /** How many members (this one included, when its windows clash with themselves) have clashing windows. */
+  readonly count: number;
+  /** The first NAMED_NEIGHBOURS + 1 members (stack order) with clashing windows, enough to name NAMED_NEIGHBOURS others. */
+  readonly first: readonly number[];
+  /** The neighbours a finding names, as written, for every member that is not among `first` (they all name the same). */
+  named?: string;
+}
+
+/** What `mine` clashes with in the neighbourhood; kept per entry of `distinct` (`entry` -1: a cache outside it). */
+function clashesOf(neighbours: Neighbours, mine: Windows, entry: number): Clashes {
+  const known = entry >= 0 ? neighbours.clashes[entry] : undefined;
+  if (known !== undefined) return known;
+  // Counted per distinct windows, not per neighbour: one resource group may hold hundreds of caches.
+  const clashing = neighbours.distinct.map((d) => clash(mine, d.windows));
+  let count = 0;
+  neighbours.distinct.forEach((d, i) => {
+    if (clashing[i]) count += d.count;
+  });
+  const first: number[] = [];
+  for (let i = 0; i < neighbours.distinctOf.length && first.length <= NAMED_NEIGHBOURS; i++) if (clashing[neighbours.distinctOf[i]]) first.push(i);
+  const clashes: Clashes = { clashing, count, first };
+  if (entry >= 0) neighbours.clashes[entry] = clashes;
+  return clashes;
 }
 
 function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
@@ -112,7 +143,7 @@ function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
     distinct[entry].count++;
     distinctOf.push(entry);
   });
-  group.windows = { of, unknown: unknownMembers, position, distinct, distinctOf };
+  group.windows = { of, unknown: unknownMembers, position, distinct, distinctOf, clashes: [] };
   return group.windows;
 }
 
@@ -168,24 +199,23 @@ export const maintenanceStaggered: Rule = {
       const theirs = neighbours.of[unknownOther] as Extract<Windows, { kind: 'unknown' }>;
       return unknown(theirs.attribute, `the maintenance windows of '${displayName(members[unknownOther])}' are not known until apply`);
     }
-    // Counted per distinct windows, not per neighbour: one resource group may hold hundreds of caches.
-    const clashing = neighbours.distinct.map((d) => clash(mine, d.windows));
-    let clashes = 0;
-    neighbours.distinct.forEach((d, i) => {
-      if (clashing[i]) clashes += d.count;
-    });
-    if (me >= 0 && clashing[neighbours.distinctOf[me]]) clashes--; // not with itself
-    // A finding names at most NAMED_NEIGHBOURS caches (stack order).
-    const named: string[] = [];
-    for (let i = 0; i < members.length && named.length < Math.min(clashes, NAMED_NEIGHBOURS); i++) {
-      if (i === me || !clashing[neighbours.distinctOf[i]]) continue;
-      const theirs = neighbours.of[i];
-      named.push(labels[i] ?? (labels[i] = `'${displayName(members[i])}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
+    const clashes = clashesOf(neighbours, mine, me >= 0 ? neighbours.distinctOf[me] : -1);
+    const count = clashes.count - (me >= 0 && clashes.clashing[neighbours.distinctOf[me]] ? 1 : 0); // not with itself
+    if (count === 0) return pass();
+    // A finding names at most NAMED_NEIGHBOURS caches (stack order); the members not among them name the same ones.
+    const mentioned = clashes.first.includes(me);
+    let named = mentioned ? undefined : clashes.named;
+    if (named === undefined) {
+      const names = clashes.first
+        .filter((i) => i !== me)
+        .slice(0, NAMED_NEIGHBOURS)
+        .map((i) => labels[i] ?? (labels[i] = `'${displayName(members[i])}'${neighbours.of[i].kind === 'any-time' ? ' (no windows)' : ''}`));
+      if (count > NAMED_NEIGHBOURS) names.push(`${count - NAMED_NEIGHBOURS} more`);
+      named = names.join(', ');
+      if (!mentioned) clashes.named = named;
     }
-    if (clashes === 0) return pass();
-    if (clashes > NAMED_NEIGHBOURS) named.push(`${clashes - NAMED_NEIGHBOURS} more`);
     return fail(
-      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${named.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
+      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${named} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
       { attribute: 'maintenanceConfiguration.maintenanceWindows' },
     );
   },
