@@ -51,50 +51,72 @@ export function compareFindings(a: Finding, b: Finding): number {
 export function sortFindings(findings: Finding[]): Finding[] {
   if (findings.length < 64) return findings.sort(compareFindings);
   const n = findings.length;
-  // Each finding's rank on each key, least significant first; the engine reports a resource's findings in a row, so
-  // most findings repeat the stack and resource of the one before and are ranked without a lookup.
-  const stacks = new Map<string, number>();
-  const resources = new Map<string, number>();
-  const rules = new Map<string, number>();
+  // One pass over the findings: each one's status rank and the ids of its rule, resource and stack texts. The engine
+  // reports a resource's findings in a row, so most repeat the stack and resource of the one before (no lookup).
+  const rules = new TextIds(n);
+  const resources = new TextIds(n);
+  const stacks = new TextIds(n);
+  const statuses = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const f = findings[i];
     const previous = i > 0 ? findings[i - 1] : undefined;
-    if (previous === undefined || f.stack !== previous.stack) stacks.set(f.stack ?? '', 0);
-    if (previous === undefined || f.resource !== previous.resource) resources.set(f.resource, 0);
-    rules.set(f.ruleId, 0);
-  }
-  const keys: Array<{ readonly ranks: Int32Array; readonly size: number }> = [
-    { ranks: new Int32Array(n), size: rankTexts(rules) },
-    { ranks: new Int32Array(n), size: rankTexts(resources) },
-    { ranks: new Int32Array(n), size: rankTexts(stacks) },
-    { ranks: new Int32Array(n), size: 4 },
-  ];
-  for (let i = 0; i < n; i++) {
-    const f = findings[i];
-    keys[0].ranks[i] = rules.get(f.ruleId) as number;
-    keys[1].ranks[i] = i > 0 && f.resource === findings[i - 1].resource ? keys[1].ranks[i - 1] : (resources.get(f.resource) as number);
-    keys[2].ranks[i] = i > 0 && f.stack === findings[i - 1].stack ? keys[2].ranks[i - 1] : (stacks.get(f.stack ?? '') as number);
-    keys[3].ranks[i] = rank(f);
+    rules.add(i, f.ruleId);
+    if (previous !== undefined && f.resource === previous.resource) resources.same(i);
+    else resources.add(i, f.resource);
+    if (previous !== undefined && f.stack === previous.stack) stacks.same(i);
+    else stacks.add(i, f.stack ?? '');
+    statuses[i] = rank(f);
   }
   // One stable counting sort per key, the least significant (rule) first, the status rank last: the result is ordered
   // by status rank, stack, resource and rule, and ties keep their original order. Linear in the findings.
   let order: Int32Array = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  for (const { ranks, size } of keys) order = countingSort(order, ranks, size);
+  for (const ids of [rules, resources, stacks]) order = countingSort(order, ids.ranks(), ids.size);
+  order = countingSort(order, statuses, 4);
   const original = findings.slice();
   for (let i = 0; i < n; i++) findings[i] = original[order[i]];
   return findings;
 }
 
-/** Replaces each text's value with its rank in collator order (texts the collator finds equal share one); the number of ranks. */
-function rankTexts(texts: Map<string, number>): number {
-  const sorted = [...texts.keys()].sort(compareText);
-  let rank = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (i > 0 && compareText(sorted[i - 1], sorted[i]) !== 0) rank++;
-    texts.set(sorted[i], rank);
+/** For each finding, an id of one of its texts (in order of first appearance); then, each id's rank in collator order. */
+class TextIds {
+  private readonly ids = new Map<string, number>();
+  private readonly of: Int32Array;
+
+  constructor(findings: number) {
+    this.of = new Int32Array(findings);
   }
-  return rank + 1;
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  add(finding: number, text: string): void {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(text, id);
+    }
+    this.of[finding] = id;
+  }
+
+  /** The same text as the finding before. */
+  same(finding: number): void {
+    this.of[finding] = this.of[finding - 1];
+  }
+
+  /** Each finding's rank of its text: texts the collator finds equal share one (ranks below `size`). */
+  ranks(): Int32Array {
+    const sorted = [...this.ids.keys()].sort(compareText);
+    const rankOf = new Int32Array(sorted.length);
+    let rank = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && compareText(sorted[i - 1], sorted[i]) !== 0) rank++;
+      rankOf[this.ids.get(sorted[i]) as number] = rank;
+    }
+    for (let i = 0; i < this.of.length; i++) this.of[i] = rankOf[this.of[i]];
+    return this.of;
+  }
 }
 
 /** `order` (indexes of findings) stably sorted by `ranks[index]`, each rank below `size`. */
