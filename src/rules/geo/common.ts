@@ -25,8 +25,8 @@ export function groupMembers(cache: TerraformResource, stack: StackView): Terraf
 /** The one empty member list (lists are read, never written). */
 const NO_MEMBERS: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
-/** Group name → its caches, sorted by address. */
-function groups(stack: StackView): Map<string, TerraformResource[]> {
+/** Group name → its caches (known group names), sorted by address. */
+export function groups(stack: StackView): Map<string, TerraformResource[]> {
   return memoize(stack, 'geoGroups', geoGroupsOf);
 }
 
