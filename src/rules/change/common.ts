@@ -201,10 +201,10 @@ export function moduleList(values: Readonly<Record<string, unknown>> | null | un
   const raw = values?.default_database;
   const block = Array.isArray(raw) ? raw[0] : raw;
   if (unresolved(block)) return undefined;
-  if (block === null || typeof block !== 'object') return [];
+  if (block === null || typeof block !== 'object') return NO_MODULES;
   const list = (block as Record<string, unknown>).module;
   if (unresolved(list)) return undefined;
-  if (!Array.isArray(list)) return [];
+  if (!Array.isArray(list) || list.length === 0) return NO_MODULES;
   const out: string[] = [];
   for (const m of list) {
     if (typeof m === 'string' || m === null || typeof m !== 'object') return undefined;
@@ -214,6 +214,9 @@ export function moduleList(values: Readonly<Record<string, unknown>> | null | un
   }
   return out.sort();
 }
+
+/** The one empty module list (lists are read, never written). */
+const NO_MODULES: string[] = Object.freeze([]) as unknown as string[];
 
 /** The cache name in an ARM ID (`.../redisEnterprise/<name>`), or the value itself. */
 export function idName(id: unknown): string {
