@@ -84,6 +84,8 @@ export const readOnlyLock: Rule = {
       if (level.kind === 'unknown') return unknown('lock_level', `cannot tell whether ${lock.address} on '${displayName(cache)}' is ReadOnly: its lock_level is not known until apply`);
       if (level.kind === 'known' && level.value === 'ReadOnly') readOnly.push(lock);
     }
+    // Without a ReadOnly lock, or one whose scope is not known, nothing is blocked whatever the cache needs.
+    if (readOnly.length === 0 && maybe.length === 0) return pass();
     const needs = conflicts(cache, stack);
     if ('unknown' in needs) return readOnly.length > 0 ? unknown(needs.unknown) : pass();
     if (needs.blocked.length === 0) return pass();
