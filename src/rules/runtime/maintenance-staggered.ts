@@ -58,14 +58,21 @@ function placeOf(cache: TerraformResource): { readonly key: string } | { readonl
 }
 
 /**
- * The caches the rule compares, built once per stack: every cache not being deleted (stack order), its place, the
+ * The caches the rule compares, built once per stack: every cache not being deleted (stack order) with its place, the
  * ones whose place is not known (stack order) and the others by place key (stack order).
  */
 interface Places {
-  readonly live: ReadonlySet<TerraformResource>;
-  readonly placeOf: ReadonlyMap<TerraformResource, ReturnType<typeof placeOf>>;
+  /** Every cache not being deleted: all the rule needs of it, in one lookup. */
+  readonly live: ReadonlyMap<TerraformResource, Placed>;
   readonly unplaced: readonly TerraformResource[];
   readonly byKey: ReadonlyMap<string, Neighbourhood>;
+}
+
+/** A cache not being deleted: its place and, when the place is known, its neighbourhood and position among the members. */
+interface Placed {
+  readonly place: ReturnType<typeof placeOf>;
+  readonly group?: Neighbourhood;
+  readonly index: number;
 }
 
 /** How many clashing neighbours a finding names; the rest are counted (`and N more`). */
@@ -83,7 +90,6 @@ interface Neighbourhood {
 interface Neighbours {
   readonly of: readonly Windows[];
   readonly unknown: readonly number[];
-  readonly position: ReadonlyMap<TerraformResource, number>;
   /** The distinct windows of the neighbourhood with how many members have them. */
   readonly distinct: ReadonlyArray<{ readonly windows: Windows; readonly count: number }>;
   /** Member index → its entry in `distinct`. */
@@ -125,14 +131,12 @@ function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
   if (group.windows) return group.windows;
   const of: Windows[] = [];
   const unknownMembers: number[] = [];
-  const position = new Map<TerraformResource, number>();
   const distinct: Array<{ windows: Windows; count: number }> = [];
   const distinctOf: number[] = [];
   const bySignature = new Map<string, number>();
   group.members.forEach((member, i) => {
     const windows = windowsOf(member, stack);
     of.push(windows);
-    position.set(member, i);
     if (windows.kind === 'unknown') unknownMembers.push(i);
     const signature = windows.kind === 'windows' ? windows.intervals.map(([s, e]) => `${s}-${e}`).join(',') : windows.kind;
     let entry = bySignature.get(signature);
@@ -143,7 +147,7 @@ function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
     distinct[entry].count++;
     distinctOf.push(entry);
   });
-  group.windows = { of, unknown: unknownMembers, position, distinct, distinctOf, clashes: [] };
+  group.windows = { of, unknown: unknownMembers, distinct, distinctOf, clashes: [] };
   return group.windows;
 }
 
@@ -178,20 +182,21 @@ export const maintenanceStaggered: Rule = {
   check: (cache, { stack }) => {
     // Indexed per stack: comparing every cache with every other is quadratic on a 10,000-resource plan.
     const places = placesOf(stack);
-    const others = places.live.size - (places.live.has(cache) ? 1 : 0);
+    const placed = places.live.get(cache);
+    const others = places.live.size - (placed !== undefined ? 1 : 0);
     if (others === 0) return notApplicable();
-    const place = places.placeOf.get(cache) ?? placeOf(cache);
+    const place = placed?.place ?? placeOf(cache);
     if ('unknown' in place) return unknown(place.unknown);
     const other = places.unplaced.find((c) => c !== cache);
     if (other !== undefined) {
-      const where = places.placeOf.get(other) as { readonly unknown: string };
+      const where = (places.live.get(other) as Placed).place as { readonly unknown: string };
       return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
     }
-    const group = places.byKey.get(place.key);
+    const group = placed?.group ?? places.byKey.get(place.key);
     if (group === undefined || group.members.every((c) => c === cache)) return pass(); // no neighbour
     const { members, labels } = group;
     const neighbours = neighboursOf(group, stack);
-    const me = neighbours.position.get(cache) ?? -1;
+    const me = placed?.group !== undefined ? placed.index : -1; // a cache being deleted is no member
     const mine = me >= 0 ? neighbours.of[me] : windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
     const unknownOther = neighbours.unknown.find((i) => i !== me);
@@ -223,21 +228,23 @@ export const maintenanceStaggered: Rule = {
 
 /** The index memoized as 'maintenancePlaces': built once per stack (declared once, so a lookup makes no closure). */
 function maintenancePlacesOf(stack: StackView) {
-  const live = new Set<TerraformResource>();
-  const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
+  const live = new Map<TerraformResource, Placed>();
   const unplaced: TerraformResource[] = [];
   const byKey = new Map<string, Neighbourhood>();
   for (const c of ofType(stack, MANAGED_REDIS)) {
     if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
-    live.add(c);
     const place = placeOf(c);
-    places.set(c, place);
-    if ('unknown' in place) unplaced.push(c);
-    else {
-      const group = byKey.get(place.key);
-      if (group) group.members.push(c);
-      else byKey.set(place.key, { members: [c], labels: [] });
+    if ('unknown' in place) {
+      live.set(c, { place, index: -1 });
+      unplaced.push(c);
+      continue;
     }
+    let group = byKey.get(place.key);
+    if (group === undefined) {
+      group = { members: [], labels: [] };
+      byKey.set(place.key, group);
+    }
+    live.set(c, { place, group, index: group.members.push(c) - 1 });
   }
-  return { live, placeOf: places, unplaced, byKey };
+  return { live, unplaced, byKey };
 }
