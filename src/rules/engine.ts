@@ -57,6 +57,10 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
   // One context per profile (resources of a stack nearly always share one), not one per resource.
   const contexts = new Map<Profile, RuleContext>();
   for (const resource of stack.resources) {
+    // Rules that do not run on plans (e.g. lifecycle is not in plans) are left out for resources read from one. A
+    // resource no rule applies to is passed over first: most of a large plan (resource groups, settings) is read no further.
+    const applicable = (resource.change !== undefined ? planRulesByType : rulesByType).get(resource.type);
+    if (applicable === undefined) continue;
     const profile = profileFor(resource, stack, options.profile);
     let context = contexts.get(profile);
     if (context === undefined) {
@@ -64,9 +68,6 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
       contexts.set(profile, context);
     }
     const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
-    // Rules that do not run on plans (e.g. lifecycle is not in plans) are left out for resources read from one.
-    const applicable = (resource.change !== undefined ? planRulesByType : rulesByType).get(resource.type);
-    if (applicable === undefined) continue;
     for (const rule of applicable) {
       if (rule.onChanges ? resource.change === undefined : deleted) continue;
       const result = runRule(rule, resource, context);

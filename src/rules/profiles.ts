@@ -50,37 +50,81 @@ export function compareFindings(a: Finding, b: Finding): number {
  */
 export function sortFindings(findings: Finding[]): Finding[] {
   if (findings.length < 64) return findings.sort(compareFindings);
-  const ranks = (texts: Iterable<string>): Map<string, number> => {
-    const sorted = [...new Set(texts)].sort(compareText);
-    const map = new Map<string, number>();
-    let rank = 0;
-    sorted.forEach((text, i) => {
-      if (i > 0 && compareText(sorted[i - 1], text) !== 0) rank++;
-      map.set(text, rank);
-    });
-    return map;
-  };
-  const stacks = ranks(findings.map((f) => f.stack ?? ''));
-  const resources = ranks(findings.map((f) => f.resource));
-  const rules = ranks(findings.map((f) => f.ruleId));
-  // The five ranks as the digits of one number (status rank, stack, resource, rule, then position, which keeps the
-  // sort stable), sorted as numbers without a comparator, when the number stays exact; else as objects.
   const n = findings.length;
-  if (4 * (stacks.size + 1) * (resources.size + 1) * (rules.size + 1) * n < Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const f = findings[i];
-      keys[i] = (((rank(f) * (stacks.size + 1) + (stacks.get(f.stack ?? '') as number)) * (resources.size + 1) + (resources.get(f.resource) as number)) * (rules.size + 1) + (rules.get(f.ruleId) as number)) * n + i;
-    }
-    keys.sort();
-    const original = findings.slice();
-    for (let i = 0; i < n; i++) findings[i] = original[keys[i] % n];
-    return findings;
+  // One pass over the findings: each one's status rank and the ids of its rule, resource and stack texts. The engine
+  // reports a resource's findings in a row, so most repeat the stack and resource of the one before (no lookup).
+  const rules = new TextIds(n);
+  const resources = new TextIds(n);
+  const stacks = new TextIds(n);
+  const statuses = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = findings[i];
+    const previous = i > 0 ? findings[i - 1] : undefined;
+    rules.add(i, f.ruleId);
+    if (previous !== undefined && f.resource === previous.resource) resources.same(i);
+    else resources.add(i, f.resource);
+    if (previous !== undefined && f.stack === previous.stack) stacks.same(i);
+    else stacks.add(i, f.stack ?? '');
+    statuses[i] = rank(f);
   }
-  const keyed = findings.map((f, i) => ({ f, i, r: rank(f), s: stacks.get(f.stack ?? '') as number, a: resources.get(f.resource) as number, id: rules.get(f.ruleId) as number }));
-  keyed.sort((x, y) => x.r - y.r || x.s - y.s || x.a - y.a || x.id - y.id || x.i - y.i);
-  keyed.forEach((k, i) => {
-    findings[i] = k.f;
-  });
+  // One stable counting sort per key, the least significant (rule) first, the status rank last: the result is ordered
+  // by status rank, stack, resource and rule, and ties keep their original order. Linear in the findings.
+  let order: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (const ids of [rules, resources, stacks]) order = countingSort(order, ids.ranks(), ids.size);
+  order = countingSort(order, statuses, 4);
+  const original = findings.slice();
+  for (let i = 0; i < n; i++) findings[i] = original[order[i]];
   return findings;
+}
+
+/** For each finding, an id of one of its texts (in order of first appearance); then, each id's rank in collator order. */
+class TextIds {
+  private readonly ids = new Map<string, number>();
+  private readonly of: Int32Array;
+
+  constructor(findings: number) {
+    this.of = new Int32Array(findings);
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  add(finding: number, text: string): void {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(text, id);
+    }
+    this.of[finding] = id;
+  }
+
+  /** The same text as the finding before. */
+  same(finding: number): void {
+    this.of[finding] = this.of[finding - 1];
+  }
+
+  /** Each finding's rank of its text: texts the collator finds equal share one (ranks below `size`). */
+  ranks(): Int32Array {
+    const sorted = [...this.ids.keys()].sort(compareText);
+    const rankOf = new Int32Array(sorted.length);
+    let rank = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && compareText(sorted[i - 1], sorted[i]) !== 0) rank++;
+      rankOf[this.ids.get(sorted[i]) as number] = rank;
+    }
+    for (let i = 0; i < this.of.length; i++) this.of[i] = rankOf[this.of[i]];
+    return this.of;
+  }
+}
+
+/** `order` (indexes of findings) stably sorted by `ranks[index]`, each rank below `size`. */
+function countingSort(order: Int32Array, ranks: Int32Array, size: number): Int32Array {
+  const starts = new Int32Array(size + 1);
+  for (let i = 0; i < order.length; i++) starts[ranks[order[i]] + 1]++;
+  for (let r = 0; r < size; r++) starts[r + 1] += starts[r];
+  const sorted = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) sorted[starts[ranks[order[i]]]++] = order[i];
+  return sorted;
 }

@@ -61,8 +61,11 @@ function newFamily(): Map<string, Map<string, unknown>> {
 
 /** Resources of a type, in stack order. */
 export function ofType(stack: StackView, type: string): TerraformResource[] {
-  return memoize(stack, 'byType', resourcesByType).get(type) ?? [];
+  return memoize(stack, 'byType', resourcesByType).get(type) ?? NONE;
 }
+
+/** The one empty list of a type the stack has none of (lists are read, never written). */
+const NONE: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
 function resourcesByType(stack: StackView): Map<string, TerraformResource[]> {
   const map = new Map<string, TerraformResource[]>();

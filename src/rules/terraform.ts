@@ -161,10 +161,10 @@ export function withAttributeMemo<T>(evaluate: () => T): T {
  */
 export function readAttribute(values: unknown, path: string): AttributeValue {
   const reader = readerOf(path);
-  if (memoEpoch === 0) return walk(values, reader.segments);
+  if (memoEpoch === 0) return walk(values, reader);
   if (reader.epoch === memoEpoch && reader.values === values) return reader.result as AttributeValue;
   if (reader.previousEpoch === memoEpoch && reader.previousValues === values) return reader.previousResult as AttributeValue;
-  const result = walk(values, reader.segments);
+  const result = walk(values, reader);
   reader.previousEpoch = reader.epoch;
   reader.previousValues = reader.values;
   reader.previousResult = reader.result;
@@ -174,9 +174,9 @@ export function readAttribute(values: unknown, path: string): AttributeValue {
   return result;
 }
 
-function walk(values: unknown, segments: readonly Segment[]): AttributeValue {
+function walk(values: unknown, reader: PathReader): AttributeValue {
   let current: unknown = values;
-  for (const segment of segments) {
+  for (const segment of reader.segments) {
     if (isUnresolved(current)) return { kind: 'unknown', expression: current as string };
     if (Array.isArray(current)) {
       const index = segment.index >= 0 ? segment.index : 0;
@@ -190,6 +190,10 @@ function walk(values: unknown, segments: readonly Segment[]): AttributeValue {
     if (current === undefined || current === null) return ABSENT;
   }
   if (containsUnresolved(current)) return { kind: 'unknown', expression: describe(current) };
+  // The same value as one of the last two reads of this path (the same SKU or flag on cache after cache, or before and
+  // after an unchanged attribute): that read's result again, rather than a new one (results are read, never written).
+  if (reader.result?.kind === 'known' && Object.is(reader.result.value, current)) return reader.result;
+  if (reader.previousResult?.kind === 'known' && Object.is(reader.previousResult.value, current)) return reader.previousResult;
   return { kind: 'known', value: current };
 }
 
@@ -203,7 +207,8 @@ function containsUnresolved(value: unknown): boolean {
     for (const element of value) if (containsUnresolved(element)) return true;
     return false;
   }
-  for (const key of Object.keys(value)) if (containsUnresolved((value as Record<string, unknown>)[key])) return true;
+  // for-in over own keys: the same keys as Object.keys, without a list of them per object (a block is read per cache).
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key) && containsUnresolved((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 

@@ -110,15 +110,18 @@ export function exportRoles(stack: StackView): Map<string, string[]> {
 
 /** Export roles whose scope is an expression naming no resource (a variable, a module output): they may export any cache. */
 export function exportRolesWithUnknownScope(stack: StackView): TerraformResource[] {
-  return memoize(stack, 'exportRolesUnknownScope', () =>
-    ofType(stack, ROLE_DEFINITION).filter((role) => {
-      const permissions = attr(role, 'permissions');
-      if (permissions.kind === 'unknown') return true;
-      if (!grantsExport(role)) return false;
-      const scope = attr(role, 'scope');
-      return scope.kind === 'unknown' && referencedAddresses(scope.expression).length === 0;
-    }),
-  );
+  return memoize(stack, 'exportRolesUnknownScope', exportRolesWithUnknownScopeOf);
+}
+
+/** The index memoized as 'exportRolesUnknownScope' (declared once, so a lookup makes no closure). */
+function exportRolesWithUnknownScopeOf(stack: StackView): TerraformResource[] {
+  return ofType(stack, ROLE_DEFINITION).filter((role) => {
+    const permissions = attr(role, 'permissions');
+    if (permissions.kind === 'unknown') return true;
+    if (!grantsExport(role)) return false;
+    const scope = attr(role, 'scope');
+    return scope.kind === 'unknown' && referencedAddresses(scope.expression).length === 0;
+  });
 }
 
 /** How a role assignment's principal is identified across resources: its expression, or its literal object ID. */

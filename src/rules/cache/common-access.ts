@@ -33,11 +33,13 @@ export function accessPolicyAssignmentsOf(cache: TerraformResource, stack: Stack
   const referring = resourcesReferring(stack, AZAPI_RESOURCE, cache, 'parent_id');
   const azapi = referring.length === 0 ? referring : referring.filter(isAzapiAssignment);
   const azurerm = resourcesReferring(stack, ACCESS_POLICY_ASSIGNMENT, cache, 'managed_redis_id');
-  const maybe = memoize(stack, 'maybeAccessPolicyAssignments', () => [
-    ...resourcesMaybeReferring(stack, AZAPI_RESOURCE, 'parent_id').filter(isAzapiAssignment),
-    ...resourcesMaybeReferring(stack, ACCESS_POLICY_ASSIGNMENT, 'managed_redis_id'),
-  ]);
+  const maybe = memoize(stack, 'maybeAccessPolicyAssignments', maybeAccessPolicyAssignmentsOf);
   return { found: azapi.length === 0 ? azurerm : azurerm.length === 0 ? azapi : [...azapi, ...azurerm], maybe };
+}
+
+/** The index memoized as 'maybeAccessPolicyAssignments' (declared once, so a lookup makes no closure). */
+function maybeAccessPolicyAssignmentsOf(stack: StackView): TerraformResource[] {
+  return [...resourcesMaybeReferring(stack, AZAPI_RESOURCE, 'parent_id').filter(isAzapiAssignment), ...resourcesMaybeReferring(stack, ACCESS_POLICY_ASSIGNMENT, 'managed_redis_id')];
 }
 
 /** The management locks whose scope is the cache. */

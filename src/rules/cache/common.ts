@@ -38,12 +38,15 @@ export function highAvailability(cache: TerraformResource): DefaultedValue {
 /** The module names declared on the default database (unknown when the list or a name is unresolved). */
 export function moduleNames(cache: TerraformResource): { kind: 'known'; names: string[] } | { kind: 'unknown' } {
   const modules = blocks(cache, 'default_database.module');
-  if (modules.kind === 'absent') return { kind: 'known', names: [] };
+  if (modules.kind === 'absent') return NO_MODULES;
   if (modules.kind === 'unknown') return { kind: 'unknown' };
   const names = (modules.value as Array<{ name?: unknown }>).map((m) => m?.name);
   if (names.some((n) => typeof n !== 'string' || n.includes('${'))) return { kind: 'unknown' };
   return { kind: 'known', names: names as string[] };
 }
+
+/** The one answer for a cache without modules (answers are read, never written). */
+const NO_MODULES: { kind: 'known'; names: string[] } = Object.freeze({ kind: 'known' as const, names: Object.freeze([]) as unknown as string[] });
 
 /** The SKU row for a known sku_name. */
 export function skuOf(cache: TerraformResource): { kind: 'known'; sku: SkuInfo | undefined; name: string } | { kind: 'unknown' } | { kind: 'absent' } {

@@ -33,7 +33,7 @@ export const entraDataAccess: Rule = {
     if (keys.kind === 'unknown') return unknown('default_database.access_keys_authentication_enabled');
     if (keys.value === true) return notApplicable();
     const { found, maybe } = accessPolicyAssignmentsOf(cache, stack);
-    const usable = found.filter((a) => a.type !== ACCESS_POLICY_ASSIGNMENT || versionAtLeast(providerVersion, ACCESS_POLICY_ASSIGNMENT_AZURERM_VERSION));
+    const usable = found.length === 0 ? found : found.filter((a) => a.type !== ACCESS_POLICY_ASSIGNMENT || versionAtLeast(providerVersion, ACCESS_POLICY_ASSIGNMENT_AZURERM_VERSION));
     if (usable.length > 0) return pass();
     if (found.length > 0) {
       return fail(

@@ -18,6 +18,7 @@ export const moduleNamesValid: Rule = {
   check: (cache) => {
     const modules = moduleNames(cache);
     if (modules.kind === 'unknown') return unknown('default_database.module');
+    if (modules.names.length === 0) return pass(); // nothing to be invalid, too many or repeated
     const problems: string[] = [];
     const invalid = modules.names.filter((n) => !(MODULE_NAMES as readonly string[]).includes(n));
     if (invalid.length > 0) problems.push(`unknown module ${invalid.map((n) => `'${n}'`).join(', ')} (allowed: ${MODULE_NAMES.join(', ')})`);

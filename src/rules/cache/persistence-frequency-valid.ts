@@ -4,6 +4,12 @@ import { attr } from '../terraform';
 import { fail, pass, unknown, type Rule } from '../types';
 import { MANAGED_REDIS } from './common';
 
+/** Each frequency attribute with its allowed values (built once, not per cache). */
+const CHECKS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['default_database.persistence_append_only_file_backup_frequency', AOF_FREQUENCIES],
+  ['default_database.persistence_redis_database_backup_frequency', RDB_FREQUENCIES],
+];
+
 /** AMR-PER-002: persistence frequencies valid (AOF 1s; RDB 1h/6h/12h). */
 export const persistenceFrequencyValid: Rule = {
   metadata: {
@@ -18,11 +24,7 @@ export const persistenceFrequencyValid: Rule = {
   },
   appliesTo: [MANAGED_REDIS],
   check: (cache) => {
-    const checks: Array<[string, readonly string[]]> = [
-      ['default_database.persistence_append_only_file_backup_frequency', AOF_FREQUENCIES],
-      ['default_database.persistence_redis_database_backup_frequency', RDB_FREQUENCIES],
-    ];
-    for (const [path, allowed] of checks) {
+    for (const [path, allowed] of CHECKS) {
       const value = attr(cache, path);
       if (value.kind === 'unknown') return unknown(path);
       if (value.kind === 'known' && !allowed.includes(value.value as string)) {

@@ -14,7 +14,7 @@ const RESOURCE_GROUP = 'azurerm_resource_group';
  */
 function resourceGroupLocks(cache: TerraformResource, stack: StackView): TerraformResource[] {
   const locks = ofType(stack, MANAGEMENT_LOCK);
-  if (locks.length === 0) return []; // no lock to match: skip looking up the resource group
+  if (locks.length === 0) return locks; // no lock to match: skip looking up the resource group
   const group = attr(cache, 'resource_group_name');
   const groups =
     group.kind === 'unknown'
@@ -76,20 +76,23 @@ export const readOnlyLock: Rule = {
   appliesTo: [MANAGED_REDIS],
   check: (cache, { stack }): RuleResult => {
     const { found, maybe } = locksOf(cache, stack);
-    const locks = [...found, ...resourceGroupLocks(cache, stack)];
+    const groupLocks = resourceGroupLocks(cache, stack);
+    const locks = groupLocks.length === 0 ? found : [...found, ...groupLocks];
     const readOnly: TerraformResource[] = [];
     for (const lock of locks) {
       const level = attr(lock, 'lock_level');
       if (level.kind === 'unknown') return unknown('lock_level', `cannot tell whether ${lock.address} on '${displayName(cache)}' is ReadOnly: its lock_level is not known until apply`);
       if (level.kind === 'known' && level.value === 'ReadOnly') readOnly.push(lock);
     }
+    // Without a ReadOnly lock, or one whose scope is not known, nothing is blocked whatever the cache needs.
+    if (readOnly.length === 0 && maybe.length === 0) return pass();
     const needs = conflicts(cache, stack);
     if ('unknown' in needs) return readOnly.length > 0 ? unknown(needs.unknown) : pass();
     if (needs.blocked.length === 0) return pass();
     if (readOnly.length > 0) {
       return fail(`${readOnly.map((l) => l.address).join(', ')} locks '${displayName(cache)}' ReadOnly (allowed here: CanNotDelete), so ${needs.blocked.join('; ')}`, { attribute: 'lock_level' });
     }
-    const unresolved = maybe.filter((l) => !locks.includes(l) && [undefined, 'ReadOnly'].includes(knownValue(l, 'lock_level') as string | undefined));
+    const unresolved = maybe.length === 0 ? maybe : maybe.filter((l) => !locks.includes(l) && [undefined, 'ReadOnly'].includes(knownValue(l, 'lock_level') as string | undefined));
     if (unresolved.length > 0) {
       return unknown('scope', `cannot tell whether the ReadOnly lock ${unresolved.map((l) => l.address).join(', ')} covers '${displayName(cache)}': its scope is not known until apply`);
     }

@@ -1,9 +1,8 @@
 /** Shared vocabulary of the change rules (rules.md 2.4): before/after of one planned resource. */
 import { notApplicable, unknown, type RuleResult } from '../types';
-import { memoize, ofType } from '../stack-index';
-import { MANAGED_REDIS } from '../cache/common';
+import { memoize } from '../stack-index';
 import { normalizeRegion } from '../data/regions';
-import { cacheFor } from '../geo/common';
+import { cacheFor, groups } from '../geo/common';
 import { displayName, isUnresolved, knownResult, readAttribute, type AttributeValue, type StackView, type TerraformResource } from '../terraform';
 
 /** A cache "existed" when the plan has a `before` for it. */
@@ -202,10 +201,10 @@ export function moduleList(values: Readonly<Record<string, unknown>> | null | un
   const raw = values?.default_database;
   const block = Array.isArray(raw) ? raw[0] : raw;
   if (unresolved(block)) return undefined;
-  if (block === null || typeof block !== 'object') return [];
+  if (block === null || typeof block !== 'object') return NO_MODULES;
   const list = (block as Record<string, unknown>).module;
   if (unresolved(list)) return undefined;
-  if (!Array.isArray(list)) return [];
+  if (!Array.isArray(list) || list.length === 0) return NO_MODULES;
   const out: string[] = [];
   for (const m of list) {
     if (typeof m === 'string' || m === null || typeof m !== 'object') return undefined;
@@ -215,6 +214,9 @@ export function moduleList(values: Readonly<Record<string, unknown>> | null | un
   }
   return out.sort();
 }
+
+/** The one empty module list (lists are read, never written). */
+const NO_MODULES: string[] = Object.freeze([]) as unknown as string[];
 
 /** The cache name in an ARM ID (`.../redisEnterprise/<name>`), or the value itself. */
 export function idName(id: unknown): string {
@@ -250,13 +252,15 @@ export function databaseGate(cache: TerraformResource): RuleResult | undefined {
   return undefined;
 }
 
-/** The index memoized as 'plannedGroups': built once per stack (declared once, so a lookup makes no closure). */
+/**
+ * The index memoized as 'plannedGroups': the stack's geo groups without the caches being destroyed. A cache's planned
+ * group name (groupAfter) is the group name the geo rules read from its planned values, so the groups are the same.
+ */
 function plannedGroupsOf(stack: StackView) {
   const map = new Map<string, TerraformResource[]>();
-  for (const r of ofType(stack, MANAGED_REDIS)) {
-    const name = isDestroyed(r) ? undefined : groupAfter(r);
-    if (name !== undefined && name !== '') map.set(name, [...(map.get(name) ?? []), r]);
+  for (const [name, members] of groups(stack)) {
+    const planned = members.filter((r) => !isDestroyed(r));
+    if (planned.length > 0) map.set(name, planned);
   }
-  for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
   return map;
 }

@@ -37,7 +37,6 @@ export const geoMembersChangedUnevenly: Rule = {
     const database = databaseOnBothSides(cache);
     if (database === 'unknown') return unknown('default_database');
     if (database === 'no') return notApplicable();
-    const peers = plannedPeers(cache, group, stack);
     let unknownAttribute: string | undefined;
     let unknownMessage: string | undefined;
     for (const [attribute, providerDefault] of SETTINGS) {
@@ -48,7 +47,7 @@ export const geoMembersChangedUnevenly: Rule = {
       }
       if (change.kind === 'same') continue;
       const lagging: string[] = [];
-      for (const peer of peers) {
+      for (const peer of plannedPeers(cache, group, stack)) {
         const value = afterValue(peer, attribute, providerDefault);
         if (value.kind === 'unknown') {
           if (unknownAttribute === undefined) {

@@ -2,10 +2,16 @@ import { MANAGED_REDIS } from '../cache/common';
 import { severities } from '../profiles';
 import { displayName } from '../terraform';
 import { fail, notApplicable, pass, unknown, type Rule } from '../types';
-import { afterValue, beforeValue, CHANGE_SOURCES, groupAfter, groupBefore, text, databaseGate } from './common';
+import { afterValue, beforeValue, CHANGE_SOURCES, groupAfter, groupBefore, text, databaseGate, type Side } from './common';
 
 const AOF = 'default_database.persistence_append_only_file_backup_frequency';
 const RDB = 'default_database.persistence_redis_database_backup_frequency';
+const MODES = [AOF, RDB];
+
+/** True when a persistence mode is on (a known value). */
+function isSet(value: Side): boolean {
+  return value.kind === 'known' && value.value !== undefined;
+}
 
 /** AMR-CHG-014: persistence turned off on a non-geo cache. */
 export const persistenceDisabled: Rule = {
@@ -24,21 +30,21 @@ export const persistenceDisabled: Rule = {
   check: (cache) => {
     const gate = databaseGate(cache);
     if (gate) return gate;
-    const before = [AOF, RDB].map((attribute) => ({ attribute, value: beforeValue(cache, attribute) }));
-    const had = before.filter((b) => b.value.kind === 'known' && b.value.value !== undefined);
-    if (had.length === 0) return notApplicable();
+    // The first persistence mode that was on before the change (read without a list per cache).
+    const had = isSet(beforeValue(cache, AOF)) ? AOF : isSet(beforeValue(cache, RDB)) ? RDB : undefined;
+    if (had === undefined) return notApplicable();
     const group = groupAfter(cache);
     if (group === undefined) return unknown('default_database.geo_replication_group_name');
     if (group !== '' || groupBefore(cache) !== '') return notApplicable(); // geo members cannot have persistence (AMR-GEO-005)
-    for (const attribute of [AOF, RDB]) {
+    for (const attribute of MODES) {
       const value = afterValue(cache, attribute);
       if (value.kind === 'unknown') return unknown(attribute);
       if (value.value !== undefined) return pass();
     }
-    const { attribute, value } = had[0];
+    const value = beforeValue(cache, had);
     return fail(
-      `persistence is turned off on '${displayName(cache)}' (${attribute} ${text(value.kind === 'known' ? value.value : undefined)} → (none)): losing both nodes, or the region, now loses all data since the last export`,
-      { attribute },
+      `persistence is turned off on '${displayName(cache)}' (${had} ${text(value.kind === 'known' ? value.value : undefined)} → (none)): losing both nodes, or the region, now loses all data since the last export`,
+      { attribute: had },
     );
   },
 };

@@ -18,12 +18,15 @@ export function knownGroup(cache: TerraformResource): string | undefined {
 /** Caches of the stack with the same known group name, sorted by address (the first is the group's reporter). */
 export function groupMembers(cache: TerraformResource, stack: StackView): TerraformResource[] {
   const group = knownGroup(cache);
-  if (group === undefined) return [];
-  return groups(stack).get(group) ?? [];
+  if (group === undefined) return NO_MEMBERS;
+  return groups(stack).get(group) ?? NO_MEMBERS;
 }
 
-/** Group name → its caches, sorted by address. */
-function groups(stack: StackView): Map<string, TerraformResource[]> {
+/** The one empty member list (lists are read, never written). */
+const NO_MEMBERS: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
+
+/** Group name → its caches (known group names), sorted by address. */
+export function groups(stack: StackView): Map<string, TerraformResource[]> {
   return memoize(stack, 'geoGroups', geoGroupsOf);
 }
 
@@ -100,7 +103,10 @@ function geoGroupsOf(stack: StackView) {
   const map = new Map<string, TerraformResource[]>();
   for (const c of ofType(stack, MANAGED_REDIS)) {
     const group = knownGroup(c);
-    if (group !== undefined) map.set(group, [...(map.get(group) ?? []), c]);
+    if (group === undefined) continue;
+    const members = map.get(group);
+    if (members) members.push(c); // in place: copying the list per member is quadratic in the group's size
+    else map.set(group, [c]);
   }
   for (const members of map.values()) members.sort((a, b) => a.address.localeCompare(b.address));
   return map;

@@ -33,6 +33,7 @@
  * (`amr.geoLinkedInDatabase`).
  */
 import { LEGACY_CLUSTER, LEGACY_DATABASE, MANAGED_REDIS } from '../cache/common';
+import { ofType } from '../stack-index';
 import { isUnresolved, referencedAddresses, type StackView, type TerraformResource } from '../terraform';
 
 export const AZAPI_RESOURCE = 'azapi_resource';
@@ -43,6 +44,8 @@ type Values = Record<string, unknown>;
 
 /** The stack with a view added for every azapi or legacy cache (the originals stay, for the rules written for them). */
 export function withManagedRedisViews(stack: StackView): StackView {
+  // Most stacks have neither kind: answered by the per-type index the rules use anyway, not by a pass over every resource.
+  if (ofType(stack, AZAPI_RESOURCE).length === 0 && ofType(stack, LEGACY_CLUSTER).length === 0) return stack;
   const clusters = stack.resources.filter((r) => isAzapiCluster(r) || r.type === LEGACY_CLUSTER);
   if (clusters.length === 0) return stack;
   const databases = stack.resources.filter((r) => isAzapiDatabase(r) || r.type === LEGACY_DATABASE);

@@ -64,12 +64,12 @@ export function readPlan(plan: TerraformPlan, options: ReadPlanOptions = {}): St
   const config = indexConfiguration(plan.configuration?.root_module, '');
   const resources: TerraformResource[] = [];
   const changes = plan.resource_changes ?? [];
+  // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
+  const trim = { inPlace: options.owned === true };
   for (let index = 0; index < changes.length; index++) {
     const rc = changes[index];
     if (rc.mode !== 'managed') continue;
     const { actions } = rc.change;
-    // State and plans write an unset optional value as "" or [] (typed SDK); the rules read it as absent.
-    const trim = { inPlace: options.owned === true };
     const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before, trim);
     const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after, trim);
     const deleted = after === null;
@@ -110,31 +110,34 @@ function indexConfiguration(module: ConfigModule | undefined, prefix: string, in
 
 /** Replaces unknown leaves of `after` with a reference from the configuration, or the known-after-apply marker. */
 function markUnknown(after: Record<string, unknown>, unknownTree: unknown, expressions: unknown, prefix = ''): Record<string, unknown> {
-  const visit = (value: unknown, unknownNode: unknown, expression: unknown): unknown => {
-    if (unknownNode === true) return referenceOf(expression, prefix) ?? KNOWN_AFTER_APPLY;
-    if (Array.isArray(unknownNode)) {
-      const list = Array.isArray(value) ? [...value] : [];
-      // A list attribute has one expression for the whole list; its references come in source order. When there is
-      // one referenced resource per element, element i is the i-th; otherwise an unknown element stays unnamed.
-      const perElement = Array.isArray(expression) ? expression : elementReferences(expression, unknownNode.length);
-      unknownNode.forEach((u, i) => {
-        list[i] = visit(list[i], u, perElement?.[i]);
-      });
-      return list;
+  return markUnknownIn(after, unknownTree, expressions, prefix) as Record<string, unknown>;
+}
+
+/** markUnknown of one value (a function of its own, not a closure made for every resource). */
+function markUnknownIn(value: unknown, unknownNode: unknown, expression: unknown, prefix: string): unknown {
+  if (unknownNode === true) return referenceOf(expression, prefix) ?? KNOWN_AFTER_APPLY;
+  if (Array.isArray(unknownNode)) {
+    const list = Array.isArray(value) ? [...value] : [];
+    // A list attribute has one expression for the whole list; its references come in source order. When there is
+    // one referenced resource per element, element i is the i-th; otherwise an unknown element stays unnamed.
+    const perElement = Array.isArray(expression) ? expression : elementReferences(expression, unknownNode.length);
+    unknownNode.forEach((u, i) => {
+      list[i] = markUnknownIn(list[i], u, perElement?.[i], prefix);
+    });
+    return list;
+  }
+  if (unknownNode && typeof unknownNode === 'object') {
+    // Nothing unknown below: the value as it is (the common case; copying every resource's values is not free).
+    if (isEmptyObject(unknownNode) && value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+    const object = value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+    const exprObject = Array.isArray(expression) ? expression[0] : expression;
+    for (const key of Object.keys(unknownNode)) {
+      const u = (unknownNode as Record<string, unknown>)[key];
+      object[key] = markUnknownIn(object[key], u, exprObject && typeof exprObject === 'object' ? (exprObject as Record<string, unknown>)[key] : undefined, prefix);
     }
-    if (unknownNode && typeof unknownNode === 'object') {
-      // Nothing unknown below: the value as it is (the common case; copying every resource's values is not free).
-      if (isEmptyObject(unknownNode) && value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
-      const object = value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
-      const exprObject = Array.isArray(expression) ? expression[0] : expression;
-      for (const [key, u] of Object.entries(unknownNode)) {
-        object[key] = visit(object[key], u, exprObject && typeof exprObject === 'object' ? (exprObject as Record<string, unknown>)[key] : undefined);
-      }
-      return object;
-    }
-    return value;
-  };
-  return visit(after, unknownTree, expressions) as Record<string, unknown>;
+    return object;
+  }
+  return value;
 }
 
 function isEmptyObject(value: object): boolean {

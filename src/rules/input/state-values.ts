@@ -66,25 +66,27 @@ export function withoutUnsetValues(type: string, values: Values, options: { read
 
 /** One attribute of UNSET_WHEN_EMPTY: whether its empty value is removed, and the listed attributes below it. */
 interface UnsetNode {
+  readonly key: string;
   readonly removeWhenEmpty: boolean;
-  readonly children: Map<string, UnsetNode>;
+  /** An array, not a map: trimming walks it for every resource, and iterating a Map allocates an entry per key. */
+  readonly children: readonly UnsetNode[];
 }
 
 /** UNSET_WHEN_EMPTY as one tree per type, so that each object is visited, and copied without its unset keys, once. */
 const UNSET_TREES = new Map(
   Object.entries(UNSET_WHEN_EMPTY).map(([type, paths]) => {
-    const root = new Map<string, UnsetNode>();
+    const root: UnsetNode[] = [];
     for (const path of paths) {
       let level = root;
       const segments = path.split('.');
       segments.forEach((segment, i) => {
-        let node = level.get(segment);
+        let node = level.find((n) => n.key === segment);
         if (!node) {
-          node = { removeWhenEmpty: false, children: new Map() };
-          level.set(segment, node);
+          node = { key: segment, removeWhenEmpty: false, children: [] };
+          level.push(node);
         }
         if (i === segments.length - 1) (node as { removeWhenEmpty: boolean }).removeWhenEmpty = true;
-        level = node.children;
+        level = node.children as UnsetNode[];
       });
     }
     return [type, root];
@@ -97,14 +99,15 @@ const UNSET_TREES = new Map(
  * keys is copied once without them (`delete` would leave a slow dictionary-mode object); above it, the lists and
  * objects are copied too, or changed where they are with `inPlace`.
  */
-function trim(values: Values, children: ReadonlyMap<string, UnsetNode>, inPlace: boolean): Values {
+function trim(values: Values, children: readonly UnsetNode[], inPlace: boolean): Values {
   let result = values;
   let remove: string[] | undefined;
-  for (const [key, node] of children) {
+  for (let c = 0; c < children.length; c++) {
+    const { key, removeWhenEmpty, children: below } = children[c];
     if (!(key in values)) continue;
     let current = values[key];
-    if (node.children.size > 0) {
-      const next = trimBelow(current, node.children, inPlace);
+    if (below.length > 0) {
+      const next = trimBelow(current, below, inPlace);
       if (next !== current) {
         if (inPlace) values[key] = next;
         else {
@@ -114,7 +117,10 @@ function trim(values: Values, children: ReadonlyMap<string, UnsetNode>, inPlace:
         current = next;
       }
     }
-    if (node.removeWhenEmpty && isEmptyStateValue(current)) (remove ??= []).push(key);
+    if (removeWhenEmpty && isEmptyStateValue(current)) {
+      if (remove === undefined) remove = [key];
+      else remove.push(key);
+    }
   }
   if (remove === undefined) return result;
   const copy: Values = {};
@@ -123,7 +129,7 @@ function trim(values: Values, children: ReadonlyMap<string, UnsetNode>, inPlace:
 }
 
 /** A block's value trimmed: each object of a list (blocks are lists in state), or the object itself. */
-function trimBelow(value: unknown, children: ReadonlyMap<string, UnsetNode>, inPlace: boolean): unknown {
+function trimBelow(value: unknown, children: readonly UnsetNode[], inPlace: boolean): unknown {
   if (Array.isArray(value)) {
     let list: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

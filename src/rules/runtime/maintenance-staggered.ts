@@ -58,14 +58,21 @@ function placeOf(cache: TerraformResource): { readonly key: string } | { readonl
 }
 
 /**
- * The caches the rule compares, built once per stack: every cache not being deleted (stack order), its place, the
+ * The caches the rule compares, built once per stack: every cache not being deleted (stack order) with its place, the
  * ones whose place is not known (stack order) and the others by place key (stack order).
  */
 interface Places {
-  readonly live: ReadonlySet<TerraformResource>;
-  readonly placeOf: ReadonlyMap<TerraformResource, ReturnType<typeof placeOf>>;
+  /** Every cache not being deleted: all the rule needs of it, in one lookup. */
+  readonly live: ReadonlyMap<TerraformResource, Placed>;
   readonly unplaced: readonly TerraformResource[];
   readonly byKey: ReadonlyMap<string, Neighbourhood>;
+}
+
+/** A cache not being deleted: its place and, when the place is known, its neighbourhood and position among the members. */
+interface Placed {
+  readonly place: ReturnType<typeof placeOf>;
+  readonly group?: Neighbourhood;
+  readonly index: number;
 }
 
 /** How many clashing neighbours a finding names; the rest are counted (`and N more`). */
@@ -83,25 +90,53 @@ interface Neighbourhood {
 interface Neighbours {
   readonly of: readonly Windows[];
   readonly unknown: readonly number[];
-  readonly position: ReadonlyMap<TerraformResource, number>;
   /** The distinct windows of the neighbourhood with how many members have them. */
   readonly distinct: ReadonlyArray<{ readonly windows: Windows; readonly count: number }>;
   /** Member index → its entry in `distinct`. */
   readonly distinctOf: readonly number[];
+  /** Per entry of `distinct`: what its windows clash with, found on the first member that has them. */
+  readonly clashes: Array<Clashes | undefined>;
+}
+
+/** What one cache's windows clash with in its neighbourhood. */
+interface Clashes {
+  /** Per entry of `distinct`: whether those windows clash with these. */
+  readonly clashing: readonly boolean[];
+  /** How many members (this one included, when its windows clash with themselves) have clashing windows. */
+  readonly count: number;
+  /** The first NAMED_NEIGHBOURS + 1 members (stack order) with clashing windows, enough to name NAMED_NEIGHBOURS others. */
+  readonly first: readonly number[];
+  /** The neighbours a finding names, as written, for every member that is not among `first` (they all name the same). */
+  named?: string;
+}
+
+/** What `mine` clashes with in the neighbourhood; kept per entry of `distinct` (`entry` -1: a cache outside it). */
+function clashesOf(neighbours: Neighbours, mine: Windows, entry: number): Clashes {
+  const known = entry >= 0 ? neighbours.clashes[entry] : undefined;
+  if (known !== undefined) return known;
+  // Counted per distinct windows, not per neighbour: one resource group may hold hundreds of caches.
+  const clashing = neighbours.distinct.map((d) => clash(mine, d.windows));
+  let count = 0;
+  neighbours.distinct.forEach((d, i) => {
+    if (clashing[i]) count += d.count;
+  });
+  const first: number[] = [];
+  for (let i = 0; i < neighbours.distinctOf.length && first.length <= NAMED_NEIGHBOURS; i++) if (clashing[neighbours.distinctOf[i]]) first.push(i);
+  const clashes: Clashes = { clashing, count, first };
+  if (entry >= 0) neighbours.clashes[entry] = clashes;
+  return clashes;
 }
 
 function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
   if (group.windows) return group.windows;
   const of: Windows[] = [];
   const unknownMembers: number[] = [];
-  const position = new Map<TerraformResource, number>();
   const distinct: Array<{ windows: Windows; count: number }> = [];
   const distinctOf: number[] = [];
   const bySignature = new Map<string, number>();
   group.members.forEach((member, i) => {
     const windows = windowsOf(member, stack);
     of.push(windows);
-    position.set(member, i);
     if (windows.kind === 'unknown') unknownMembers.push(i);
     const signature = windows.kind === 'windows' ? windows.intervals.map(([s, e]) => `${s}-${e}`).join(',') : windows.kind;
     let entry = bySignature.get(signature);
@@ -112,7 +147,7 @@ function neighboursOf(group: Neighbourhood, stack: StackView): Neighbours {
     distinct[entry].count++;
     distinctOf.push(entry);
   });
-  group.windows = { of, unknown: unknownMembers, position, distinct, distinctOf };
+  group.windows = { of, unknown: unknownMembers, distinct, distinctOf, clashes: [] };
   return group.windows;
 }
 
@@ -147,20 +182,21 @@ export const maintenanceStaggered: Rule = {
   check: (cache, { stack }) => {
     // Indexed per stack: comparing every cache with every other is quadratic on a 10,000-resource plan.
     const places = placesOf(stack);
-    const others = places.live.size - (places.live.has(cache) ? 1 : 0);
+    const placed = places.live.get(cache);
+    const others = places.live.size - (placed !== undefined ? 1 : 0);
     if (others === 0) return notApplicable();
-    const place = places.placeOf.get(cache) ?? placeOf(cache);
+    const place = placed?.place ?? placeOf(cache);
     if ('unknown' in place) return unknown(place.unknown);
     const other = places.unplaced.find((c) => c !== cache);
     if (other !== undefined) {
-      const where = places.placeOf.get(other) as { readonly unknown: string };
+      const where = (places.live.get(other) as Placed).place as { readonly unknown: string };
       return unknown(where.unknown, `cannot tell whether '${displayName(other)}' is in the resource group and region of '${displayName(cache)}': its ${where.unknown} is not known until apply`);
     }
-    const group = places.byKey.get(place.key);
+    const group = placed?.group ?? places.byKey.get(place.key);
     if (group === undefined || group.members.every((c) => c === cache)) return pass(); // no neighbour
     const { members, labels } = group;
     const neighbours = neighboursOf(group, stack);
-    const me = neighbours.position.get(cache) ?? -1;
+    const me = placed?.group !== undefined ? placed.index : -1; // a cache being deleted is no member
     const mine = me >= 0 ? neighbours.of[me] : windowsOf(cache, stack);
     if (mine.kind === 'unknown') return unknown(mine.attribute);
     const unknownOther = neighbours.unknown.find((i) => i !== me);
@@ -168,24 +204,23 @@ export const maintenanceStaggered: Rule = {
       const theirs = neighbours.of[unknownOther] as Extract<Windows, { kind: 'unknown' }>;
       return unknown(theirs.attribute, `the maintenance windows of '${displayName(members[unknownOther])}' are not known until apply`);
     }
-    // Counted per distinct windows, not per neighbour: one resource group may hold hundreds of caches.
-    const clashing = neighbours.distinct.map((d) => clash(mine, d.windows));
-    let clashes = 0;
-    neighbours.distinct.forEach((d, i) => {
-      if (clashing[i]) clashes += d.count;
-    });
-    if (me >= 0 && clashing[neighbours.distinctOf[me]]) clashes--; // not with itself
-    // A finding names at most NAMED_NEIGHBOURS caches (stack order).
-    const named: string[] = [];
-    for (let i = 0; i < members.length && named.length < Math.min(clashes, NAMED_NEIGHBOURS); i++) {
-      if (i === me || !clashing[neighbours.distinctOf[i]]) continue;
-      const theirs = neighbours.of[i];
-      named.push(labels[i] ?? (labels[i] = `'${displayName(members[i])}'${theirs.kind === 'any-time' ? ' (no windows)' : ''}`));
+    const clashes = clashesOf(neighbours, mine, me >= 0 ? neighbours.distinctOf[me] : -1);
+    const count = clashes.count - (me >= 0 && clashes.clashing[neighbours.distinctOf[me]] ? 1 : 0); // not with itself
+    if (count === 0) return pass();
+    // A finding names at most NAMED_NEIGHBOURS caches (stack order); the members not among them name the same ones.
+    const mentioned = clashes.first.includes(me);
+    let named = mentioned ? undefined : clashes.named;
+    if (named === undefined) {
+      const names = clashes.first
+        .filter((i) => i !== me)
+        .slice(0, NAMED_NEIGHBOURS)
+        .map((i) => labels[i] ?? (labels[i] = `'${displayName(members[i])}'${neighbours.of[i].kind === 'any-time' ? ' (no windows)' : ''}`));
+      if (count > NAMED_NEIGHBOURS) names.push(`${count - NAMED_NEIGHBOURS} more`);
+      named = names.join(', ');
+      if (!mentioned) clashes.named = named;
     }
-    if (clashes === 0) return pass();
-    if (clashes > NAMED_NEIGHBOURS) named.push(`${clashes - NAMED_NEIGHBOURS} more`);
     return fail(
-      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${named.join(', ')} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
+      `'${displayName(cache)}'${mine.kind === 'any-time' ? ' has no maintenance windows and' : ''} shares resource group and region with ${named} without distinct maintenance windows: they can be patched at the same time (expected: weekly windows that do not overlap)`,
       { attribute: 'maintenanceConfiguration.maintenanceWindows' },
     );
   },
@@ -193,21 +228,23 @@ export const maintenanceStaggered: Rule = {
 
 /** The index memoized as 'maintenancePlaces': built once per stack (declared once, so a lookup makes no closure). */
 function maintenancePlacesOf(stack: StackView) {
-  const live = new Set<TerraformResource>();
-  const places = new Map<TerraformResource, ReturnType<typeof placeOf>>();
+  const live = new Map<TerraformResource, Placed>();
   const unplaced: TerraformResource[] = [];
   const byKey = new Map<string, Neighbourhood>();
   for (const c of ofType(stack, MANAGED_REDIS)) {
     if (c.change !== undefined && c.change.actions.includes('delete') && !c.change.actions.includes('create')) continue;
-    live.add(c);
     const place = placeOf(c);
-    places.set(c, place);
-    if ('unknown' in place) unplaced.push(c);
-    else {
-      const group = byKey.get(place.key);
-      if (group) group.members.push(c);
-      else byKey.set(place.key, { members: [c], labels: [] });
+    if ('unknown' in place) {
+      live.set(c, { place, index: -1 });
+      unplaced.push(c);
+      continue;
     }
+    let group = byKey.get(place.key);
+    if (group === undefined) {
+      group = { members: [], labels: [] };
+      byKey.set(place.key, group);
+    }
+    live.set(c, { place, group, index: group.members.push(c) - 1 });
   }
-  return { live, placeOf: places, unplaced, byKey };
+  return { live, unplaced, byKey };
 }
