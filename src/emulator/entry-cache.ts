@@ -4,7 +4,8 @@
  * of CPU per process on a busy 2-core machine, most of `amr emulate up`). Instead the parent, which runs under ts-node
  * and has the compiler loaded already, transpiles an entry and every module it imports (relative imports) once into a
  * directory keyed by their content, and the children run the JavaScript. An installed package runs lib/ and never
- * comes here.
+ * comes here. Worker-thread entries use it the same way: the export's digest thread here, and `amr check`'s key-line
+ * scan thread (src/cli/inputs/key-line-thread.ts).
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
