@@ -61,11 +61,11 @@ function newFamily(): Map<string, Map<string, unknown>> {
 
 /** Resources of a type, in stack order. */
 export function ofType(stack: StackView, type: string): TerraformResource[] {
-  return memoize(stack, 'byType', resourcesByType).get(type) ?? NONE;
+  return memoize(stack, 'byType', resourcesByType).get(type) ?? NO_RESOURCES;
 }
 
-/** The one empty list of a type the stack has none of (lists are read, never written). */
-const NONE: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
+/** The one empty list of resources the indexes answer with (a type, group or referrer list the stack has none of): read, never written. */
+export const NO_RESOURCES: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
 function resourcesByType(stack: StackView): Map<string, TerraformResource[]> {
   const map = new Map<string, TerraformResource[]>();

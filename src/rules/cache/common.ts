@@ -1,6 +1,6 @@
 /** Shared vocabulary of the one-cache rules. */
 import { findSku, type SkuInfo } from '../data/skus';
-import { memoize, memoizeFor, ofType } from '../stack-index';
+import { memoize, memoizeFor, NO_RESOURCES, ofType } from '../stack-index';
 import { attr, attrOr, blocks, type DefaultedValue, type StackView, type TerraformResource, referencedAddresses } from '../terraform';
 import { PROVIDER_DEFAULTS } from '../data/values';
 
@@ -69,11 +69,8 @@ export function isKnownGeoMember(cache: TerraformResource): boolean {
 
 /** Resources of a type in the stack that refer to this cache (e.g. diagnostic settings, private endpoints). */
 export function resourcesReferring(stack: StackView, type: string, cache: TerraformResource, attribute: string): TerraformResource[] {
-  return referrers(stack, type, attribute).get(cache.address) ?? NONE;
+  return referrers(stack, type, attribute).get(cache.address) ?? NO_RESOURCES;
 }
-
-/** The one empty list of referrers (results are read, never written). */
-const NONE: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
 /** For resources of `type`: cache address → the resources whose `attribute` refers to it (by reference or literal ARM ID). */
 function referrers(stack: StackView, type: string, attribute: string): Map<string, TerraformResource[]> {

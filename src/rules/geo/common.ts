@@ -1,7 +1,7 @@
 /** Geo-replication groups as the rules see them: caches that share a group name, and the resources that link them. */
 import { GEO_REPLICATION, geoGroupName, MANAGED_REDIS } from '../cache/common';
 import { notApplicable, unknown, type Rule, type RuleResult } from '../types';
-import { byAddress, memoize, ofType } from '../stack-index';
+import { byAddress, memoize, NO_RESOURCES, ofType } from '../stack-index';
 import { isUnresolved, knownValue, referencedAddresses, type StackView, type TerraformResource, isAddressOf } from '../terraform';
 
 export const FORCE_LINK_ACTION = 'forceLinkToReplicationGroup';
@@ -18,12 +18,9 @@ export function knownGroup(cache: TerraformResource): string | undefined {
 /** Caches of the stack with the same known group name, sorted by address (the first is the group's reporter). */
 export function groupMembers(cache: TerraformResource, stack: StackView): TerraformResource[] {
   const group = knownGroup(cache);
-  if (group === undefined) return NO_MEMBERS;
-  return groups(stack).get(group) ?? NO_MEMBERS;
+  if (group === undefined) return NO_RESOURCES;
+  return groups(stack).get(group) ?? NO_RESOURCES;
 }
-
-/** The one empty member list (lists are read, never written). */
-const NO_MEMBERS: TerraformResource[] = Object.freeze([]) as unknown as TerraformResource[];
 
 /** Group name → its caches (known group names), sorted by address. */
 export function groups(stack: StackView): Map<string, TerraformResource[]> {
