@@ -54,8 +54,8 @@ async function loadOne(given: string, options: LoadOptions): Promise<LoadedInput
   const display = displayPath(full, options.cwd);
   const stat = statOrThrow(full, given);
   if (stat.isDirectory()) return loadDirectory(given, full, options);
-  const { text, bytes } = readDocument(full, given, options);
   const kind = full.endsWith('.tf') ? 'hcl' : undefined;
+  const { text, bytes } = readDocument(full, given, options, kind === undefined);
   const loaded = kind === 'hcl' ? await fromHcl(given, [{ file: display, text }], path.dirname(full), options) : await fromText(given, display, text, full, options, bytes);
   return { ...loaded, lockedProviderVersion: await lockedVersion(path.dirname(full)) };
 }
@@ -69,12 +69,12 @@ async function loadDirectory(given: string, full: string, options: LoadOptions):
       .map((name) => path.join(stacksDir, name, 'cdk.tf.json'))
       .filter((f) => fs.existsSync(f));
     const stacks: StackView[] = [];
-    for (const f of files) stacks.push(await synthStack(readDocument(f, f, options), displayPath(f, options.cwd), path.basename(path.dirname(f))));
+    for (const f of files) stacks.push(await synthStack(readDocument(f, f, options, true), displayPath(f, options.cwd), path.basename(path.dirname(f))));
     if (stacks.length > 0) return { path: given, kind: 'synth', stacks, lockedProviderVersion: locked };
   }
   const stackFile = path.join(full, 'cdk.tf.json');
   if (fs.existsSync(stackFile)) {
-    return { path: given, kind: 'synth', stacks: [await synthStack(readDocument(stackFile, stackFile, options), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
+    return { path: given, kind: 'synth', stacks: [await synthStack(readDocument(stackFile, stackFile, options, true), displayPath(stackFile, options.cwd), path.basename(full))], lockedProviderVersion: locked };
   }
   const tfFiles = listDirectory(full, given).filter(isConfigurationFile).sort();
   if (tfFiles.length === 0) throw inputError.emptyDirectory(given);
@@ -222,11 +222,14 @@ function limitBytes(options: LoadOptions): number {
 }
 
 function readText(full: string, given: string, options: LoadOptions): string {
-  return readDocument(full, given, options).text;
+  return readDocument(full, given, options, false).text;
 }
 
-/** A file's text and the UTF-8 bytes it was decoded from, within the size limit and without NUL bytes. */
-function readDocument(full: string, given: string, options: LoadOptions): { text: string; bytes: Buffer } {
+/**
+ * A file's text and the UTF-8 bytes it was decoded from, within the size limit and without NUL bytes. For a JSON
+ * document that will be line-scanned (`scanned`), a large one's scan thread starts booting before the file is read.
+ */
+function readDocument(full: string, given: string, options: LoadOptions, scanned: boolean): { text: string; bytes: Buffer } {
   const limit = limitBytes(options);
   let size: number;
   try {
@@ -236,7 +239,7 @@ function readDocument(full: string, given: string, options: LoadOptions): { text
   }
   if (size > limit) throw inputError.tooLarge(given, size, limit);
   if (size === 0) throw inputError.empty(given);
-  if (!full.endsWith('.tf')) prepareKeyLineScan(size); // a large JSON input's scan thread boots while the file is read
+  if (scanned) prepareKeyLineScan(size);
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
