@@ -288,6 +288,13 @@ export function readStdinCapped(stream: NodeJS.ReadableStream & { isTTY?: boolea
 
 /** The process entry point used by bin/amr.js. */
 export function cli(): void {
+  // A reader that closes early (`amr check ... | head`) ends the output, not the run: nothing more is written and the
+  // exit code stays the check's. Any other failure to write is one line and exit 2, never a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    process.stderr.write(`amr: cannot write to standard output: ${error.message}\n`);
+    process.exit(2);
+  });
   const io: Io = {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
