@@ -234,19 +234,31 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
   // Every output file is checked, and every text rendered, before any is written: a bad one writes nothing.
   const files = [...outputs.filter((o) => o.output !== undefined).map((o) => ({ flag: '--output', file: o.output as string })), ...(baselineOut ? [{ flag: '--create-baseline', file: baselineOut }] : [])];
   for (const { flag, file } of files) checkWritable(flag, file, io.cwd);
-  const rendered = outputs.map(({ format, output }) => ({ output, text: formatters[format as Format](report) }));
-  const writes = [...rendered, ...(baselineOut ? [{ output: baselineOut, text: `${JSON.stringify(createBaseline(report), null, 2)}\n` }] : [])];
-  for (const { output, text } of writes) {
-    if (output === undefined) io.stdout(text);
+  // JSON comes in pieces, written in order (a large report is never built whole); every other format is one text.
+  const render = (format: Format): readonly string[] => (format === 'json' ? reports.jsonReportPieces(report) : [formatters[format](report)]);
+  const rendered = outputs.map(({ format, output }) => ({ output, pieces: render(format as Format) }));
+  const writes = [...rendered, ...(baselineOut ? [{ output: baselineOut, pieces: [`${JSON.stringify(createBaseline(report), null, 2)}\n`] }] : [])];
+  for (const { output, pieces } of writes) {
+    if (output === undefined) for (const piece of pieces) io.stdout(piece);
     else {
       try {
-        fs.writeFileSync(path.resolve(io.cwd, output), text);
+        writePieces(path.resolve(io.cwd, output), pieces);
       } catch (error) {
         throw usageError.cannotWrite(output === baselineOut ? '--create-baseline' : '--output', output, (error as Error).message);
       }
     }
   }
   return isFailing(report) ? 1 : 0;
+}
+
+/** Writes the pieces of one output to `file` in order, replacing it. */
+function writePieces(file: string, pieces: readonly string[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const piece of pieces) fs.writeFileSync(fd, piece);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Throws a UsageError when `file` cannot be written: it is a directory, or its directory does not exist. */

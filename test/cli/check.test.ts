@@ -209,3 +209,31 @@ describe('suppressions file', () => {
     expect(run.stderr).toMatch(/suppressions file 's.json' is invalid: entry 1 has no "id"/);
   });
 });
+
+describe('a large JSON report', () => {
+  test('written to standard output in pieces and to --output, it is the same valid document', async () => {
+    // 400 caches without high availability or diagnostics: several findings each, more than one piece of a thousand.
+    const changes = Array.from({ length: 400 }, (_, i) => {
+      const state = { ...CACHE_STATE, name: `cache-${i}`, high_availability_enabled: false };
+      return { address: `azurerm_managed_redis.c${i}`, actions: ['no-op'], before: state, after: state };
+    });
+    const dir = workdir({ 'plan.json': plan(changes) });
+    const pieces: string[] = [];
+    const { main } = await import('../../src/cli/main');
+    const code = await main(['check', 'plan.json', '--format', 'json', '--format', 'json', '--output', 'report.json'], {
+      cwd: dir,
+      stdout: (t) => void pieces.push(t),
+      stderr: () => undefined,
+      readStdin: async () => '',
+      isTty: false,
+    });
+    expect(code).toBe(1);
+    expect(pieces.length).toBeGreaterThan(1);
+    const written = fs.readFileSync(path.join(dir, 'report.json'), 'utf8');
+    expect(pieces.join('')).toBe(written);
+    const doc = JSON.parse(written);
+    expect(doc.findings.length).toBeGreaterThan(1000);
+    expect(doc.summary.errors + doc.summary.warnings).toBe(doc.findings.length);
+    expect(written).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+});

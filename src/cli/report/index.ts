@@ -17,7 +17,7 @@ export const formatters: Record<Format, Formatter> = {
 };
 
 export { makeGithubFormatter, escapeData, escapeProperty } from './github';
-export { toJsonReport, type JsonReport, type JsonFinding } from './json';
+export { toJsonReport, jsonReportPieces, type JsonReport, type JsonFinding } from './json';
 export { makeMarkdownFormatter } from './markdown';
 export { isFailing, FORMATS, type CheckReport, type Format, type Formatter, type InputKind, type ReportCache } from './model';
 export { makeSarifFormatter, toSarif, type SarifLog } from './sarif';

@@ -1,4 +1,5 @@
-import { jsonFormatter } from '../../../src/cli/report/json';
+import { jsonFormatter, jsonReportPieces, toJsonReport } from '../../../src/cli/report/json';
+import type { Finding } from '../../../src/rules/types';
 import { makeReport } from './fixtures';
 
 const FINDING_KEYS = ['ruleId', 'severity', 'status', 'resource', 'stack', 'constructPath', 'file', 'line', 'message', 'fix', 'docs'];
@@ -83,5 +84,31 @@ describe('json formatter', () => {
     expect(text).not.toContain('"rules"');
     expect(text).not.toContain('"failOn"');
     expect(text).not.toContain('"attribute"');
+  });
+
+  describe('a large report comes in pieces', () => {
+    // 2,501 findings; strings that read like the report's own keys, a quote and a non-Latin-1 arrow, in values only.
+    const tricky = '"findings": [],\n  "notices" → \u2028';
+    const many: Finding[] = Array.from({ length: 2501 }, (_, i) => ({
+      ruleId: 'AMR-CHG-011', severity: 'error', status: i % 7 === 0 ? 'suppressed' : 'fail', resource: `azurerm_managed_redis.c${i}`, line: i, message: `m${i} ${tricky}`, fix: 'f', docs: 'RULES.md#amr-chg-011',
+      ...(i % 7 === 0 ? { suppression: { reason: tricky } } : {}),
+    }));
+    const report = makeReport({ findings: many, inputs: [{ path: `dir/${tricky}/plan.json`, kind: 'plan' }], notices: [{ subject: tricky, message: tricky }] });
+    const pieces = jsonReportPieces(report);
+
+    test('joined, they are exactly the whole document written at once', () => {
+      expect(pieces.join('')).toBe(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
+      expect(jsonFormatter(report)).toBe(pieces.join(''));
+      expect(JSON.parse(pieces.join('')).findings).toHaveLength(2501);
+    });
+
+    test('a thousand findings at most per piece', () => {
+      expect(pieces.length).toBe(1 + 3 + 2 + 1); // head, three pieces of findings with two separators, tail
+      for (const piece of pieces) expect(piece.split('"ruleId"').length - 1).toBeLessThanOrEqual(1000);
+    });
+
+    test('a small report is one piece', () => {
+      expect(jsonReportPieces(makeReport())).toEqual([text]);
+    });
   });
 });
