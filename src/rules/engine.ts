@@ -67,9 +67,12 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
       context = { profile, stack, providerVersion: provider.version, provider, regions: options.regions ?? {} };
       contexts.set(profile, context);
     }
-    const deleted = resource.change !== undefined && resource.change.actions.includes('delete') && !resource.change.actions.includes('create');
+    const change = resource.change;
+    const deleted = change !== undefined && change.actions.includes('delete') && !change.actions.includes('create');
+    // Change rules judge what a plan changes; an unchanged resource has nothing to judge (see Rule.onChanges).
+    const unchanged = change !== undefined && change.actions.length === 1 && change.actions[0] === 'no-op';
     for (const rule of applicable) {
-      if (rule.onChanges ? resource.change === undefined : deleted) continue;
+      if (rule.onChanges ? change === undefined || unchanged : deleted) continue;
       const result = runRule(rule, resource, context);
       if (result.status === 'pass') passed++;
       const finding = toFinding(rule, resource, context.profile, result);

@@ -90,6 +90,9 @@ export interface Rule {
   /**
    * A change rule (rules.md 2.4): runs only on resources read from a plan (`resource.change` is set), including ones
    * being deleted, and compares `change.before` with the planned values. Other rules never run on deleted resources.
+   * It does not run on a resource the plan leaves unchanged (`["no-op"]`, which Terraform plans only when the values
+   * before and after are equal): with nothing changing there is nothing to judge, whatever its peers do (each change
+   * is reported on the resource that changes). test/rules/change/unchanged.test.ts holds every change rule to this.
    */
   readonly onChanges?: boolean;
   /**
