@@ -11,6 +11,7 @@ import { createBaseline, runCheck, type CheckOptions } from './commands/check';
 import { renderExplain, renderRulesJson, renderRulesMarkdown, renderRulesText } from './commands/rules';
 import { renderSlaMarkdown, renderSlaText, runSla } from './commands/sla';
 import { inputError, UsageError, usageError } from './errors';
+import { decodeUtf8 } from './inputs/decode';
 import type { CliVariable } from './inputs/hcl-files';
 import { FORMATS, isFailing, type Format } from './report/model';
 import { TOOL } from './version';
@@ -293,7 +294,7 @@ export function readStdinCapped(stream: NodeJS.ReadableStream & { isTTY?: boolea
       chunks.push(chunk);
     };
     stream.on('data', onData);
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('end', () => resolve(decodeUtf8(Buffer.concat(chunks))));
     stream.on('error', reject);
   });
 }

@@ -5,6 +5,7 @@
  * arrive.
  */
 import { parentPort } from 'worker_threads';
+import { decodeUtf8 } from './decode';
 import { scanKeyLines, TooDeepError, type KeyLines, type KeySection } from './json-lines';
 
 export type KeyLineRequest = { readonly id: number; readonly sections: readonly KeySection[] } & ({ readonly text: string } | { readonly bytes: Uint8Array });
@@ -18,7 +19,7 @@ if (port) {
     let reply: KeyLineReply;
     try {
       // The same decoding as the sender's, so the same text (an invalid sequence becomes U+FFFD in both).
-      const text = 'text' in request ? request.text : Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.length).toString('utf8');
+      const text = 'text' in request ? request.text : decodeUtf8(request.bytes);
       reply = { id, found: scanKeyLines(text, sections) };
     } catch (error) {
       reply = error instanceof TooDeepError ? { id, tooDeep: error.limit } : { id, error: error instanceof Error ? error.message : String(error) };

@@ -10,6 +10,7 @@ import { readSynthesizedStack, type SynthesizedStack } from '../../rules/input/s
 import type { StackView, TerraformResource } from '../../rules/terraform';
 import { inputError, UsageError } from '../errors';
 import type { InputKind } from '../report/model';
+import { decodeUtf8 } from './decode';
 import { checkVarFiles, displayPath, isConfigurationFile, readConfigurationFile, readHclInput, type CliVariable } from './hcl-files';
 import { JSON_RESOURCES, PLAN_ENTRIES, planLines, resourceLines, TooDeepError, type KeyLines } from './json-lines';
 import { prepareKeyLineScan, startKeyLineScan } from './key-line-thread';
@@ -243,7 +244,7 @@ function readDocument(full: string, given: string, options: LoadOptions, scanned
   try {
     const buffer = fs.readFileSync(full);
     if (buffer.includes(0)) throw inputError.binary(given);
-    return { text: buffer.toString('utf8'), bytes: buffer };
+    return { text: decodeUtf8(buffer), bytes: buffer };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw inputError.unreadable(given, (error as Error).message);
