@@ -79,6 +79,20 @@ describe('readPlan', () => {
     expect(view.resources[0]).toMatchObject({ values: { name: 'a' }, change: { actions: ['delete'], before: { name: 'a' } } });
   });
 
+  test('an unchanged resource (no-op) has its planned values as its values before; an updated one its own', () => {
+    const state = (eviction: string) => ({ name: 'a', default_database: [{ eviction_policy: eviction, persistence_redis_database_backup_frequency: '' }] });
+    const entry = (name: string, actions: string[], before: unknown, after: unknown) => ({ address: `azurerm_managed_redis.${name}`, mode: 'managed', type: 'azurerm_managed_redis', name, change: { actions, before, after, after_unknown: {} } });
+    const view = readPlan({
+      format_version: '1.2',
+      resource_changes: [entry('kept', ['no-op'], state('VolatileLRU'), state('VolatileLRU')), entry('updated', ['update'], state('VolatileLRU'), state('AllKeysLRU'))] as never,
+    });
+    const [kept, updated] = view.resources;
+    expect(kept.change?.before).toBe(kept.values);
+    expect(kept.change?.before).toEqual({ name: 'a', default_database: [{ eviction_policy: 'VolatileLRU' }] }); // "" is unset, as after
+    expect(updated.change?.before).toEqual({ name: 'a', default_database: [{ eviction_policy: 'VolatileLRU' }] });
+    expect(updated.values).toEqual({ name: 'a', default_database: [{ eviction_policy: 'AllKeysLRU' }] });
+  });
+
   test('the azurerm version comes from the configuration when it is pinned exactly', () => {
     const pinned = readPlan({ format_version: '1.2', resource_changes: [], configuration: { provider_config: { azurerm: { name: 'azurerm', version_constraint: '4.61.0' } } } });
     const range = readPlan({ format_version: '1.2', resource_changes: [], configuration: { provider_config: { azurerm: { name: 'azurerm', version_constraint: '~> 4.55' } } } });

@@ -70,8 +70,11 @@ export function readPlan(plan: TerraformPlan, options: ReadPlanOptions = {}): St
     const rc = changes[index];
     if (rc.mode !== 'managed') continue;
     const { actions } = rc.change;
-    const before = rc.change.before === null ? null : withoutUnsetValues(rc.type, rc.change.before, trim);
     const after = rc.change.after === null ? null : withoutUnsetValues(rc.type, rc.change.after, trim);
+    // Terraform plans "no-op" only when the values before and after are equal: the values after stand for both (most
+    // entries of a large plan are unchanged, and their copy before is not read again).
+    const unchanged = actions.length === 1 && actions[0] === 'no-op' && after !== null;
+    const before = rc.change.before === null ? null : unchanged ? after : withoutUnsetValues(rc.type, rc.change.before, trim);
     const deleted = after === null;
     const configuration = config.get(stripIndexes(rc.address));
     // References in a module's configuration are relative to that module instance.
