@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, planResourceLines, terraformJsonResourceLines, TooDeepError } from '../../src/cli/inputs/json-lines';
+import { JSON_RESOURCES, MAX_JSON_DEPTH, PLAN_ENTRIES, planLines, planResourceLines, scanKeyLines, terraformJsonResourceLines, TooDeepError } from '../../src/cli/inputs/json-lines';
 
 describe('line scan of JSON inputs', () => {
   test('a plan: the line of each resource_changes entry\'s own "address", not of addresses nested in values or elsewhere', () => {
@@ -22,6 +22,28 @@ describe('line scan of JSON inputs', () => {
     );
     // Compact JSON (as terraform show -json writes it): every entry is on line 1.
     expect(planResourceLines(JSON.stringify(plan))).toEqual(new Map([[0, 1], [1, 1]]));
+  });
+
+  test('text and its UTF-8 bytes give the same answer, whatever characters the keys and values hold', () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        { address: 'azurerm_managed_redis.a["ключ"]', change: { after: { tags: { 'über': 'VolatileLRU → AllKeysLRU 🚀', note: '"{[' } } } },
+        { address: 'azurerm_managed_redis.b["\u2028"]', change: { after: { name: 'café' } } },
+      ],
+    };
+    const text = JSON.stringify(plan, null, 2);
+    const changes = text.indexOf('"resource_changes"');
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle, changes)).split('\n').length;
+    const expected = new Map([
+      [0, lineOf('"address": "azurerm_managed_redis.a')],
+      [1, lineOf('"address": "azurerm_managed_redis.b')],
+    ]);
+    expect(planResourceLines(text)).toEqual(expected);
+    expect(planLines(scanKeyLines(Buffer.from(text, 'utf8'), [PLAN_ENTRIES]))).toEqual(expected);
+    const json = JSON.stringify({ resource: { azurerm_managed_redis: { 'ключ': { name: '→' } } } }, null, 2);
+    expect(scanKeyLines(new Uint8Array(Buffer.from(json, 'utf8')), [JSON_RESOURCES])).toEqual(scanKeyLines(json, [JSON_RESOURCES]));
+    expect(terraformJsonResourceLines(json)).toEqual(new Map([['azurerm_managed_redis.ключ', 4]])); // {, resource, azurerm_managed_redis, ключ
   });
 
   test('Terraform JSON: type.name → the line of the resource key, whatever its values hold', () => {

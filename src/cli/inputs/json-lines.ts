@@ -1,7 +1,9 @@
 /**
  * Line numbers of keys in a JSON text, for reports that point at the resource block (SARIF, GitHub annotations).
- * A single linear scan that tracks strings and nesting; it never evaluates values. It runs after JSON.parse accepted
- * the text, so a string holds no raw newline and every `"` inside one is escaped.
+ * A single linear scan of the text's UTF-8 bytes that tracks strings and nesting; it never evaluates values. Its answer
+ * is used only for a text JSON.parse accepted, so a string holds no raw newline and every `"` inside one is escaped.
+ * Bytes rather than characters: a file's bytes are scanned as read (on the scan thread, with no decoded copy of the
+ * text to build and collect), and every byte the scan acts on is ASCII, which UTF-8 never uses inside a longer character.
  */
 
 /** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
@@ -22,9 +24,10 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
-/** The characters the scan acts on: quotes, braces, brackets and commas. */
-const STRUCTURAL = new Uint8Array(0x7e);
-for (const c of [QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA]) STRUCTURAL[c] = 1;
+const NEWLINE = 0x0a;
+/** The bytes the scan acts on: line breaks, quotes, braces, brackets and commas. */
+const STRUCTURAL = new Uint8Array(0x100);
+for (const c of [NEWLINE, QUOTE, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY, COMMA]) STRUCTURAL[c] = 1;
 const OBJECT = 1;
 const ARRAY = 2;
 
@@ -32,7 +35,7 @@ const ARRAY = 2;
 export interface KeySection {
   /** A key of the root object, e.g. `resource_changes` (a list of objects) or `resource` (an object of objects). */
   readonly section: string;
-  /** Only this key of each object (e.g. `address`); the others are not even sliced. @default - every key */
+  /** Only this key of each object (e.g. `address`); the others are not even decoded. @default - every key */
   readonly onlyKey?: string;
 }
 
@@ -49,10 +52,13 @@ export interface KeyLines {
 
 /**
  * The line of every key of the objects inside the root keys of `sections` (`{ "section": [ { "key": ... } ] }` or
- * `{ "section": { "parent": { "key": ... } } }`), in document order. One linear pass of character tests that keeps a
- * path for the first two levels only. Throws TooDeepError past MAX_JSON_DEPTH levels of nesting (the same pass).
+ * `{ "section": { "parent": { "key": ... } } }`), in document order, from the text or its UTF-8 bytes. One linear pass
+ * of byte tests that keeps a path for the first two levels only. Throws TooDeepError past MAX_JSON_DEPTH levels of
+ * nesting (the same pass).
  */
-export function scanKeyLines(text: string, sections: readonly KeySection[]): KeyLines {
+export function scanKeyLines(source: string | Uint8Array, sections: readonly KeySection[]): KeyLines {
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  const onlyKeys = sections.map((s) => (s.onlyKey === undefined ? undefined : Buffer.from(s.onlyKey, 'utf8')));
   const found: KeyLines = { section: [], parent: [], key: [], line: [] };
   const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
   let level = 0;
@@ -60,36 +66,35 @@ export function scanKeyLines(text: string, sections: readonly KeySection[]): Key
   let parent = ''; // the list index or key of the level-2 value now open
   let index = 0; // the element index in the list at level 2
   let accepted = false; // whether the object at level 3 now open is inside a section of the query
-  let onlyKey: string | undefined;
+  let onlyKey: Buffer | undefined;
   let rootKey = '';
   let expectingKey = false;
   let line = 1;
-  let counted = 0; // text before this offset has its newlines counted into `line`
-  const length = text.length;
+  const length = bytes.length;
   for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    // Most characters are indentation, line breaks or inside numbers and literals: one table lookup passes them.
-    if (code > 0x7d || !STRUCTURAL[code]) continue;
-    if (code === QUOTE) {
+    const code = bytes[i];
+    // Most bytes are indentation or inside numbers and literals: one table lookup passes them.
+    if (STRUCTURAL[code] === 0) continue;
+    if (code === NEWLINE) {
+      line++; // never inside a string: strings are passed over whole below
+    } else if (code === QUOTE) {
       // The closing quote is the next one not escaped by an odd run of backslashes.
-      let end = text.indexOf('"', i + 1);
+      let end = bytes.indexOf(QUOTE, i + 1);
       while (end > 0) {
         let slashes = 0;
-        while (text.charCodeAt(end - 1 - slashes) === BACKSLASH) slashes++;
+        while (bytes[end - 1 - slashes] === BACKSLASH) slashes++;
         if ((slashes & 1) === 0) break;
-        end = text.indexOf('"', end + 1);
+        end = bytes.indexOf(QUOTE, end + 1);
       }
       if (end < 0) end = length;
       if (expectingKey) {
         expectingKey = false;
-        if (level === 1) rootKey = text.slice(i + 1, end);
-        else if (level === 2) parent = text.slice(i + 1, end);
-        else if (accepted && level === 3 && (onlyKey === undefined || (end - i - 1 === onlyKey.length && text.startsWith(onlyKey, i + 1)))) {
-          for (let n = text.indexOf('\n', counted); n >= 0 && n < i; n = text.indexOf('\n', n + 1)) line++;
-          counted = i;
+        if (level === 1) rootKey = bytes.toString('utf8', i + 1, end);
+        else if (level === 2) parent = bytes.toString('utf8', i + 1, end);
+        else if (accepted && level === 3 && (onlyKey === undefined || isKey(bytes, i + 1, end, onlyKey))) {
           found.section.push(section);
           found.parent.push(parent);
-          found.key.push(text.slice(i + 1, end));
+          found.key.push(bytes.toString('utf8', i + 1, end));
           found.line.push(line);
         }
       }
@@ -99,7 +104,7 @@ export function scanKeyLines(text: string, sections: readonly KeySection[]): Key
       if (level === 1) {
         section = -1;
         for (let s = 0; s < sections.length; s++) if (sections[s].section === rootKey) section = s;
-        onlyKey = section >= 0 ? sections[section].onlyKey : undefined;
+        onlyKey = section >= 0 ? onlyKeys[section] : undefined;
         index = 0;
       } else if (level === 2 && kinds[2] === ARRAY && section >= 0) parent = String(index);
       level++;
@@ -110,12 +115,17 @@ export function scanKeyLines(text: string, sections: readonly KeySection[]): Key
       level--;
       expectingKey = false;
       if (level === 1) section = -1;
-    } else if (code === COMMA) {
-      if (kinds[level] === OBJECT) expectingKey = true;
-      else if (level === 2) index++;
-    }
+    } else if (kinds[level] === OBJECT) expectingKey = true; // a comma
+    else if (level === 2) index++;
   }
   return found;
+}
+
+/** True when bytes[start, end) are exactly `key`. */
+function isKey(bytes: Buffer, start: number, end: number, key: Buffer): boolean {
+  if (end - start !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (bytes[start + k] !== key[k]) return false;
+  return true;
 }
 
 /** The resource_changes entries of a plan: each one's `"address"` key. */

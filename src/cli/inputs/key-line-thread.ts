@@ -71,7 +71,7 @@ export function prepareKeyLineScan(chars: number): void {
  */
 export function startKeyLineScan(text: string, sections: readonly KeySection[], bytes?: Buffer): () => Promise<KeyLines> {
   const worker = useThread(text.length) ? scanThread() : undefined;
-  if (worker === undefined) return async () => scanKeyLines(text, sections);
+  if (worker === undefined) return async () => scanKeyLines(bytes ?? text, sections);
   const id = nextId++;
   const reply = new Promise<KeyLineReply | undefined>((resolve) => waiting.set(id, resolve));
   worker.ref(); // a scan in flight keeps the process alive until it is answered
