@@ -44,42 +44,69 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
   const stack = withManagedRedisViews(input);
   const findings: Finding[] = [];
   let passed = 0;
-  // Rules by resource type, computed once per call rather than filtered per resource; those that read plans apart.
-  const rulesByType = new Map<string, Rule[]>();
-  const planRulesByType = new Map<string, Rule[]>();
+  // The rules of each resource type, computed once per call rather than filtered per resource, in the four sets a
+  // resource can need (catalogue order in each): see rulesFor.
+  const sets = new Map<string, RuleSets>();
   for (const rule of rules) {
     for (const type of rule.appliesTo) {
-      rulesByType.set(type, [...(rulesByType.get(type) ?? []), rule]);
-      if (rule.metadata.when.includes('plan')) planRulesByType.set(type, [...(planRulesByType.get(type) ?? []), rule]);
+      let set = sets.get(type);
+      if (set === undefined) {
+        set = { configuration: [], planned: [], unchanged: [], deleted: [] };
+        sets.set(type, set);
+      }
+      const onPlans = rule.metadata.when.includes('plan');
+      if (!rule.onChanges) set.configuration.push(rule);
+      if (onPlans) set.planned.push(rule);
+      if (onPlans && !rule.onChanges) set.unchanged.push(rule);
+      if (onPlans && rule.onChanges) set.deleted.push(rule);
     }
   }
   const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
+  const oneVersion = (provider.candidates ?? []).length <= 1;
   // One context per profile (resources of a stack nearly always share one), not one per resource.
   const contexts = new Map<Profile, RuleContext>();
   for (const resource of stack.resources) {
-    // Rules that do not run on plans (e.g. lifecycle is not in plans) are left out for resources read from one. A
-    // resource no rule applies to is passed over first: most of a large plan (resource groups, settings) is read no further.
-    const applicable = (resource.change !== undefined ? planRulesByType : rulesByType).get(resource.type);
-    if (applicable === undefined) continue;
+    // A resource no rule applies to is passed over first: most of a large plan (resource groups, settings) is read no further.
+    const set = sets.get(resource.type);
+    if (set === undefined) continue;
+    const applicable = rulesFor(set, resource);
+    if (applicable.length === 0) continue;
     const profile = profileFor(resource, stack, options.profile);
     let context = contexts.get(profile);
     if (context === undefined) {
       context = { profile, stack, providerVersion: provider.version, provider, regions: options.regions ?? {} };
       contexts.set(profile, context);
     }
-    const change = resource.change;
-    const deleted = change !== undefined && change.actions.includes('delete') && !change.actions.includes('create');
-    // Change rules judge what a plan changes; an unchanged resource has nothing to judge (see Rule.onChanges).
-    const unchanged = change !== undefined && change.actions.length === 1 && change.actions[0] === 'no-op';
-    for (const rule of applicable) {
-      if (rule.onChanges ? change === undefined || unchanged : deleted) continue;
-      const result = runRule(rule, resource, context);
+    for (let r = 0; r < applicable.length; r++) {
+      const rule = applicable[r];
+      const result = oneVersion || !rule.versionDependent ? runOnce(rule, resource, context) : runRule(rule, resource, context);
       if (result.status === 'pass') passed++;
-      const finding = toFinding(rule, resource, context.profile, result);
-      if (finding) findings.push(finding);
+      else if (result.status !== 'not-applicable') findings.push(toFinding(rule, resource, context.profile, result) as Finding);
     }
   }
   return { findings: sortFindings(findings), resources: input.resources.length, passed };
+}
+
+/** The rules of one resource type, by what a resource of it needs. */
+interface RuleSets {
+  /** Read from configuration (no plan): every rule but the change rules. */
+  readonly configuration: Rule[];
+  /** Changed by a plan (created, updated, replaced): every rule that runs on plans (lifecycle, for one, is not in plans). */
+  readonly planned: Rule[];
+  /** Left unchanged by a plan (`["no-op"]`): the same without the change rules (nothing changes: Rule.onChanges). */
+  readonly unchanged: Rule[];
+  /** Destroyed by a plan: only the change rules (there is nothing after the change to judge). */
+  readonly deleted: Rule[];
+}
+
+/** The rules a resource needs: by whether it was read from a plan, and what the plan does to it. */
+function rulesFor(sets: RuleSets, resource: TerraformResource): readonly Rule[] {
+  const change = resource.change;
+  if (change === undefined) return sets.configuration;
+  const { actions } = change;
+  if (actions.length === 1 && actions[0] === 'no-op') return sets.unchanged;
+  if (actions.includes('delete') && !actions.includes('create')) return sets.deleted;
+  return sets.planned;
 }
 
 function runRule(rule: Rule, resource: TerraformResource, context: RuleContext): RuleResult {
