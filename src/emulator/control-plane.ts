@@ -278,10 +278,12 @@ export function exportBlobName(prefix: string, cluster: string, shard: number): 
 }
 
 /**
- * The gzip level of exported RDB files. Measured on the backup benchmark's 63 MB RDB (152k keys, values 3/4 random
- * hex): level 1 compresses it to 58% in a quarter of level 6's time, which reaches 55%; level 3 lies between.
+ * How exported RDB files are gzipped: Huffman coding only, without deflate's search for repeated strings. Redis has
+ * compressed an RDB's strings with LZF already, so the search finds little. On an RDB like the backup benchmark's
+ * (50.6 MB, 152k keys, values 3/4 random hex): Huffman only 63.0 % of the size in 0.48 s, level 1 56.8 % in 1.27 s,
+ * level 6 56.0 % in 1.45 s. A local export is waited for; the blobs are a tenth larger. Any gunzip reads either.
  */
-export const EXPORT_GZIP_LEVEL = 1;
+export const EXPORT_GZIP: Readonly<zlib.ZlibOptions> = Object.freeze({ level: 1, strategy: zlib.constants.Z_HUFFMAN_ONLY });
 /** Block size and blocks in flight of an export's upload. */
 export const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
 export const UPLOAD_CONCURRENCY = 4;
@@ -315,7 +317,7 @@ export async function exportCache(cache: ControlPlaneCache, cluster: string, sas
       const name = exportBlobName(prefix, cluster, shard);
       const blob = container.getBlockBlobClient(name);
       const rdb = streamRdb(primary.port);
-      const gzipped = zlib.createGzip({ level: EXPORT_GZIP_LEVEL, chunkSize: EXPORT_GZIP_CHUNK_BYTES, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
+      const gzipped = zlib.createGzip({ ...EXPORT_GZIP, chunkSize: EXPORT_GZIP_CHUNK_BYTES, writableHighWaterMark: EXPORT_STAGE_BUFFER_BYTES } as zlib.ZlibOptions);
       const digesting = digest ? new RdbDigestThread(gzipped) : undefined;
       const header = new Promise<Buffer>((resolve, reject) => {
         rdb.once('data', resolve);
