@@ -62,7 +62,6 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
     }
   }
   const provider = options.provider ?? resolveProviderVersion({ flag: options.providerVersion, constraint: stack.providerConstraint ?? stack.providerVersion });
-  const oneVersion = (provider.candidates ?? []).length <= 1;
   // One context per profile (resources of a stack nearly always share one), not one per resource.
   const contexts = new Map<Profile, RuleContext>();
   for (const resource of stack.resources) {
@@ -79,7 +78,7 @@ function evaluate(input: StackView, options: EvaluateOptions): Evaluation {
     }
     for (let r = 0; r < applicable.length; r++) {
       const rule = applicable[r];
-      const result = oneVersion || !rule.versionDependent ? runOnce(rule, resource, context) : runRule(rule, resource, context);
+      const result = runRule(rule, resource, context);
       if (result.status === 'pass') passed++;
       else if (result.status !== 'not-applicable') findings.push(toFinding(rule, resource, context.profile, result) as Finding);
     }
