@@ -1,4 +1,9 @@
-import { JSON_RESOURCES, MAX_JSON_DEPTH, PLAN_ENTRIES, planLines, planResourceLines, scanKeyLines, terraformJsonResourceLines, TooDeepError } from '../../src/cli/inputs/json-lines';
+import { JSON_RESOURCES, MAX_JSON_DEPTH, PLAN_ENTRIES, planLines, resourceLines, scanKeyLines, TooDeepError } from '../../src/cli/inputs/json-lines';
+
+/** index in resource_changes → line of its `"address"` key, as `amr check` reads a plan. */
+const planResourceLines = (text: string) => planLines(scanKeyLines(text, [PLAN_ENTRIES]));
+/** `type.name` → line of its key, as `amr check` reads Terraform JSON. */
+const terraformJsonResourceLines = (text: string) => resourceLines(scanKeyLines(text, [JSON_RESOURCES]));
 
 describe('line scan of JSON inputs', () => {
   test('a plan: the line of each resource_changes entry\'s own "address", not of addresses nested in values or elsewhere', () => {

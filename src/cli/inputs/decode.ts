@@ -7,6 +7,11 @@ import { isAscii } from 'buffer';
  * (an invalid sequence becomes U+FFFD).
  */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = asBuffer(bytes);
   return isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
+}
+
+/** The same memory as a Buffer (no copy), for Buffer's decoding and search methods. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -5,6 +5,7 @@
  * Bytes rather than characters: a file's bytes are scanned as read (on the scan thread, with no decoded copy of the
  * text to build and collect), and every byte the scan acts on is ASCII, which UTF-8 never uses inside a longer character.
  */
+import { asBuffer } from './decode';
 
 /** The deepest nesting of objects and lists any Terraform document needs is far below this; deeper input is hostile. */
 export const MAX_JSON_DEPTH = 256;
@@ -57,7 +58,7 @@ export interface KeyLines {
  * nesting (the same pass).
  */
 export function scanKeyLines(source: string | Uint8Array, sections: readonly KeySection[]): KeyLines {
-  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : asBuffer(source);
   const onlyKeys = sections.map((s) => (s.onlyKey === undefined ? undefined : Buffer.from(s.onlyKey, 'utf8')));
   const found: KeyLines = { section: [], parent: [], key: [], line: [] };
   const kinds = new Uint8Array(MAX_JSON_DEPTH + 1); // kinds[d]: the container at level d
@@ -145,14 +146,4 @@ export function resourceLines(found: KeyLines, section = 0): Map<string, number>
   const lines = new Map<string, number>();
   for (let i = 0; i < found.line.length; i++) if (found.section[i] === section) lines.set(`${found.parent[i]}.${found.key[i]}`, found.line[i]);
   return lines;
-}
-
-/** `type.name` → line of the `"name": {` key under `resource.type` in Terraform JSON. */
-export function terraformJsonResourceLines(text: string): Map<string, number> {
-  return resourceLines(scanKeyLines(text, [JSON_RESOURCES]));
-}
-
-/** index in resource_changes → line of its `"address"` key, in a plan JSON. */
-export function planResourceLines(text: string): Map<number, number> {
-  return planLines(scanKeyLines(text, [PLAN_ENTRIES]));
 }
