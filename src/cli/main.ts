@@ -18,7 +18,8 @@ import { TOOL } from './version';
 
 export interface Io {
   readonly cwd: string;
-  readonly stdout: (text: string) => void;
+  /** Standard output: text, or the UTF-8 bytes of a large report (`amr check --format json`). */
+  stdout(text: string | Uint8Array): void;
   readonly stderr: (text: string) => void;
   /** Reads all of standard input; rejects with a UsageError past `limitBytes` without buffering the rest. */
   readonly readStdin: (limitBytes?: number) => Promise<string>;
@@ -235,8 +236,8 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
   // Every output file is checked, and every text rendered, before any is written: a bad one writes nothing.
   const files = [...outputs.filter((o) => o.output !== undefined).map((o) => ({ flag: '--output', file: o.output as string })), ...(baselineOut ? [{ flag: '--create-baseline', file: baselineOut }] : [])];
   for (const { flag, file } of files) checkWritable(flag, file, io.cwd);
-  // JSON comes in pieces, written in order (a large report is never built whole); every other format is one text.
-  const render = (format: Format): readonly string[] => (format === 'json' ? reports.jsonReportPieces(report) : [formatters[format](report)]);
+  // JSON comes in pieces of UTF-8, written in order (a large report is never built whole); every other format is one text.
+  const render = (format: Format): ReadonlyArray<string | Uint8Array> => (format === 'json' ? reports.jsonReportPieces(report) : [formatters[format](report)]);
   const rendered = outputs.map(({ format, output }) => ({ output, pieces: render(format as Format) }));
   const writes = [...rendered, ...(baselineOut ? [{ output: baselineOut, pieces: [`${JSON.stringify(createBaseline(report), null, 2)}\n`] }] : [])];
   for (const { output, pieces } of writes) {
@@ -253,7 +254,7 @@ async function check(parsed: Parsed, io: Io, load: { cwd: string; readStdin: () 
 }
 
 /** Writes the pieces of one output to `file` in order, replacing it. */
-function writePieces(file: string, pieces: readonly string[]): void {
+function writePieces(file: string, pieces: ReadonlyArray<string | Uint8Array>): void {
   const fd = fs.openSync(file, 'w');
   try {
     for (const piece of pieces) fs.writeFileSync(fd, piece);

@@ -86,7 +86,7 @@ describe('json formatter', () => {
     expect(text).not.toContain('"attribute"');
   });
 
-  describe('a large report comes in pieces', () => {
+  describe('a large report comes in pieces of bytes', () => {
     // 2,501 findings; strings that read like the report's own keys, a quote and a non-Latin-1 arrow, in values only.
     const tricky = '"findings": [],\n  "notices" → \u2028';
     const many: Finding[] = Array.from({ length: 2501 }, (_, i) => ({
@@ -95,20 +95,51 @@ describe('json formatter', () => {
     }));
     const report = makeReport({ findings: many, inputs: [{ path: `dir/${tricky}/plan.json`, kind: 'plan' }], notices: [{ subject: tricky, message: tricky }] });
     const pieces = jsonReportPieces(report);
+    const joined = Buffer.concat(pieces).toString('utf8');
 
     test('joined, they are exactly the whole document written at once', () => {
-      expect(pieces.join('')).toBe(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
-      expect(jsonFormatter(report)).toBe(pieces.join(''));
-      expect(JSON.parse(pieces.join('')).findings).toHaveLength(2501);
+      expect(joined).toBe(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
+      expect(jsonFormatter(report)).toBe(joined);
+      expect(JSON.parse(joined).findings).toHaveLength(2501);
     });
 
-    test('a thousand findings at most per piece', () => {
-      expect(pieces.length).toBe(1 + 3 + 2 + 1); // head, three pieces of findings with two separators, tail
-      for (const piece of pieces) expect(piece.split('"ruleId"').length - 1).toBeLessThanOrEqual(1000);
+    test('no piece is larger than 256 KiB', () => {
+      expect(pieces.length).toBeGreaterThan(2);
+      for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(256 * 1024);
     });
 
     test('a small report is one piece', () => {
-      expect(jsonReportPieces(makeReport())).toEqual([text]);
+      const small = jsonReportPieces(makeReport());
+      expect(small).toHaveLength(1);
+      expect(small[0].toString('utf8')).toBe(text);
+    });
+  });
+
+  describe('strings are escaped exactly as JSON.stringify escapes them, ASCII or not', () => {
+    // Each kind of string in the places findings keep their own texts and the places they share texts across findings.
+    const texts = [
+      'plain ascii',
+      'a "quote" and a \\ backslash',
+      'controls \u0000 \u0001 \b \f \n \r \t \u001f and DEL \u007f',
+      'Latin-1 é ñ ü, and the arrow → and the line separators \u2028 \u2029',
+      'a pair of surrogates 😀 and an emoji flag 🇪🇺',
+      'a lone high surrogate \ud800 and a lone low one \udc00, and reversed \udc00\ud800',
+      '',
+    ];
+    const findings: Finding[] = texts.flatMap((t, i) =>
+      texts.map((u, j) => ({
+        ruleId: 'AMR-SEC-003', severity: 'error', status: (i + j) % 3 === 0 ? 'suppressed' : (i + j) % 3 === 1 ? 'unknown' : 'fail',
+        resource: `azurerm_managed_redis.${t}`, stack: u, constructPath: j % 2 === 0 ? `Stack/${t}` : undefined, file: `${u}.tf`, line: i * 10 + j,
+        message: `${t} | ${u}`, fix: u, docs: 'RULES.md#amr-sec-003',
+        ...((i + j) % 3 === 0 ? { suppression: { reason: t, ...(j % 2 === 0 ? { expiresOn: u } : {}) } } : {}),
+      }) as Finding),
+    );
+    test.each([1, 3, 49, 2000])('in a report of %i findings', (n) => {
+      const list = Array.from({ length: n }, (_, k) => findings[k % findings.length]);
+      const report = makeReport({ findings: list });
+      const joined = Buffer.concat(jsonReportPieces(report)).toString('utf8');
+      expect(joined).toBe(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
+      expect(JSON.parse(joined).findings).toHaveLength(n);
     });
   });
 });
