@@ -79,49 +79,25 @@ function jsonDocument(report: CheckReport, findings: readonly JsonFinding[]): Js
   };
 }
 
-/** The bytes of each piece of the report (a piece is written as soon as it is full, and dropped). */
+/** The bytes of each piece of the report (a piece is handed on when full, and dropped). */
 const PIECE_BYTES = 256 * 1024;
-/** The characters of findings joined before they are encoded (about twenty findings): one encoding per finding costs more. */
-const BATCH_CHARS = 16 * 1024;
 /** How the findings key of the report (a top-level key, so at two spaces) reads when the list is empty. */
 const EMPTY_FINDINGS = '\n  "findings": [],\n';
 /**
  * Characters that take the slow way: those `JSON.stringify` escapes (quote, backslash, controls, surrogates, which it
- * escapes when unpaired) and every other one outside ASCII (kept as it is, but then the text is encoded as UTF-8).
+ * escapes when unpaired) and every other one outside ASCII (kept as it is, but then encoded as UTF-8).
  */
 const NOT_PLAIN_ASCII = /["\\\u0000-\u001f\u007f-\uffff]/;
-/** Any character outside ASCII. */
-const NOT_ASCII = /[^\u0000-\u007f]/;
-
-/** A text many findings share, written once per report: as JSON writes it, and whether it is all ASCII. */
-interface Fragment {
-  readonly text: string;
-  readonly ascii: boolean;
-}
-
-/** A fragment from parts that are JSON already (keys, punctuation, quoted strings). */
-function fragment(text: string): Fragment {
-  return { text, ascii: !NOT_ASCII.test(text) };
-}
 
 /** Fragments by up to three keys (maps of maps: no key text is built per finding). */
-type Fragments = Map<unknown, Map<unknown, Map<unknown, Fragment>>>;
-
-/** The fragment kept under three keys, made from the first finding that needs it. */
-function sharedFragment(cache: Fragments, a: unknown, b: unknown, c: unknown, make: (f: Finding) => string, f: Finding): Fragment {
-  let byB = cache.get(a);
-  if (byB === undefined) cache.set(a, (byB = new Map()));
-  let byC = byB.get(b);
-  if (byC === undefined) byB.set(b, (byC = new Map()));
-  let found = byC.get(c);
-  if (found === undefined) byC.set(c, (found = fragment(make(f))));
-  return found;
-}
+type Fragments = Map<unknown, Map<unknown, Map<unknown, Buffer>>>;
 
 /** `JSON.stringify` of a string or null, for fragments. */
 const json = (text: string | undefined | null): string => (text === undefined || text === null ? 'null' : JSON.stringify(text));
 
-// The fragments of a finding (functions declared once: no closure is made per finding).
+// A finding's text, as `JSON.stringify(report, null, 2)` writes it inside the findings list, is made of fragments that
+// findings share (the keys, and the rule, severity, status, stack, file, fix and docs of a finding) and the finding's
+// own resource, construct path, line and message. The fragments (functions declared once: no closure per finding):
 /** Up to the resource's opening quote. */
 const headOf = (f: Finding) => `    {\n      "ruleId": ${json(f.ruleId)},\n      "severity": ${json(f.severity)},\n      "status": ${json(f.status)},\n      "resource": "`;
 /** From the resource's closing quote to the line's value, without a construct path. */
@@ -132,88 +108,124 @@ const toPathOf = (f: Finding) => `",\n      "stack": ${json(f.stack)},\n      "c
 const toLineOf = (f: Finding) => `",\n      "file": ${json(f.file)},\n      "line": `;
 /** From the message's closing quote to the end of the docs' value. */
 const tailOf = (f: Finding) => `",\n      "fix": ${json(f.fix)},\n      "docs": ${json(f.docs)}`;
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const BETWEEN = bytes(',\n');
+const TO_MESSAGE = bytes(',\n      "message": "');
+const TO_REASON = bytes(',\n      "suppression": {\n        "reason": "');
+const TO_EXPIRES = bytes('",\n        "expiresOn": ');
+const END_SUPPRESSION = bytes('\n      }');
+const END_FINDING = bytes('\n    }');
+const QUOTE = bytes('"');
+const NULL = bytes('null');
 
 /**
- * The report's findings as UTF-8 bytes, in pieces of about PIECE_BYTES. Each finding is written by hand as
- * `JSON.stringify(report, null, 2)` writes it: what findings share (the keys, and the rule, severity, status, stack,
- * file, fix and docs of a finding) is built once per report as a few fragments, and a text that is all ASCII is
- * copied into the bytes rather than encoded.
+ * The report's findings written as UTF-8 bytes, into pieces of about PIECE_BYTES: each fragment is encoded once per
+ * report and copied, each of a finding's own strings is written straight into the piece (copied as it is when it is
+ * plain ASCII), so no text of the report is built on the heap.
  */
 class JsonPieces {
   readonly done: Buffer[] = [];
   private piece = Buffer.allocUnsafe(PIECE_BYTES);
   private used = 0;
-  /** Text not yet encoded, and whether it is all ASCII (its bytes are then its characters). */
-  private pending = '';
-  private ascii = true;
   /** headOf by rule ID, severity and status; middleOf by stack and file; toPathOf by stack; toLineOf by file; tailOf by fix and docs. */
-  private readonly heads = new Map() as Fragments;
-  private readonly middles = new Map() as Fragments;
-  private readonly stacks = new Map() as Fragments;
-  private readonly files = new Map() as Fragments;
-  private readonly tails = new Map() as Fragments;
+  private readonly heads: Fragments = new Map();
+  private readonly middles: Fragments = new Map();
+  private readonly stacks: Fragments = new Map();
+  private readonly files: Fragments = new Map();
+  private readonly tails: Fragments = new Map();
 
-  /** Adds text; `ascii` false when it may hold characters outside ASCII. */
-  add(text: string, ascii = !NOT_ASCII.test(text)): void {
-    this.pending += text;
-    this.ascii &&= ascii;
-    if (this.pending.length >= BATCH_CHARS) this.encode();
+  /** Text that is JSON already (the frame around the findings). */
+  add(text: string): void {
+    this.put(bytes(text));
   }
 
   /** One finding, keys in JsonFinding's order, at four spaces inside the findings list. */
   addFinding(f: Finding, first: boolean): void {
-    const head = sharedFragment(this.heads, f.ruleId, f.severity, f.status, headOf, f);
-    let middle: string;
+    if (!first) this.put(BETWEEN);
+    this.put(this.fragment(this.heads, f.ruleId, f.severity, f.status, headOf, f));
+    this.string(f.resource);
     if (f.constructPath === undefined || f.constructPath === null) {
-      const m = sharedFragment(this.middles, f.stack, f.file, undefined, middleOf, f);
-      this.ascii &&= m.ascii;
-      middle = m.text;
+      this.put(this.fragment(this.middles, f.stack, f.file, undefined, middleOf, f));
     } else {
-      const toPath = sharedFragment(this.stacks, f.stack, undefined, undefined, toPathOf, f);
-      const toLine = sharedFragment(this.files, f.file, undefined, undefined, toLineOf, f);
-      this.ascii &&= toPath.ascii && toLine.ascii;
-      middle = `${toPath.text}${this.inner(f.constructPath)}${toLine.text}`;
+      this.put(this.fragment(this.stacks, f.stack, undefined, undefined, toPathOf, f));
+      this.string(f.constructPath);
+      this.put(this.fragment(this.files, f.file, undefined, undefined, toLineOf, f));
     }
-    const tail = sharedFragment(this.tails, f.fix, f.docs, undefined, tailOf, f);
-    this.ascii &&= head.ascii && tail.ascii;
-    const line = f.line === undefined || f.line === null || !Number.isFinite(f.line) ? 'null' : String(f.line);
-    let text = `${first ? '' : ',\n'}${head.text}${this.inner(f.resource)}${middle}${line},\n      "message": "${this.inner(f.message)}${tail.text}`;
+    this.line(f.line);
+    this.put(TO_MESSAGE);
+    this.string(f.message);
+    this.put(this.fragment(this.tails, f.fix, f.docs, undefined, tailOf, f));
     if (f.status === 'suppressed') {
+      this.put(TO_REASON);
+      this.string(f.suppression?.reason ?? '');
+      this.put(TO_EXPIRES);
       const expiresOn = f.suppression?.expiresOn;
-      const expires = expiresOn === undefined || expiresOn === null ? 'null' : `"${this.inner(expiresOn)}"`;
-      text += `,\n      "suppression": {\n        "reason": "${this.inner(f.suppression?.reason ?? '')}",\n        "expiresOn": ${expires}\n      }`;
+      if (expiresOn === undefined || expiresOn === null) this.put(NULL);
+      else {
+        this.put(QUOTE);
+        this.string(expiresOn);
+        this.put(QUOTE);
+      }
+      this.put(END_SUPPRESSION);
     }
-    this.add(`${text}\n    }`, true); // its strings were checked as they were quoted
+    this.put(END_FINDING);
   }
 
   /** Everything added, as pieces of bytes. */
   finish(): Buffer[] {
-    this.encode();
     if (this.used > 0) this.done.push(this.piece.subarray(0, this.used));
     return this.done;
   }
 
-  /** A string as `JSON.stringify` writes it, without its quotes. */
-  private inner(text: string): string {
-    if (!NOT_PLAIN_ASCII.test(text)) return text;
-    this.ascii = false;
-    const quoted = JSON.stringify(text);
-    return quoted.slice(1, quoted.length - 1);
+  private fragment(cache: Fragments, a: unknown, b: unknown, c: unknown, make: (f: Finding) => string, f: Finding): Buffer {
+    let byB = cache.get(a);
+    if (byB === undefined) cache.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    let found = byC.get(c);
+    if (found === undefined) byC.set(c, (found = bytes(make(f))));
+    return found;
   }
 
-  private encode(): void {
-    const text = this.pending;
-    if (text.length === 0) return;
-    // A UTF-16 code unit takes at most three bytes in UTF-8.
-    const room = this.ascii ? text.length : text.length * 3;
-    if (this.used + room > this.piece.length) {
-      if (this.used > 0) this.done.push(this.piece.subarray(0, this.used));
-      this.piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, room));
-      this.used = 0;
+  /** Makes room for `size` more bytes: the piece is handed on when they do not fit. */
+  private room(size: number): void {
+    if (this.used + size <= this.piece.length) return;
+    if (this.used > 0) this.done.push(this.piece.subarray(0, this.used));
+    this.piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, size));
+    this.used = 0;
+  }
+
+  private put(fragment: Uint8Array): void {
+    this.room(fragment.length);
+    this.piece.set(fragment, this.used);
+    this.used += fragment.length;
+  }
+
+  /** A string as `JSON.stringify` writes it, without its quotes. */
+  private string(text: string): void {
+    if (!NOT_PLAIN_ASCII.test(text)) {
+      this.room(text.length);
+      this.used += this.piece.write(text, this.used, 'latin1');
+      return;
     }
-    this.used += this.piece.write(text, this.used, this.ascii ? 'latin1' : 'utf8');
-    this.pending = '';
-    this.ascii = true;
+    const quoted = JSON.stringify(text);
+    const inner = quoted.slice(1, quoted.length - 1);
+    this.room(inner.length * 3); // a UTF-16 code unit takes at most three bytes in UTF-8
+    this.used += this.piece.write(inner, this.used, 'utf8');
+  }
+
+  /** A line number (or null), as JSON writes it; the digits of a whole number are written without a string. */
+  private line(value: number | undefined): void {
+    if (value === undefined || value === null || !Number.isFinite(value)) return this.put(NULL);
+    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+      this.room(32);
+      this.used += this.piece.write(JSON.stringify(value), this.used, 'latin1');
+      return;
+    }
+    this.room(10);
+    let scale = 1;
+    while (scale * 10 <= value) scale *= 10;
+    for (; scale >= 1; scale /= 10) this.piece[this.used++] = 48 + (Math.floor(value / scale) % 10);
   }
 }
 

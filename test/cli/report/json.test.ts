@@ -142,4 +142,12 @@ describe('json formatter', () => {
       expect(JSON.parse(joined).findings).toHaveLength(n);
     });
   });
+
+  test('line numbers are written as JSON writes them, from 0 to the largest', () => {
+    const lines = [0, 1, 9, 10, 99, 100, 1009, 1000000, 2147483647, undefined];
+    const report = makeReport({ findings: lines.map((line) => ({ ruleId: 'AMR-SEC-003', severity: 'error', status: 'fail', resource: 'r', line, message: 'm', fix: 'f', docs: 'd' }) as Finding) });
+    const joined = Buffer.concat(jsonReportPieces(report)).toString('utf8');
+    expect(joined).toBe(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
+    expect(JSON.parse(joined).findings.map((f: { line: number | null }) => f.line)).toEqual([...lines.slice(0, -1), null]);
+  });
 });
