@@ -19,7 +19,7 @@ import { TOOL } from './version';
 export interface Io {
   readonly cwd: string;
   /** Standard output: text, or the UTF-8 bytes of a large report (`amr check --format json`). */
-  stdout(text: string | Uint8Array): void;
+  readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
   /** Reads all of standard input; rejects with a UsageError past `limitBytes` without buffering the rest. */
   readonly readStdin: (limitBytes?: number) => Promise<string>;

@@ -121,7 +121,8 @@ const NULL = bytes('null');
 /**
  * The report's findings written as UTF-8 bytes, into pieces of about PIECE_BYTES: each fragment is encoded once per
  * report and copied, each of a finding's own strings is written straight into the piece (copied as it is when it is
- * plain ASCII), so no text of the report is built on the heap.
+ * plain ASCII), so no text of the report is built on the heap. The keys are toJsonFinding's, in its order:
+ * test/cli/report/json.test.ts holds the bytes to `JSON.stringify(toJsonReport(report), null, 2)`.
  */
 class JsonPieces {
   readonly done: Buffer[] = [];
