@@ -136,7 +136,7 @@ describe('EnterpriseCluster with ioredis', () => {
     expect(inline).toBe('+PONG\r\n$2\r\nhi\r\n');
   });
 
-  test('replies gathered in one turn leave in request order, before QUIT closes and before a protocol error', async () => {
+  test('replies leave in request order, before QUIT closes and before a protocol error, those from the shards included', async () => {
     // Everything until the server closes the connection (the proxy gathers a turn's replies per client and writes them
     // at the end of the turn: a close must not overtake them).
     const untilClosed = (data: string) =>
@@ -151,10 +151,15 @@ describe('EnterpriseCluster with ioredis', () => {
     const cmd = (...args: string[]) => `*${args.length}\r\n${args.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')}`;
     const quit = await untilClosed(cmd('SET', a, 'v') + cmd('GET', a) + cmd('GET', b) + cmd('PING') + cmd('QUIT') + cmd('PING'));
     expect(quit).toBe('+OK\r\n$1\r\nv\r\n$-1\r\n+PONG\r\n+OK\r\n');
-    // Replies the proxy gives itself are out before the error (replies still on their way from a shard are not:
-    // the connection is closed at the error).
-    const malformed = await untilClosed(cmd('PING') + cmd('ECHO', 'x') + '*2\r\n$abc\r\nGET\r\n');
-    expect(malformed).toBe('+PONG\r\n$1\r\nx\r\n-ERR Protocol error: invalid bulk length\r\n');
+    // As Redis does: the replies to every command before the error, those from the shards included, then the error,
+    // then the connection closes; what follows the error is never run.
+    const malformed = await untilClosed(cmd('SET', b, 'w') + cmd('GET', a) + cmd('PING') + cmd('GET', b) + cmd('ECHO', 'x') + '*2\r\n$abc\r\nGET\r\n' + cmd('SET', a, 'after'));
+    expect(malformed).toBe('+OK\r\n$1\r\nv\r\n+PONG\r\n$1\r\nw\r\n$1\r\nx\r\n-ERR Protocol error: invalid bulk length\r\n');
+    const notCommands = await untilClosed(cmd('GET', a) + '*1\r\n:5\r\n' + cmd('DEL', a));
+    expect(notCommands).toBe("$1\r\nv\r\n-ERR Protocol error: expected '$', got ':'\r\n"); // Redis' own words
+    const client = ioredis();
+    expect(await client.get(a)).toBe('v'); // neither SET after the first error nor DEL after the second ran
+    client.disconnect();
   });
 
   test('SCAN visits every key exactly once, DBSIZE sums the shards, KEYS merges them', async () => {

@@ -50,6 +50,10 @@ export interface Transaction {
 
 let nextSessionId = 1;
 
+/** After a protocol error: how long the replies before it may take, and how long the error may take to leave. */
+const PROTOCOL_ERROR_WAIT_MS = 10_000;
+const PROTOCOL_ERROR_LINGER_MS = 1000;
+
 /** An array of bulk strings (a loop rather than `every`: no closure per command). */
 function isCommand(value: RespValue): value is Buffer[] {
   if (!Array.isArray(value)) return false;
@@ -71,6 +75,8 @@ export class Session {
   /** Pub/Sub: a raw tunnel to one redis-server. */
   private tunnel?: net.Socket;
   private tunnelBacklog: Buffer[] | undefined;
+  /** Set at a protocol error: the replies before it are finishing, and the client's input is read and dropped. */
+  private refusing = false;
   /** Redis' limits; before AUTH, a few KB at most (resp.ts PRE_AUTH_LIMITS). */
   private readonly parser: RespParser;
   private readonly out: Slot[] = [];
@@ -135,11 +141,17 @@ export class Session {
   }
 
   public quit(slot: Slot): void {
+    this.closeAfter(slot, OK);
+  }
+
+  /** Replies `last` in `slot`'s turn, then closes the client's side once it is written. */
+  private closeAfter(slot: Slot, last: Buffer, afterwards?: () => void): void {
     slot.after = () => {
       this.end();
       this.destroy(false);
+      afterwards?.();
     };
-    this.fill(slot, OK);
+    this.fill(slot, last);
   }
 
   /** Turns this connection into a raw pipe to `socket` once every earlier reply is out (Pub/Sub). */
@@ -165,7 +177,7 @@ export class Session {
     // One command at a time: AUTH lifts the pre-AUTH limits for the commands after it, even in the same chunk.
     // After a protocol error or QUIT, what the client still sends is read and dropped: closing with unread input would
     // reset the connection, and the client could lose the error reply it has not read yet.
-    if (this.closed) return;
+    if (this.closed || this.refusing) return;
     try {
       this.parser.feed(chunk);
     } catch (error) {
@@ -186,23 +198,25 @@ export class Session {
         this.toTunnel(raw); // a subscription started earlier in this chunk: the rest is the tunnel's
         continue;
       }
-      if (!isCommand(value)) {
-        this.end('-ERR Protocol error: expected an array of bulk strings\r\n');
-        this.destroy();
-        return;
-      }
+      if (!isCommand(value)) return this.protocolError(new RespProtocolError('Protocol error: expected an array of bulk strings'));
       if (value.length === 0) continue;
       // Inline commands (telnet) are re-encoded so that the shards always get RESP.
       this.proxy.dispatch(this, value, raw[0] === 0x2a ? raw : encodeCommand(value));
     }
   }
 
-  /** Malformed or oversized input: the error Redis gives (`-ERR Protocol error: ...`), then the connection closes. */
+  /**
+   * Malformed or oversized input, as Redis answers it: the replies to the commands before it (some may still be on
+   * their way from a shard), then the error (`-ERR Protocol error: ...`), then the connection closes. Nothing the
+   * client sends after it is read as a command.
+   */
   private protocolError(error: unknown): void {
-    this.end(`-ERR ${error instanceof RespProtocolError ? error.message : 'Protocol error'}\r\n`);
-    this.destroy(false);
+    this.refusing = true;
+    const reply = Buffer.from(`-ERR ${error instanceof RespProtocolError ? error.message : 'Protocol error'}\r\n`);
     // A client that never closes its side is cut off once the error had time to leave.
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.closeAfter(this.reserve(), reply, () => setTimeout(() => this.socket.destroy(), PROTOCOL_ERROR_LINGER_MS).unref());
+    // Replies that never come (a shard that stopped answering) do not hold the connection open.
+    setTimeout(() => this.destroy(), PROTOCOL_ERROR_WAIT_MS).unref();
   }
 
   /** Closes the client (also how clients with requests in flight to a failed primary are disconnected). */
