@@ -5,8 +5,9 @@
  * It also probes every proxy of a node that is up (PING; any reply, even NOAUTH, is an answer): a proxy that has died
  * or stopped answering for the profile's proxy delay is killed by PID and started again on its port (the service's
  * self-healing), recorded in events.log and in state.json, where `status` shows it. A cache's endpoint process that
- * dies is started again on its port.
+ * dies, or stops reacting for the same delay, is started again on its port.
  */
+import * as net from 'net';
 import { RespClient, command, text, useInternalPassword } from './resp';
 import { isAlive, signal, sleep } from './processes';
 import { logEvent, readState, writeState, type CacheState, type EmulatorState, type FailoverProfile, type NodeState } from './state';
@@ -141,17 +142,65 @@ export async function superviseCache(cache: CacheState, timing: SupervisorTiming
 /** Starts a cache's endpoint process again (emulator.ts startEndpointProcess). */
 export type RestartEndpoint = (state: EmulatorState, cache: CacheState) => Promise<void>;
 
-/** A cache's endpoint process that has died is started again on its port; returns the caches whose endpoint restarted. */
-export async function superviseEndpoints(state: EmulatorState, restart: RestartEndpoint): Promise<string[]> {
+/**
+ * Whether a cache's endpoint reacts to a connection within `timeoutMs`: any reply (NOAUTH to an inline PING), or
+ * closing or resetting it (it closes a client at once when no node answers, and a TLS endpoint closes on bytes that
+ * are not TLS). A frozen process lets the kernel accept the connection and never does either.
+ */
+export function endpointReacts(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    let settled = false;
+    const done = (reacted: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reacted);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', () => done(true));
+    socket.once('end', () => done(true));
+    // Reset by the endpoint: it reacted. Refused: nothing listens on its port any more.
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNRESET' || error.code === 'EPIPE'));
+  });
+}
+
+/**
+ * A cache's endpoint process that has died, or has not reacted to a connection (endpointReacts) for the profile's
+ * proxy delay, is started again on its port (a frozen one is killed by PID first); returns the caches whose endpoint
+ * restarted. Fault injection never stops an endpoint, so one that does not react is the supervisor's to heal.
+ */
+export async function superviseEndpoints(state: EmulatorState, restart: RestartEndpoint, timing: SupervisorTiming, silentSince: Map<string, number>): Promise<string[]> {
+  const now = Date.now();
   const restarted: string[] = [];
   for (const cache of state.caches) {
-    if (cache.endpointPid === undefined || isAlive(cache.endpointPid)) continue;
+    const pid = cache.endpointPid;
+    const key = `${cache.name}/endpoint`;
+    if (pid === undefined) continue;
+    const alive = isAlive(pid);
+    if (alive) {
+      if (cache.endpointPort === undefined || (await endpointReacts(cache.endpointPort, timing.pingTimeoutMs * 2))) {
+        silentSince.delete(key);
+        continue;
+      }
+      const since = silentSince.get(key) ?? now;
+      silentSince.set(key, since);
+      if (now - since < timing.proxyRestartMs) continue;
+    }
     const fresh = readState(state.stateDir);
     const freshCache = fresh?.caches.find((c) => c.name === cache.name);
-    if (!fresh || !freshCache || freshCache.endpointPid !== cache.endpointPid) continue;
+    if (!fresh || !freshCache || freshCache.endpointPid !== pid) continue;
+    if (alive) {
+      signal(pid, 'SIGKILL');
+      while (isAlive(pid)) await sleep(10);
+    }
     await restart(fresh, freshCache);
     writeState(fresh);
-    logEvent(state.stateDir, `${cache.name}: endpoint ${cache.endpointPid} on port ${cache.endpointPort} died; restarted as ${freshCache.endpointPid}`);
+    const why = alive ? `stopped answering ${now - (silentSince.get(key) ?? now)} ms ago` : 'died';
+    logEvent(state.stateDir, `${cache.name}: endpoint ${pid} on port ${cache.endpointPort} ${why}; restarted as ${freshCache.endpointPid}`);
+    silentSince.delete(key);
     restarted.push(cache.name);
   }
   return restarted;
@@ -183,7 +232,7 @@ export async function runSupervisor(stateDir: string, restartProxy: RestartProxy
     }
     try {
       await superviseProxies(state, timing, silentSince, restartProxy);
-      await superviseEndpoints(state, restartEndpoint);
+      await superviseEndpoints(state, restartEndpoint, timing, silentSince);
     } catch (error) {
       logEvent(stateDir, `proxy supervision pass failed: ${(error as Error).message}`);
     }

@@ -197,6 +197,24 @@ describe('the emulator, locked down', () => {
     client.close();
   });
 
+  test("the supervisor restarts a cache's endpoint that stops answering (SIGSTOP), and the endpoint serves again", async () => {
+    const before = readState(stateDir)!.caches[0];
+    const hung = before.endpointPid!;
+    signal(hung, 'SIGSTOP');
+    const deadline = Date.now() + 15000;
+    let after = before;
+    while (Date.now() < deadline && (after.endpointPid === hung || !isAlive(after.endpointPid!))) {
+      await sleep(100);
+      after = readState(stateDir)!.caches[0];
+    }
+    expect(after.endpointPid).not.toBe(hung);
+    expect(isAlive(hung)).toBe(false); // killed by PID, not left stopped
+    expect(fs.readFileSync(path.join(stateDir, 'events.log'), 'utf8')).toMatch(new RegExp(`orders-plain: endpoint ${hung} on port ${before.endpointPort} stopped answering \\d+ ms ago; restarted as ${after.endpointPid}`));
+    const client = await RespClient.connect(after.endpointPort!, '127.0.0.1', 2000, after.password);
+    expect(await client.call(['PING'])).toBe('PONG');
+    client.close();
+  });
+
   test('the supervisor restarts a proxy that stops answering (SIGSTOP), and status says so', async () => {
     const node = state.caches[0].nodes[1];
     const hung = node.proxyPid!;
