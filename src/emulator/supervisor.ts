@@ -177,7 +177,7 @@ export async function superviseEndpoints(state: EmulatorState, restart: RestartE
   const restarted: string[] = [];
   for (const cache of state.caches) {
     const pid = cache.endpointPid;
-    const key = `${cache.name}/endpoint`;
+    const key = `endpoint:${cache.name}`; // apart from the proxies' `<cache>/<node>` keys
     if (pid === undefined) continue;
     const alive = isAlive(pid);
     if (alive) {
