@@ -51,7 +51,11 @@ export function toJsonFinding(f: Finding): JsonFinding {
   return { ...base, suppression: { reason: f.suppression?.reason ?? '', expiresOn: f.suppression?.expiresOn ?? null } };
 }
 
-/** The report as the JSON object (built key by key, so the order is the contract's whatever the input's). */
+/**
+ * The report as the JSON object (built key by key, so the order is the contract's whatever the input's): the
+ * definition of the document. `amr check` writes the same document as bytes (jsonReportPieces), held to this one by
+ * test/cli/report/json.test.ts.
+ */
 export function toJsonReport(report: CheckReport): JsonReport {
   return jsonDocument(report, report.findings.map(toJsonFinding));
 }
